@@ -1,0 +1,54 @@
+# Two commands on a fresh machine with only python3:  make demo  ·  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz clean install
+
+help:
+	@echo "make demo       set up .venv and show the org on 2026-04-08 and the April 8 diff"
+	@echo "make test       set up .venv, run ruff, mypy --strict and the whole test suite"
+	@echo "make bench      run the benchmarks and write docs/performance.md"
+	@echo "make fuzz       fuzz the event-file loader (FUZZ_SECONDS=600)"
+	@echo "make fmt        format the code"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/reorg show --at 2026-04-08
+	$(BIN)/reorg diff 2026-04-07 2026-04-08
+
+lint: $(STAMP)
+	$(BIN)/ruff check reorg_cli tests benchmarks
+	$(BIN)/ruff format --check reorg_cli tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit-tests: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck unit-tests
+
+fmt: $(STAMP)
+	$(BIN)/ruff format reorg_cli tests benchmarks
+	$(BIN)/ruff check --fix reorg_cli tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet atheris
+	$(BIN)/python tests/fuzz/fuzz_loader.py -max_total_time=$${FUZZ_SECONDS:-600} -rss_limit_mb=2048 tests/fuzz/corpus
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

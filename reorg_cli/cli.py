@@ -1,0 +1,533 @@
+"""The ``reorg`` command line: each command parses its arguments, calls the library and hands
+the result to a renderer. Errors become messages and exit codes in :func:`error_boundary`.
+
+Exit codes: 0 ok, 1 error (bad event files, unknown name), 2 usage (bad option or date),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from reorg_cli import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from reorg_cli.dates import QueryDate
+    from reorg_cli.model import Confidence
+    from reorg_cli.timeline import Timeline
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_PROBLEMS_SHOWN = 50
+
+app = typer.Typer(
+    name="reorg",
+    help=(
+        "Replay, diff and explain an organization's history from YAML event files.\n\n"
+        "Examples:\n\n"
+        "  reorg show --at 2026-04-08\n\n"
+        "  reorg diff 2026-03-01 2026-04-30\n\n"
+        '  reorg history "Zhou Jingren"'
+    ),
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ColorMode(StrEnum):
+    """When to use colour."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class _Settings:
+    debug = False
+    color = ColorMode.auto
+
+
+settings = _Settings()
+
+
+class ConfidenceLevel(StrEnum):
+    """The lowest confidence a fact may have to be shown."""
+
+    confirmed = "confirmed"
+    reported = "reported"
+    uncertain = "uncertain"
+
+
+class ShowFormat(StrEnum):
+    """Output formats of ``show``."""
+
+    tree = "tree"
+    table = "table"
+    json = "json"
+
+
+class TableFormat(StrEnum):
+    """Output formats of commands that print a table."""
+
+    table = "table"
+    json = "json"
+
+
+class ValidateFormat(StrEnum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+
+
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        envvar="REORG_EVENTS",
+        help="Event file or directory of event files (default: the bundled dataset).",
+        show_default=False,
+    ),
+]
+MinConfidenceOption = Annotated[
+    ConfidenceLevel,
+    typer.Option("--min-confidence", help="Hide facts less sure than this."),
+]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"reorg {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors (for bug reports).")
+    ] = False,
+    color: Annotated[
+        ColorMode, typer.Option("--color", help="Colour output: auto, always or never.")
+    ] = ColorMode.auto,
+) -> None:
+    """Replay, diff and explain an organization's history from YAML event files."""
+    settings.debug = debug or os.environ.get("REORG_DEBUG", "") not in ("", "0")
+    settings.color = color
+
+
+# -- consoles and errors ------------------------------------------------------------------------
+
+
+def _console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    kwargs: dict[str, Any] = {}
+    if settings.color is ColorMode.always:
+        kwargs["force_terminal"] = True
+    elif settings.color is ColorMode.never:
+        kwargs["no_color"] = True
+        kwargs["color_system"] = None
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
+
+
+def _print(renderable: RenderableType) -> None:
+    _console().print(renderable)
+
+
+def _write_json(data: dict[str, Any]) -> None:
+    from reorg_cli.serialize import dumps
+
+    sys.stdout.write(dumps(data))
+
+
+def _error_line(message: str) -> None:
+    from rich.text import Text
+
+    from reorg_cli.render import sanitize
+
+    _console(stderr=True).print(
+        Text("reorg: error: ", style="bold red") + Text(sanitize(message)), soft_wrap=True
+    )
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Turn every failure into one clear message and an exit code (the only such place)."""
+    from reorg_cli.errors import EventFileError, QueryDateError, ReorgError
+
+    try:
+        yield
+        sys.stdout.flush()
+    except typer.Exit:
+        raise
+    except EventFileError as err:
+        _report_problems(err.problems)
+        raise typer.Exit(EXIT_ERROR) from None
+    except QueryDateError as err:
+        _error_line(str(err))
+        raise typer.Exit(EXIT_USAGE) from None
+    except ReorgError as err:
+        _error_line(str(err))
+        raise typer.Exit(EXIT_ERROR) from None
+    except BrokenPipeError:
+        # The reader went away (`reorg timeline | head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as err:
+        if settings.debug:
+            raise
+        _error_line(
+            f"internal error: {type(err).__name__}: {err} "
+            "(this is a bug; rerun with --debug and report the traceback)"
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _report_problems(problems: list[Any]) -> None:
+    from rich.text import Text
+
+    from reorg_cli.errors import Severity
+    from reorg_cli.render import render_problems
+
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    console = _console(stderr=True)
+    shown = errors[:MAX_PROBLEMS_SHOWN]
+    console.print(render_problems(shown), soft_wrap=True)
+    if len(errors) > len(shown):
+        console.print(
+            Text(
+                f"... and {len(errors) - len(shown)} more errors (run 'reorg validate' to see all)"
+            )
+        )
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command and run its body inside :func:`error_boundary`."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(*call_args: P.args, **call_kwargs: P.kwargs) -> R:
+            with error_boundary():
+                return function(*call_args, **call_kwargs)
+
+        app.command(*args, **kwargs)(wrapper)
+        return wrapper
+
+    return decorate
+
+
+# -- shared steps ---------------------------------------------------------------------------------
+
+
+def _events_path(events: Path | None) -> Path:
+    from reorg_cli.loader import default_events_path
+
+    return events if events is not None else default_events_path()
+
+
+def _load(events: Path | None) -> Timeline:
+    from reorg_cli.timeline import load_timeline
+
+    return load_timeline(_events_path(events))
+
+
+def _date(text: str, option: str) -> QueryDate:
+    from reorg_cli.dates import DateSyntaxError, parse_query_date
+    from reorg_cli.errors import QueryDateError
+
+    try:
+        return parse_query_date(text)
+    except DateSyntaxError as err:
+        raise QueryDateError(f"invalid date for {option}: {err}") from None
+
+
+def _confidence(level: ConfidenceLevel) -> Confidence:
+    from reorg_cli.model import Confidence
+
+    return Confidence.parse(level.value)
+
+
+def _subtree(timeline: Timeline, units: dict[str, Any], root: str) -> list[str]:
+    children: dict[str, list[str]] = {}
+    for unit in units.values():
+        if unit.parent is not None:
+            children.setdefault(unit.parent, []).append(unit.id)
+    result, stack = [], [root]
+    while stack:
+        unit = stack.pop()
+        result.append(unit)
+        stack.extend(children.get(unit, []))
+    return result
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+@command()
+def show(
+    at: Annotated[str, typer.Option("--at", help="Date: 2026-04-08, 2026-04, 2026, today.")] = (
+        "today"
+    ),
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Show only this unit and what is under it.")
+    ] = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", min=1, help="Levels of units to show in the tree.")
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.tree
+    ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    events: EventsOption = None,
+) -> None:
+    """Show the organization as of a date: units, who holds which role, reporting lines.
+
+    A partial date means the end of its period (--at 2026-04 is April 30, 2026).
+
+    Example: reorg show --at 2026-04-08
+    """
+    from reorg_cli.errors import ReorgError
+
+    query = _date(at, "--at")
+    timeline = _load(events)
+    confidence = _confidence(min_confidence)
+    state = timeline.state_at(query.day, confidence)
+    root = None
+    keep: list[str] | None = None
+    if unit is not None:
+        root = timeline.find_unit(unit)
+        if root not in state.units:
+            raise ReorgError(
+                f"unit {timeline.unit_name_now(root)!r} does not exist on {query.iso()}",
+                f"see 'reorg unit {root}' for when it existed",
+            )
+        keep = _subtree(timeline, state.units, root)
+    if output is ShowFormat.json:
+        from reorg_cli.serialize import state_dict
+
+        _write_json(state_dict(timeline, state, at_input=at, min_confidence=confidence, units=keep))
+        return
+    from reorg_cli.render import render_state_table, render_state_tree
+
+    if output is ShowFormat.table:
+        _print(render_state_table(state, units=keep))
+    else:
+        _print(render_state_tree(state, root=root, depth=depth))
+
+
+@command()
+def diff(
+    date_from: Annotated[str, typer.Argument(metavar="FROM", help="The earlier date.")],
+    date_to: Annotated[str, typer.Argument(metavar="TO", help="The later date.")],
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    events: EventsOption = None,
+) -> None:
+    """Show what changed between two dates, each change with the event that caused it.
+
+    Example: reorg diff 2026-03-01 2026-04-30
+    """
+    first, second = _date(date_from, "FROM"), _date(date_to, "TO")
+    timeline = _load(events)
+    confidence = _confidence(min_confidence)
+    result = timeline.diff(first.day, second.day, confidence)
+    if output is TableFormat.json:
+        from reorg_cli.serialize import diff_dict
+
+        _write_json(diff_dict(timeline, result, min_confidence=confidence))
+        return
+    from reorg_cli.render import render_diff
+
+    dates = {e.id: e.date.display() for e in timeline.events.values()}
+    _print(render_diff(result, dates))
+
+
+@command()
+def history(
+    person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    events: EventsOption = None,
+) -> None:
+    """Show every role a person has held, with dates at their recorded precision.
+
+    Example: reorg history "Zhou Jingren"
+    """
+    timeline = _load(events)
+    found = timeline.find_person(person)
+    result = timeline.person_history(found.id)
+    if output is TableFormat.json:
+        from reorg_cli.serialize import history_dict
+
+        _write_json(history_dict(timeline, result))
+        return
+    from reorg_cli.render import render_person_history
+
+    _print(render_person_history(result))
+
+
+@command()
+def unit(
+    name: Annotated[str, typer.Argument(metavar="UNIT", help="Id, current or former name.")],
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    events: EventsOption = None,
+) -> None:
+    """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
+
+    Example: reorg unit "Tongyi Lab"
+    """
+    timeline = _load(events)
+    found = timeline.find_unit(name)
+    result = timeline.unit_history(found)
+    if output is TableFormat.json:
+        from reorg_cli.serialize import unit_history_dict
+
+        _write_json(unit_history_dict(timeline, result))
+        return
+    from reorg_cli.render import render_unit_history
+
+    _print(render_unit_history(result))
+
+
+@command()
+def timeline(
+    date_from: Annotated[str | None, typer.Option("--from", help="First date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last date.")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Only events about them.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only events about this unit.")] = None,
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    events: EventsOption = None,
+) -> None:
+    """List events in date order, with corrections and retractions.
+
+    --from takes the start of a partial date, --to its end.
+
+    Example: reorg timeline --from 2026-03 --to 2026-04
+    """
+    import datetime as dt
+
+    first = _date(date_from, "--from") if date_from else None
+    last = _date(date_to, "--to") if date_to else None
+    day_from = first.start if first is not None else None
+    loaded = _load(events)
+    person_id = loaded.find_person(person).id if person else None
+    unit_id = loaded.find_unit(unit) if unit else None
+    entries = loaded.events_between(
+        day_from,
+        last.day if last else None,
+        person=person_id,
+        unit=unit_id,
+        today=dt.date.today().toordinal(),
+    )
+    if output is TableFormat.json:
+        from reorg_cli.serialize import timeline_dict
+
+        _write_json(
+            timeline_dict(loaded, entries, day_from=day_from, day_to=last.day if last else None)
+        )
+        return
+    from reorg_cli.render import render_timeline
+
+    _print(render_timeline(entries))
+
+
+@command()
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Event file or directory (default: --events, then the bundled data).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[ValidateFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ValidateFormat.text
+    ),
+    events: EventsOption = None,
+) -> None:
+    """Check event files and print every problem as path:line:col: message.
+
+    Exits 1 if there is any error (warnings alone exit 0).
+
+    Example: reorg validate events/
+    """
+    from rich.text import Text
+
+    from reorg_cli.compiler import compile_dataset
+    from reorg_cli.errors import Severity
+    from reorg_cli.loader import load_dataset
+    from reorg_cli.render import render_problems
+
+    target = path if path is not None else _events_path(events)
+    dataset, problems = load_dataset(target)
+    if not any(p.severity is Severity.ERROR for p in problems):
+        problems = problems + compile_dataset(dataset).problems
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    if output is ValidateFormat.json:
+        from reorg_cli.serialize import problems_dict
+
+        _write_json(problems_dict(problems, len(dataset.files), len(dataset.events)))
+    else:
+        console = _console()
+        if problems:
+            console.print(render_problems(problems), soft_wrap=True)
+        verdict = "ok" if not errors else "failed"
+        console.print(
+            Text(
+                f"{verdict}: {len(dataset.files)} files, {len(dataset.events)} events, "
+                f"{errors} errors, {warnings} warnings",
+                style="green" if not errors else "red",
+            )
+        )
+    if errors:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@command()
+def schema() -> None:
+    """Print the JSON Schema of event files (for editors and CI)."""
+    from importlib import resources
+
+    sys.stdout.write(
+        resources.files("reorg_cli").joinpath("event-file.schema.json").read_text("utf-8")
+    )
+
+
+def main() -> None:
+    """Entry point of the ``reorg`` console script."""
+    app(prog_name="reorg")

@@ -1,0 +1,94 @@
+"""The errors reorg raises. The CLI turns them into messages and exit codes in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    """How serious a problem in the event files is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in an event file; ``line`` and ``column`` are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in the event files."""
+
+    location: Location
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        text = f"{self.location}: {prefix}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "path": self.location.path,
+            "line": self.location.line or None,
+            "column": self.location.column or None,
+            "severity": self.severity.value,
+            "message": self.message,
+            "hint": self.hint or None,
+        }
+
+
+class ReorgError(Exception):
+    """Base class of every error reorg reports to users."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class EventFileError(ReorgError):
+    """An event file cannot be read or is not valid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        first = errors[0] if errors else problems[0]
+        super().__init__(str(first))
+        self.problems = problems
+
+
+class UnknownNameError(ReorgError):
+    """A person, unit or event name matched nothing."""
+
+    def __init__(self, what: str, query: str, suggestions: list[str]) -> None:
+        hint = ("did you mean " + ", ".join(suggestions) + "?") if suggestions else ""
+        super().__init__(f"no {what} called {query!r}", hint)
+        self.suggestions = suggestions
+
+
+class AmbiguousNameError(ReorgError):
+    """A name matched more than one person or unit."""
+
+
+class QueryDateError(ReorgError):
+    """A date given on the command line is not valid."""

@@ -1,0 +1,205 @@
+"""Plain data returned by queries: what renderers and serializers draw from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reorg_cli.dates import DateWindow
+from reorg_cli.facts import Presence
+from reorg_cli.model import Confidence
+
+
+@dataclass(frozen=True, slots=True)
+class UnitState:
+    """A unit as of a date."""
+
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    since: DateWindow
+    presence: Presence
+    confidence: Confidence
+    events: tuple[str, ...]
+    names: tuple[tuple[str, str], ...] = ()
+    uncertain_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoleState:
+    """A role held as of a date."""
+
+    person: str
+    person_name: str
+    unit: str
+    title: str
+    head: bool
+    since: DateWindow
+    presence: Presence
+    confidence: Confidence
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VacancyState:
+    """A post with no holder (``vacant``) or an unknown holder (``unknown``) as of a date."""
+
+    unit: str
+    title: str
+    vacancy: str
+    since: DateWindow
+    presence: Presence
+    confidence: Confidence
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingLineState:
+    """A reporting line as of a date."""
+
+    person: str
+    person_name: str
+    reports_to: str
+    reports_to_name: str
+    since: DateWindow
+    presence: Presence
+    confidence: Confidence
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrgState:
+    """The organization at the end of one day."""
+
+    day: int
+    units: dict[str, UnitState]
+    roles: tuple[RoleState, ...]
+    vacancies: tuple[VacancyState, ...]
+    reporting_lines: tuple[ReportingLineState, ...]
+
+    def children(self, unit: str | None) -> list[UnitState]:
+        """Units whose parent is ``unit`` (``None``: the roots), sorted by name."""
+        if unit is None:
+            found = [
+                u for u in self.units.values() if u.parent is None or u.parent not in self.units
+            ]
+        else:
+            found = [u for u in self.units.values() if u.parent == unit]
+        return sorted(found, key=lambda u: (u.name.casefold(), u.id))
+
+    def roles_in(self, unit: str) -> list[RoleState]:
+        """Roles in ``unit``: heads first, then by title and name."""
+        found = [r for r in self.roles if r.unit == unit]
+        return sorted(found, key=lambda r: (not r.head, r.title.casefold(), r.person_name))
+
+    def vacancies_in(self, unit: str) -> list[VacancyState]:
+        """Vacant or unknown posts in ``unit``."""
+        return sorted((v for v in self.vacancies if v.unit == unit), key=lambda v: v.title)
+
+    def event_ids(self) -> set[str]:
+        """Every event id behind any fact in this state."""
+        ids: set[str] = set()
+        for unit in self.units.values():
+            ids.update(unit.events)
+        for group in (self.roles, self.vacancies, self.reporting_lines):
+            for item in group:
+                ids.update(item.events)
+        return ids
+
+
+Entry = UnitState | RoleState | VacancyState | ReportingLineState
+
+
+@dataclass(frozen=True, slots=True)
+class DiffChange:
+    """One difference between two states; ``before``/``after`` are the entries compared."""
+
+    type: str
+    summary: str
+    events: tuple[str, ...]
+    key: tuple[str, ...]
+    before: Entry | None
+    after: Entry | None
+    sort_order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OrgDiff:
+    """Everything that differs between the states at two dates."""
+
+    day_from: int
+    day_to: int
+    changes: tuple[DiffChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpan:
+    """One role in a person's history."""
+
+    unit: str
+    unit_name: str
+    title: str
+    head: bool
+    start: DateWindow
+    end: DateWindow | None
+    end_reason: str | None
+    status: str  # current | ended | ended (date unknown) | planned
+    confidence: Confidence
+    events: tuple[str, ...]
+    unit_name_at_end: str | None = None
+    person: str = ""
+    person_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHistory:
+    """Every role a person held, in order, plus their reporting lines."""
+
+    person_id: str
+    name: str
+    names: tuple[tuple[str, str], ...]
+    aliases: tuple[str, ...]
+    description: str | None
+    roles: tuple[RoleSpan, ...]
+    reporting_lines: tuple[tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChange:
+    """One step in a unit's life."""
+
+    date: DateWindow
+    type: str
+    summary: str
+    events: tuple[str, ...]
+    confidence: Confidence
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHistory:
+    """A unit's life: its changes, heads and roles."""
+
+    unit_id: str
+    name: str
+    former_names: tuple[str, ...]
+    description: str | None
+    changes: tuple[UnitChange, ...]
+    heads: tuple[RoleSpan, ...]
+    roles: tuple[RoleSpan, ...]
+    successor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """An event in the chronicle, with what became of it."""
+
+    id: str
+    date: DateWindow
+    title: str
+    confidence: Confidence
+    status: str  # applied | corrected | retracted | correction | retraction
+    related: str | None = None
+    planned: bool = False
+    summary: str | None = None
+    sources: tuple[str, ...] = field(default=())
