@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from reorg_cli.dates import QueryDate
     from reorg_cli.model import Confidence
+    from reorg_cli.render import Footnotes
     from reorg_cli.timeline import Timeline
 
 P = ParamSpec("P")
@@ -104,6 +105,12 @@ EventsOption = Annotated[
         show_default=False,
     ),
 ]
+WhyOption = Annotated[
+    bool,
+    typer.Option(
+        "--why", help="Number every fact and list the events and sources behind it (evidence)."
+    ),
+]
 MinConfidenceOption = Annotated[
     ConfidenceLevel,
     typer.Option("--min-confidence", help="Hide facts less sure than this."),
@@ -154,8 +161,9 @@ def _console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
 
 
-def _print(renderable: RenderableType) -> None:
-    _console().print(renderable)
+def _print(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
+    # soft_wrap leaves long lines (evidence URLs) whole for the terminal to wrap.
+    _console().print(renderable, soft_wrap=soft_wrap)
 
 
 def _write_json(data: dict[str, Any]) -> None:
@@ -274,6 +282,14 @@ def _confidence(level: ConfidenceLevel) -> Confidence:
     return Confidence.parse(level.value)
 
 
+def _footnotes(timeline: Timeline, why: bool) -> Footnotes | None:
+    if not why:
+        return None
+    from reorg_cli.render import Footnotes
+
+    return Footnotes(timeline.evidence)
+
+
 def _subtree(timeline: Timeline, units: dict[str, Any], root: str) -> list[str]:
     children: dict[str, list[str]] = {}
     for unit in units.values():
@@ -305,6 +321,7 @@ def show(
         ShowFormat.tree
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """Show the organization as of a date: units, who holds which role, reporting lines.
@@ -336,10 +353,11 @@ def show(
         return
     from reorg_cli.render import render_state_table, render_state_tree
 
+    notes = _footnotes(timeline, why)
     if output is ShowFormat.table:
-        _print(render_state_table(state, units=keep))
+        _print(render_state_table(state, units=keep, why=notes), soft_wrap=why)
     else:
-        _print(render_state_tree(state, root=root, depth=depth))
+        _print(render_state_tree(state, root=root, depth=depth, why=notes), soft_wrap=why)
 
 
 @command()
@@ -350,6 +368,7 @@ def diff(
         TableFormat.table
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """Show what changed between two dates, each change with the event that caused it.
@@ -368,7 +387,7 @@ def diff(
     from reorg_cli.render import render_diff
 
     dates = {e.id: e.date.display() for e in timeline.events.values()}
-    _print(render_diff(result, dates))
+    _print(render_diff(result, dates, _footnotes(timeline, why)), soft_wrap=why)
 
 
 @command()
@@ -377,6 +396,8 @@ def history(
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """Show every role a person has held, with dates at their recorded precision.
@@ -385,7 +406,7 @@ def history(
     """
     timeline = _load(events)
     found = timeline.find_person(person)
-    result = timeline.person_history(found.id)
+    result = timeline.person_history(found.id, _confidence(min_confidence))
     if output is TableFormat.json:
         from reorg_cli.serialize import history_dict
 
@@ -393,7 +414,7 @@ def history(
         return
     from reorg_cli.render import render_person_history
 
-    _print(render_person_history(result))
+    _print(render_person_history(result, _footnotes(timeline, why)), soft_wrap=why)
 
 
 @command()
@@ -402,6 +423,8 @@ def unit(
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
@@ -410,7 +433,7 @@ def unit(
     """
     timeline = _load(events)
     found = timeline.find_unit(name)
-    result = timeline.unit_history(found)
+    result = timeline.unit_history(found, _confidence(min_confidence))
     if output is TableFormat.json:
         from reorg_cli.serialize import unit_history_dict
 
@@ -418,7 +441,7 @@ def unit(
         return
     from reorg_cli.render import render_unit_history
 
-    _print(render_unit_history(result))
+    _print(render_unit_history(result, _footnotes(timeline, why)), soft_wrap=why)
 
 
 @command()
@@ -430,6 +453,8 @@ def timeline(
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """List events in date order, with corrections and retractions.
@@ -452,6 +477,7 @@ def timeline(
         person=person_id,
         unit=unit_id,
         today=dt.date.today().toordinal(),
+        min_confidence=_confidence(min_confidence),
     )
     if output is TableFormat.json:
         from reorg_cli.serialize import timeline_dict
@@ -462,7 +488,7 @@ def timeline(
         return
     from reorg_cli.render import render_timeline
 
-    _print(render_timeline(entries))
+    _print(render_timeline(entries, _footnotes(loaded, why)), soft_wrap=why)
 
 
 @command()
@@ -516,6 +542,76 @@ def validate(
         )
     if errors:
         raise typer.Exit(EXIT_ERROR)
+
+
+@command()
+def sources(
+    single_reported: Annotated[
+        bool,
+        typer.Option(
+            "--single-reported", help="List the facts that rest on one source and aren't confirmed."
+        ),
+    ] = False,
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    events: EventsOption = None,
+) -> None:
+    """List every source with the number of facts it supports.
+
+    Example: reorg sources --single-reported
+    """
+    timeline = _load(events)
+    if single_reported:
+        facts = timeline.single_reported_facts()
+        if output is TableFormat.json:
+            from reorg_cli.serialize import fact_summaries_dict
+
+            _write_json(fact_summaries_dict(facts))
+            return
+        from reorg_cli.render import render_fact_summaries
+
+        _print(render_fact_summaries(facts, "Facts resting on a single unconfirmed source"))
+        return
+    uses = timeline.sources_report()
+    if output is TableFormat.json:
+        from reorg_cli.serialize import sources_dict
+
+        _write_json(sources_dict(uses))
+        return
+    from reorg_cli.render import render_sources
+
+    _print(render_sources(uses))
+
+
+@command()
+def event(
+    event_id: Annotated[str, typer.Argument(metavar="EVENT", help="An event id.")],
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    events: EventsOption = None,
+) -> None:
+    """Show one event in full: date, confidence, sources, notes, changes and corrections.
+
+    Example: reorg event 2026-04-08-technology-committee
+    """
+    import difflib
+
+    from reorg_cli.errors import UnknownNameError
+
+    timeline = _load(events)
+    if event_id not in timeline.events:
+        close = difflib.get_close_matches(event_id, list(timeline.events), n=3)
+        raise UnknownNameError("event", event_id, close)
+    if output is TableFormat.json:
+        from reorg_cli.serialize import event_dict
+
+        _write_json(event_dict(timeline, event_id))
+        return
+    from reorg_cli.render import render_event
+
+    _print(render_event(timeline.events[event_id], timeline.evidence(event_id)), soft_wrap=True)
 
 
 @command()

@@ -33,7 +33,7 @@ _MONTH_ABBR = (
     "Nov",
     "Dec",
 )
-_PARTIAL_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PARTIAL_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 class DateSyntaxError(ValueError):
@@ -242,9 +242,9 @@ class QueryDate:
 
 
 _NATURAL_RE = re.compile(
-    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
-    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4})"
-    r"|(?:[A-Za-z]{3,9}\.?,?\s+\d{4})"
+    r"(?:[A-Za-z]{3,9}\.?\s+[0-9]{1,2}(?:st|nd|rd|th)?,?\s+[0-9]{4})"
+    r"|(?:[0-9]{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+[0-9]{4})"
+    r"|(?:[A-Za-z]{3,9}\.?,?\s+[0-9]{4})"
 )
 _MONTH_NAMES = {
     name.lower() for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])
@@ -266,7 +266,7 @@ def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
     if _PARTIAL_RE.fullmatch(stripped):
         date = parse_partial(stripped)
         return QueryDate(date.last_day(), text, date.precision, date.first_day())
-    if re.fullmatch(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}", stripped):
+    if re.fullmatch(r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,4}", stripped):
         raise DateSyntaxError(
             f"{text!r} is ambiguous (day and month order); write it as YYYY-MM-DD"
         )

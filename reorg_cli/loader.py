@@ -537,6 +537,8 @@ class _DatasetBuilder:
         if value is None:
             return None
         try:
+            if value != value.lower():
+                raise KeyError(value)
             return Confidence.parse(value)
         except KeyError:
             raise self.problem(
@@ -559,7 +561,7 @@ class _DatasetBuilder:
         required, optional = _CHANGE_KEYS[change_type]
         self.check_keys(entry, _CHANGE_COMMON + required + optional, f"a {change_type} change")
         for key in required:
-            if key not in entry and not (key == "parent" and change_type == "unit_moved"):
+            if key not in entry:
                 raise self.problem(entry.location, f"{change_type} is missing '{key}'")
         common: dict[str, Any] = {
             "location": entry.location,

@@ -7,7 +7,7 @@ and shows control characters visibly, so names cannot restyle or take over the t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,13 +17,16 @@ from rich.tree import Tree
 from reorg_cli.dates import DateWindow, ordinal_iso
 from reorg_cli.errors import Problem, Severity
 from reorg_cli.facts import Presence
-from reorg_cli.model import Confidence, kind_label
+from reorg_cli.model import Confidence, Event, kind_label
 from reorg_cli.views import (
     DiffChange,
+    Evidence,
+    FactSummary,
     OrgDiff,
     OrgState,
     PersonHistory,
     RoleSpan,
+    SourceUse,
     TimelineEntry,
     UnitHistory,
     UnitState,
@@ -79,6 +82,55 @@ def legend(used: set[str]) -> Text | None:
     return text
 
 
+class Footnotes:
+    """Numbered references from facts to the events behind them (``--why``)."""
+
+    def __init__(self, lookup: Callable[[str], Evidence]) -> None:
+        self.lookup = lookup
+        self.numbers: dict[str, int] = {}
+
+    def ref(self, events: Iterable[str]) -> Text:
+        """`` [1,2]`` for the given event ids, numbering new ones in order of use."""
+        numbers = []
+        for event in events:
+            if event not in self.numbers:
+                self.numbers[event] = len(self.numbers) + 1
+            numbers.append(str(self.numbers[event]))
+        return Text(f" [{','.join(numbers)}]", style="blue") if numbers else Text()
+
+    def render(self) -> RenderableType:
+        """The evidence list: each numbered event with its date, confidence and sources."""
+        # URLs are left whole (not wrapped) so they stay clickable and copyable.
+        text = Text("Evidence", style="bold", no_wrap=True, overflow="ignore")
+        for event_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+            evidence = self.lookup(event_id)
+            text.append(f"\n[{number}] ", style="blue")
+            _append_evidence(text, evidence, indent="    ")
+        return text
+
+
+def _append_evidence(text: Text, evidence: Evidence, indent: str) -> None:
+    text.append(evidence.date.display(), style="bold")
+    text.append("  ")
+    text.append_text(safe_text(evidence.title))
+    text.append(f"  ({evidence.confidence.label}; ", style="dim")
+    text.append_text(safe_text(evidence.id, "dim"))
+    if evidence.status != "applied":
+        text.append(f"; {sanitize(evidence.status)}", style="dim")
+    text.append(")", style="dim")
+    if not evidence.sources:
+        text.append(f"\n{indent}no sources cited", style="italic")
+    for source in evidence.sources:
+        text.append(f"\n{indent}")
+        if source.publisher:
+            text.append_text(safe_text(source.publisher))
+            text.append(": ")
+        text.append_text(safe_text(source.url, "underline"))
+    if evidence.corrects is not None:
+        text.append(f"\n{indent}corrects, and replaces in the replay: ", style="yellow")
+        _append_evidence(text, evidence.corrects, indent + "    ")
+
+
 def _unit_label(unit: UnitState, used: set[str]) -> Text:
     label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
     presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
@@ -97,18 +149,26 @@ def _add_unit(
     depth: int | None,
     used: set[str],
     hidden: list[int],
+    why: Footnotes | None,
 ) -> None:
-    branch = node.add(_unit_label(unit, used))
+    label = _unit_label(unit, used)
+    if why is not None:
+        label.append_text(why.ref(unit.events))
+    branch = node.add(label)
     for role in state.roles_in(unit.id):
         line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
         line.append_text(_since(role.since))
         line.append_text(_marks(role.presence, role.confidence, used))
+        if why is not None:
+            line.append_text(why.ref(role.events))
         branch.add(line)
     for vacancy in state.vacancies_in(unit.id):
         holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
         line = Text.assemble(safe_text(vacancy.title), ": ", (holder, "italic"))
         line.append_text(_since(vacancy.since))
         line.append_text(_marks(vacancy.presence, vacancy.confidence, used))
+        if why is not None:
+            line.append_text(why.ref(vacancy.events))
         branch.add(line)
     children = state.children(unit.id)
     if depth is not None and depth <= 1:
@@ -117,7 +177,8 @@ def _add_unit(
             branch.add(Text(f"… {len(children)} sub-units not shown (raise --depth)", "dim"))
         return
     for child in children:
-        _add_unit(branch, state, child, None if depth is None else depth - 1, used, hidden)
+        next_depth = None if depth is None else depth - 1
+        _add_unit(branch, state, child, next_depth, used, hidden, why)
 
 
 def _count(state: OrgState, units: list[UnitState]) -> int:
@@ -131,7 +192,11 @@ def _count(state: OrgState, units: list[UnitState]) -> int:
 
 
 def render_state_tree(
-    state: OrgState, *, root: str | None = None, depth: int | None = None
+    state: OrgState,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    why: Footnotes | None = None,
 ) -> RenderableType:
     """The organization as a tree of units with the people holding roles in them."""
     used: set[str] = set()
@@ -141,17 +206,23 @@ def render_state_tree(
     if not tops:
         tree.add(Text("no units exist on this date", style="italic"))
     for unit in tops:
-        _add_unit(tree, state, unit, depth, used, hidden)
+        _add_unit(tree, state, unit, depth, used, hidden, why)
     parts: list[RenderableType] = [tree]
     if state.reporting_lines and root is None:
-        parts.append(_reporting_lines_table(state, used))
+        parts.append(_reporting_lines_table(state, used, why))
+    return _finish(parts, used, why)
+
+
+def _finish(parts: list[RenderableType], used: set[str], why: Footnotes | None) -> Group:
     note = legend(used)
     if note is not None:
         parts.append(note)
+    if why is not None and why.numbers:
+        parts.append(why.render())
     return Group(*parts)
 
 
-def _reporting_lines_table(state: OrgState, used: set[str]) -> Table:
+def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | None = None) -> Table:
     table = Table(title="Reporting lines", title_justify="left", box=None, pad_edge=False)
     table.add_column("Person", no_wrap=True)
     table.add_column("Reports to", no_wrap=True)
@@ -160,14 +231,18 @@ def _reporting_lines_table(state: OrgState, used: set[str]) -> Table:
         table.add_row(
             safe_text(line.person_name),
             Text.assemble(
-                safe_text(line.reports_to_name), _marks(line.presence, line.confidence, used)
+                safe_text(line.reports_to_name),
+                _marks(line.presence, line.confidence, used),
+                why.ref(line.events) if why is not None else "",
             ),
             line.since.display(),
         )
     return table
 
 
-def render_state_table(state: OrgState, *, units: Iterable[str] | None = None) -> RenderableType:
+def render_state_table(
+    state: OrgState, *, units: Iterable[str] | None = None, why: Footnotes | None = None
+) -> RenderableType:
     """The organization as one table row per role (and per unit without roles)."""
     used: set[str] = set()
     table = Table(title=f"Organization on {ordinal_iso(state.day)}", title_justify="left")
@@ -201,7 +276,9 @@ def render_state_table(state: OrgState, *, units: Iterable[str] | None = None) -
                 parent_cell,
                 safe_text(role.title),
                 Text.assemble(
-                    safe_text(role.person_name), _marks(role.presence, role.confidence, used)
+                    safe_text(role.person_name),
+                    _marks(role.presence, role.confidence, used),
+                    why.ref(role.events) if why is not None else "",
                 ),
                 role.since.display(),
             )
@@ -217,11 +294,8 @@ def render_state_table(state: OrgState, *, units: Iterable[str] | None = None) -
             )
     parts: list[RenderableType] = [table]
     if state.reporting_lines and units is None:
-        parts.append(_reporting_lines_table(state, used))
-    note = legend(used)
-    if note is not None:
-        parts.append(note)
-    return Group(*parts)
+        parts.append(_reporting_lines_table(state, used, why))
+    return _finish(parts, used, why)
 
 
 _DIFF_GROUPS = (
@@ -230,7 +304,9 @@ _DIFF_GROUPS = (
 )
 
 
-def render_diff(diff: OrgDiff, event_dates: dict[str, str]) -> RenderableType:
+def render_diff(
+    diff: OrgDiff, event_dates: dict[str, str], why: Footnotes | None = None
+) -> RenderableType:
     """Added, removed and changed facts between two dates, each with its events."""
     header = Text(
         f"Changes from {ordinal_iso(diff.day_from)} to {ordinal_iso(diff.day_to)}", style="bold"
@@ -261,15 +337,17 @@ def render_diff(diff: OrgDiff, event_dates: dict[str, str]) -> RenderableType:
                 cell.append(event_dates.get(event, ""), style="dim")
                 cell.append(" ")
                 cell.append_text(safe_text(event))
+                if why is not None:
+                    cell.append_text(why.ref([event]))
             table.add_row(safe_text(summary), cell)
         parts.append(table)
-    return Group(*parts)
+    return _finish(parts, set(), why)
 
 
-def _span_row(span: RoleSpan, used: set[str]) -> list[Text | str]:
+def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
     unit = safe_text(span.unit_name)
     if span.unit_name_at_end:
-        unit.append(" (later ")
+        unit.append(" (now " if span.end is None else " (later ")
         unit.append_text(safe_text(span.unit_name_at_end))
         unit.append(")")
     if span.end is None:
@@ -282,10 +360,12 @@ def _span_row(span: RoleSpan, used: set[str]) -> list[Text | str]:
         end.append(f" — {sanitize(span.end_reason)}", style="dim")
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
+    if why is not None:
+        title.append_text(why.ref(span.events))
     return [unit, title, span.start.display(), end]
 
 
-def render_person_history(history: PersonHistory) -> RenderableType:
+def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
     """A person's roles over time."""
     used: set[str] = set()
     header = safe_text(history.name, "bold")
@@ -301,7 +381,7 @@ def render_person_history(history: PersonHistory) -> RenderableType:
     table.add_column("From", no_wrap=True)
     table.add_column("Until", overflow="fold")
     for span in history.roles:
-        table.add_row(*_span_row(span, used))
+        table.add_row(*_span_row(span, used, why))
     if not history.roles:
         parts.append(Text("no roles recorded", style="italic"))
     else:
@@ -311,16 +391,16 @@ def render_person_history(history: PersonHistory) -> RenderableType:
         lines.add_column("Reports to")
         lines.add_column("From", no_wrap=True)
         lines.add_column("Until", no_wrap=True)
-        for _, name, start, end, _events in history.reporting_lines:
-            lines.add_row(safe_text(name), start.display(), end.display() if end else "current")
+        for _, name, start, end, events in history.reporting_lines:
+            cell = safe_text(name)
+            if why is not None:
+                cell.append_text(why.ref(events))
+            lines.add_row(cell, start.display(), end.display() if end else "current")
         parts.append(lines)
-    note = legend(used)
-    if note is not None:
-        parts.append(note)
-    return Group(*parts)
+    return _finish(parts, used, why)
 
 
-def render_unit_history(history: UnitHistory) -> RenderableType:
+def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> RenderableType:
     """A unit's life: changes, then heads and roles."""
     used: set[str] = set()
     header = safe_text(history.name, "bold")
@@ -336,7 +416,10 @@ def render_unit_history(history: UnitHistory) -> RenderableType:
     for change in history.changes:
         summary = safe_text(change.summary)
         summary.append_text(_marks(Presence.PRESENT, change.confidence, used))
-        changes.add_row(change.date.display(), summary, safe_text(", ".join(change.events)))
+        event_cell = safe_text(", ".join(change.events))
+        if why is not None:
+            event_cell.append_text(why.ref(change.events))
+        changes.add_row(change.date.display(), summary, event_cell)
     parts.append(changes)
     if history.roles:
         roles = Table(title="Roles", title_justify="left")
@@ -345,22 +428,19 @@ def render_unit_history(history: UnitHistory) -> RenderableType:
         roles.add_column("From", no_wrap=True)
         roles.add_column("Until", overflow="fold")
         for span in history.roles:
-            row = _span_row(span, used)
+            row = _span_row(span, used, why)
             roles.add_row(safe_text(span.person_name), *row[1:])
         parts.append(roles)
-    note = legend(used)
-    if note is not None:
-        parts.append(note)
-    return Group(*parts)
+    return _finish(parts, used, why)
 
 
-def render_timeline(entries: list[TimelineEntry]) -> RenderableType:
+def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) -> RenderableType:
     """The chronicle: one row per event."""
     used: set[str] = set()
     table = Table(title="Timeline", title_justify="left")
     table.add_column("Date", no_wrap=True)
-    table.add_column("Event", overflow="fold")
-    table.add_column("Id", overflow="fold")
+    table.add_column("Event", overflow="fold", ratio=3)
+    table.add_column("Id", overflow="fold", ratio=2)
     for entry in entries:
         title = safe_text(entry.title)
         title.append_text(_marks(Presence.PRESENT, entry.confidence, used))
@@ -373,14 +453,12 @@ def render_timeline(entries: list[TimelineEntry]) -> RenderableType:
         elif entry.status in ("correction", "retraction"):
             verb = "corrects" if entry.status == "correction" else "retracts"
             title.append(f" ({verb} {sanitize(entry.related or '')})", style="dim")
+        if why is not None:
+            title.append_text(why.ref([entry.id]))
         table.add_row(entry.date.display(), title, safe_text(entry.id, "dim"))
     if not entries:
         return Text("no events in this range", style="italic")
-    parts: list[RenderableType] = [table]
-    note = legend(used)
-    if note is not None:
-        parts.append(note)
-    return Group(*parts)
+    return _finish([table], used, why)
 
 
 def render_problems(problems: list[Problem]) -> Text:
@@ -397,3 +475,85 @@ def render_problems(problems: list[Problem]) -> Text:
         if problem.hint:
             text.append(f" ({sanitize(problem.hint)})", style="dim")
     return text
+
+
+def render_sources(uses: list[SourceUse]) -> RenderableType:
+    """Every source with the number of facts that rest on it."""
+    table = Table(title="Sources", title_justify="left")
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Publisher", overflow="fold")
+    table.add_column("URL", overflow="fold")
+    table.add_column("Events", justify="right")
+    table.add_column("Facts", justify="right")
+    for use in uses:
+        table.add_row(
+            safe_text(use.source.id or ""),
+            safe_text(use.source.publisher or ""),
+            safe_text(use.source.url),
+            str(len(use.events)),
+            str(use.facts),
+        )
+    return table
+
+
+def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableType:
+    """Facts with what they rest on (e.g. those resting on one reported source)."""
+    if not facts:
+        return Text("no such facts", style="italic")
+    table = Table(title=title, title_justify="left")
+    table.add_column("Fact", overflow="fold")
+    table.add_column("From", no_wrap=True)
+    table.add_column("Until", no_wrap=True)
+    table.add_column("Confidence", no_wrap=True)
+    table.add_column("Source", overflow="fold")
+    for fact in facts:
+        source = fact.sources[0] if fact.sources else None
+        cell = Text()
+        if source is not None:
+            if source.publisher:
+                cell.append_text(safe_text(source.publisher))
+                cell.append(": ")
+            cell.append_text(safe_text(source.url))
+        table.add_row(
+            safe_text(fact.description),
+            fact.start.display(),
+            fact.end.display() if fact.end else "",
+            fact.confidence.label,
+            cell,
+        )
+    return table
+
+
+def render_event(event: Event, evidence: Evidence) -> RenderableType:
+    """One event in full."""
+    from reorg_cli.model import CHANGE_TYPE_NAMES
+
+    text = Text(no_wrap=True, overflow="ignore")
+    _append_evidence(text, evidence, indent="  ")
+    parts: list[RenderableType] = [text]
+    for label, value in (("Summary", event.summary), ("Notes", event.notes)):
+        if value:
+            parts.append(Text.assemble((f"{label}: ", "bold"), safe_text(value)))
+    if event.announced is not None:
+        parts.append(Text(f"Announced: {event.announced.display()}"))
+    parts.append(Text(f"Recorded at {sanitize(event.path)}:{event.location.line}", style="dim"))
+    table = Table(title="Changes", title_justify="left")
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Details", overflow="fold")
+    for change in event.changes:
+        details = []
+        for name in change.__dataclass_fields__:
+            if name == "location":
+                continue
+            value = getattr(change, name)
+            if value in (None, (), False):
+                continue
+            if isinstance(value, Confidence):
+                value = value.label
+            elif isinstance(value, tuple):
+                value = ", ".join(f"{k}: {v}" for k, v in value)
+            details.append(f"{name}: {value}")
+        table.add_row(CHANGE_TYPE_NAMES[type(change)], safe_text("; ".join(details)))
+    if event.changes:
+        parts.append(table)
+    return Group(*parts)

@@ -12,12 +12,14 @@ from reorg_cli.model import Confidence
 from reorg_cli.timeline import Timeline
 from reorg_cli.views import (
     DiffChange,
+    FactSummary,
     OrgDiff,
     OrgState,
     PersonHistory,
     ReportingLineState,
     RoleSpan,
     RoleState,
+    SourceUse,
     TimelineEntry,
     UnitHistory,
     UnitState,
@@ -176,6 +178,10 @@ def diff_change_dict(change: DiffChange) -> dict[str, Any]:
 def diff_dict(timeline: Timeline, diff: OrgDiff, *, min_confidence: Confidence) -> dict[str, Any]:
     """``reorg diff --format json``."""
     ids = [e for change in diff.changes for e in change.events]
+    for change in diff.changes:
+        for entry in (change.before, change.after):
+            if entry is not None:
+                ids.extend(entry.events)
     return {
         "schema_version": SCHEMA_VERSION,
         "from": ordinal_iso(diff.day_from),
@@ -198,6 +204,8 @@ def span_dict(span: RoleSpan) -> dict[str, Any]:
         "end": _window(span.end),
         "end_reason": span.end_reason,
         "status": span.status,
+        "person": span.person,
+        "person_name": span.person_name,
         "confidence": span.confidence.label,
         "events": list(span.events),
     }
@@ -308,4 +316,76 @@ def problems_dict(problems: list[Problem], files: int, events: int) -> dict[str,
         "errors": errors,
         "warnings": len(problems) - errors,
         "problems": [p.as_dict() for p in problems],
+    }
+
+
+def sources_dict(uses: list[SourceUse]) -> dict[str, Any]:
+    """``reorg sources --format json``."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "sources": [
+            {**use.source.as_dict(), "events": list(use.events), "facts": use.facts} for use in uses
+        ],
+    }
+
+
+def fact_summaries_dict(facts: list[FactSummary]) -> dict[str, Any]:
+    """``reorg sources --single-reported --format json``."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "facts": [
+            {
+                "fact": fact.description,
+                "start": fact.start.text(),
+                "end": _window(fact.end),
+                "confidence": fact.confidence.label,
+                "events": list(fact.events),
+                "sources": [s.as_dict() for s in fact.sources],
+            }
+            for fact in facts
+        ],
+    }
+
+
+def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
+    """``reorg event ID --format json``: the event as recorded, and what became of it."""
+    from reorg_cli.model import CHANGE_TYPE_NAMES
+
+    event = timeline.events[event_id]
+    status = timeline.statuses[event_id]
+    changes = []
+    for change in event.changes:
+        entry: dict[str, Any] = {"type": CHANGE_TYPE_NAMES[type(change)]}
+        for name in change.__dataclass_fields__:
+            if name in ("location",):
+                continue
+            value = getattr(change, name)
+            if isinstance(value, Confidence):
+                value = value.label
+            elif isinstance(value, tuple):
+                value = dict(value)
+            entry[name] = value
+        changes.append(entry)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "event": {
+            "id": event.id,
+            "date": event.date.text(),
+            "date_display": event.date.display(),
+            "seq": event.seq,
+            "title": event.title,
+            "summary": event.summary,
+            "notes": event.notes,
+            "confidence": event.confidence.label,
+            "announced": _window(event.announced),
+            "sources": [s.as_dict() for s in event.sources],
+            "changes": changes,
+            "corrects": event.corrects,
+            "retracts": event.retracts,
+            "corrected_by": status.corrected_by,
+            "retracted_by": status.retracted_by,
+            "applied": status.applied,
+            "path": event.path,
+            "line": event.location.line or None,
+        },
     }

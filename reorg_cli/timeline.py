@@ -17,16 +17,19 @@ from reorg_cli.compiler import Compiled, EventStatus, compile_dataset
 from reorg_cli.dates import POS_INF, DateWindow
 from reorg_cli.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
 from reorg_cli.facts import Fact, FactKind, Presence
-from reorg_cli.model import Confidence, Dataset, Event, Person, kind_label
+from reorg_cli.model import Confidence, Dataset, Event, Person, Source, kind_label
 from reorg_cli.views import (
     DiffChange,
     Entry,
+    Evidence,
+    FactSummary,
     OrgDiff,
     OrgState,
     PersonHistory,
     ReportingLineState,
     RoleSpan,
     RoleState,
+    SourceUse,
     TimelineEntry,
     UnitChange,
     UnitHistory,
@@ -451,6 +454,12 @@ class Timeline:
                 )
             else:
                 summary = describe(b)
+                if (
+                    isinstance(a, ReportingLineState)
+                    and isinstance(b, ReportingLineState)
+                    and a.reports_to != b.reports_to
+                ):
+                    summary += f" (before: {a.reports_to_name})"
                 if getattr(a, "presence", None) != getattr(b, "presence", None):
                     summary += (
                         " (now certain)"
@@ -470,7 +479,9 @@ class Timeline:
             status = "ended"
         name = self.unit_name_at_order(unit, fact.start.order)
         name_at_end = (
-            self.unit_name_at_order(unit, fact.end.order - 1) if fact.end is not None else None
+            self.unit_name_at_order(unit, fact.end.order - 1)
+            if fact.end is not None
+            else self.unit_name_now(unit)
         )
         return RoleSpan(
             unit=unit,
@@ -488,10 +499,16 @@ class Timeline:
             person_name=self.person_name(person),
         )
 
-    def person_history(self, person_id: str) -> PersonHistory:
+    def person_history(
+        self, person_id: str, min_confidence: Confidence = Confidence.UNCERTAIN
+    ) -> PersonHistory:
         """Every role ``person_id`` held, in replay order, with their reporting lines."""
         person = self.dataset.people[person_id]
-        spans = [self._span(f) for f in self.role_facts if f.slot[0] == person_id]
+        spans = [
+            self._span(f)
+            for f in self.role_facts
+            if f.slot[0] == person_id and f.confidence >= min_confidence
+        ]
         lines = tuple(
             (
                 str(f.value[0]),
@@ -501,7 +518,7 @@ class Timeline:
                 f.events,
             )
             for f in self.reporting_facts
-            if f.slot[0] == person_id
+            if f.slot[0] == person_id and f.confidence >= min_confidence
         )
         return PersonHistory(
             person_id=person.id,
@@ -513,7 +530,9 @@ class Timeline:
             reporting_lines=lines,
         )
 
-    def unit_history(self, unit: str) -> UnitHistory:
+    def unit_history(
+        self, unit: str, min_confidence: Confidence = Confidence.UNCERTAIN
+    ) -> UnitHistory:
         """A unit's creation, renames, reclassifications, moves, merges, end and heads."""
         by_kind = self.unit_facts[unit]
         changes: list[UnitChange] = []
@@ -618,8 +637,13 @@ class Timeline:
                     last.end.order,
                 )
             )
+        changes = [c for c in changes if c.confidence >= min_confidence]
         changes.sort(key=lambda c: c.order)
-        spans = [self._span(f) for f in self.role_facts if f.slot[1] == unit]
+        spans = [
+            self._span(f)
+            for f in self.role_facts
+            if f.slot[1] == unit and f.confidence >= min_confidence
+        ]
         info = self.dataset.units.get(unit)
         current = self.unit_name_now(unit)
         former = tuple(n for n in dict.fromkeys(str(f.value[0]) for f in names) if n != current)
@@ -643,12 +667,15 @@ class Timeline:
         person: str | None = None,
         unit: str | None = None,
         today: int | None = None,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
     ) -> list[TimelineEntry]:
         """Events dated from ``day_from`` to ``day_to`` (inclusive), oldest first, optionally
         only those touching ``person`` or ``unit``; corrected and retracted events included."""
         entries = []
         for event in sorted(self.dataset.events, key=Event.sort_key):
             day = event.date.sort_day
+            if event.confidence < min_confidence:
+                continue
             if day_from is not None and day < day_from:
                 continue
             if day_to is not None and day > day_to:
@@ -682,6 +709,108 @@ class Timeline:
                 )
             )
         return entries
+
+    # -- provenance ------------------------------------------------------------------------------
+    def evidence(self, event_id: str) -> Evidence:
+        """An event with its sources, and the event it corrects, if any."""
+        event = self.events[event_id]
+        status = self.statuses[event_id]
+        if status.corrected_by:
+            state = f"corrected by {status.corrected_by}"
+        elif status.retracted_by:
+            state = f"retracted by {status.retracted_by}"
+        else:
+            state = "applied"
+        corrected = self.evidence(event.corrects) if event.corrects in self.events else None
+        return Evidence(
+            id=event.id,
+            date=event.date,
+            title=event.title,
+            confidence=event.confidence,
+            sources=event.sources,
+            path=event.path,
+            line=event.location.line,
+            notes=event.notes,
+            status=state,
+            corrects=corrected,
+        )
+
+    def describe(self, fact: Fact) -> str:
+        """A fact in words, with names as they were when it started."""
+        order = fact.start.order
+        if fact.kind is FactKind.ROLE:
+            person, unit, title = fact.slot
+            name = self.unit_name_at_order(unit, order)
+            return f"{self.person_name(person)} — {title}, {name}"
+        if fact.kind is FactKind.REPORTING_LINE:
+            return (
+                f"{self.person_name(fact.slot[0])} reports to "
+                f"{self.person_name(str(fact.value[0]))}"
+            )
+        if fact.kind is FactKind.VACANCY:
+            unit, title = fact.slot
+            return f"{title}, {self.unit_name_at_order(unit, order)}: holder {fact.value[0]}"
+        unit = fact.slot[0]
+        name = self.unit_name_at_order(unit, order)
+        if fact.kind is FactKind.UNIT:
+            return f"{name} exists"
+        if fact.kind is FactKind.NAME:
+            return f"unit {unit} is named {fact.value[0]}"
+        if fact.kind is FactKind.KIND:
+            return f"{name} is a {kind_label(str(fact.value[0]))}"
+        parent = fact.value[0]
+        where = "top level" if parent is None else self.unit_name_at_order(str(parent), order)
+        return f"{name} is under {where}"
+
+    def fact_sources(self, fact: Fact) -> tuple[Source, ...]:
+        """The distinct sources of the events behind a fact (by URL)."""
+        seen: dict[str, Source] = {}
+        for event_id in fact.events:
+            for source in self.events[event_id].sources:
+                seen.setdefault(source.url, source)
+        return tuple(seen.values())
+
+    def sources_report(self) -> list[SourceUse]:
+        """Every source cited by an applied event, with how many facts rest on it."""
+        facts_per_event: dict[str, int] = {}
+        for fact in self.facts:
+            for event_id in fact.events:
+                facts_per_event[event_id] = facts_per_event.get(event_id, 0) + 1
+        uses: dict[str, tuple[Source, list[str], int]] = {}
+        for event in self.dataset.events:
+            for source in event.sources:
+                found = uses.setdefault(source.url, (source, [], 0))
+                uses[source.url] = (
+                    found[0],
+                    [*found[1], event.id],
+                    found[2] + facts_per_event.get(event.id, 0),
+                )
+        for source in self.dataset.sources.values():
+            uses.setdefault(source.url, (source, [], 0))
+        result = [SourceUse(src, tuple(ev), n) for src, ev, n in uses.values()]
+        result.sort(key=lambda u: (-u.facts, u.source.id or "", u.source.url))
+        return result
+
+    def single_reported_facts(self) -> list[FactSummary]:
+        """Facts that rest on exactly one source and are not confirmed."""
+        result = []
+        for fact in self.facts:
+            if fact.confidence is Confidence.CONFIRMED:
+                continue
+            sources = self.fact_sources(fact)
+            if len(sources) != 1:
+                continue
+            result.append(
+                FactSummary(
+                    description=self.describe(fact),
+                    start=fact.start.window,
+                    end=fact.end.window if fact.end else None,
+                    confidence=fact.confidence,
+                    events=fact.events,
+                    sources=sources,
+                )
+            )
+        return result
 
 
 def _touches(event: Event, value: str, *fields: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from reorg_cli.dates import DateWindow
 from reorg_cli.facts import Presence
-from reorg_cli.model import Confidence
+from reorg_cli.model import Confidence, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,3 +203,40 @@ class TimelineEntry:
     planned: bool = False
     summary: str | None = None
     sources: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a fact is believed: one event with its sources, and what corrected it."""
+
+    id: str
+    date: DateWindow
+    title: str
+    confidence: Confidence
+    sources: tuple[Source, ...]
+    path: str
+    line: int
+    notes: str | None = None
+    status: str = "applied"
+    corrects: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUse:
+    """A source and how many facts rest on it."""
+
+    source: Source
+    events: tuple[str, ...]
+    facts: int
+
+
+@dataclass(frozen=True, slots=True)
+class FactSummary:
+    """A fact described for people, with what it rests on."""
+
+    description: str
+    start: DateWindow
+    end: DateWindow | None
+    confidence: Confidence
+    events: tuple[str, ...]
+    sources: tuple[Source, ...]
