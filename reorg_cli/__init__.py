@@ -24,14 +24,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from reorg_cli.dates import parse_query_date
-    from reorg_cli.loader import default_events_path, load_dataset
+    from reorg_cli.loader import load_dataset
+    from reorg_cli.paths import default_events_path
     from reorg_cli.timeline import Timeline, load_timeline
 
 _LAZY = {
     "Timeline": "reorg_cli.timeline",
     "load_timeline": "reorg_cli.timeline",
     "load_dataset": "reorg_cli.loader",
-    "default_events_path": "reorg_cli.loader",
+    "default_events_path": "reorg_cli.paths",
     "parse_query_date": "reorg_cli.dates",
 }
 

@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, ParamSpec, TypeVar
 
 import typer
 
 from reorg_cli import __version__
+from reorg_cli._typer_speedups import install as _install_typer_speedups
+
+_install_typer_speedups()  # coerce plain option values without importing pydantic
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -61,6 +64,7 @@ class ColorMode(StrEnum):
 class _Settings:
     debug = False
     color = ColorMode.auto
+    use_cache = True
 
 
 settings = _Settings()
@@ -80,6 +84,16 @@ class ShowFormat(StrEnum):
     tree = "tree"
     table = "table"
     json = "json"
+    svg = "svg"
+    html = "html"
+
+
+class HistoryFormat(StrEnum):
+    """Output formats of ``history``."""
+
+    table = "table"
+    json = "json"
+    gantt = "gantt"
 
 
 class TableFormat(StrEnum):
@@ -140,10 +154,19 @@ def _main_options(
     color: Annotated[
         ColorMode, typer.Option("--color", help="Colour output: auto, always or never.")
     ] = ColorMode.auto,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Compile the event files without the compiled-timeline cache "
+            "(also REORG_NO_CACHE=1).",
+        ),
+    ] = False,
 ) -> None:
     """Replay, diff and explain an organization's history from YAML event files."""
     settings.debug = debug or os.environ.get("REORG_DEBUG", "") not in ("", "0")
     settings.color = color
+    settings.use_cache = not no_cache
 
 
 # -- consoles and errors ------------------------------------------------------------------------
@@ -243,7 +266,14 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P,
         @functools.wraps(function)
         def wrapper(*call_args: P.args, **call_kwargs: P.kwargs) -> R:
             with error_boundary():
-                return function(*call_args, **call_kwargs)
+                try:
+                    return function(*call_args, **call_kwargs)
+                except Exception as err:
+                    # A damaged cache entry (already removed): compile and answer after all.
+                    if not getattr(err, "retry_without_cache", False):
+                        raise
+                    settings.use_cache = False
+                    return function(*call_args, **call_kwargs)
 
         app.command(*args, **kwargs)(wrapper)
         return wrapper
@@ -255,15 +285,79 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P,
 
 
 def _events_path(events: Path | None) -> Path:
-    from reorg_cli.loader import default_events_path
+    from reorg_cli.paths import default_events_path
 
     return events if events is not None else default_events_path()
 
 
 def _load(events: Path | None) -> Timeline:
-    from reorg_cli.timeline import load_timeline
+    from reorg_cli.cache import load_timeline_cached
 
-    return load_timeline(_events_path(events))
+    bar = _LoadProgress.when_watched()
+    try:
+        return load_timeline_cached(
+            _events_path(events), use_cache=settings.use_cache, progress=bar
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+class _LoadProgress:
+    """A progress bar on stderr for long compiles, shown only when a person is watching: both
+    streams are terminals, the output is not JSON, and the work has already taken a while."""
+
+    DELAY = 0.5  # seconds before a bar appears
+    LABELS: ClassVar[dict[str, str]] = {
+        "read": "Reading event files",
+        "compile": "Compiling",
+        "cache": "Writing cache",
+    }
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.progress: Any = None
+        self.task: Any = None
+        self.stage = ""
+
+    @classmethod
+    def when_watched(cls) -> _LoadProgress | None:
+        if not (sys.stderr.isatty() and sys.stdout.isatty()):
+            return None
+        if os.environ.get("TERM") == "dumb" or _json_requested(sys.argv[1:]):
+            return None
+        return cls()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if self.clock() - self.started < self.DELAY:
+                return
+            from rich.progress import Progress
+
+            self.progress = Progress(console=_console(stderr=True), transient=True)
+            self.progress.start()
+        if stage != self.stage:
+            if self.task is not None:
+                self.progress.remove_task(self.task)
+            self.stage = stage
+            self.task = self.progress.add_task(self.LABELS.get(stage, stage), total=total or None)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _json_requested(args: list[str]) -> bool:
+    for index, arg in enumerate(args):
+        if arg in ("--format", "-f") and args[index + 1 : index + 2] == ["json"]:
+            return True
+        if arg in ("--format=json", "-fjson"):
+            return True
+    return False
 
 
 def _date(text: str, option: str) -> QueryDate:
@@ -288,6 +382,52 @@ def _footnotes(timeline: Timeline, why: bool) -> Footnotes | None:
     from reorg_cli.render import Footnotes
 
     return Footnotes(timeline.evidence)
+
+
+#: A tree with more units than this shows only its top levels unless --depth is given.
+DEFAULT_TREE_UNITS = 300
+
+
+def _default_depth(state: Any, root: str | None) -> int | None:
+    """The tree's depth when --depth is not given: all of it, unless that is more than
+    :data:`DEFAULT_TREE_UNITS` units; then as many top levels as fit (at least one), each cut
+    branch saying how many sub-units it hides."""
+    if len(state.units) <= DEFAULT_TREE_UNITS:
+        return None
+    level = [state.units[root]] if root is not None else state.children(None)
+    shown, depth = len(level), 1
+    while level:
+        below = [child for unit in level for child in state.children(unit.id)]
+        if not below:
+            return None
+        if shown + len(below) > DEFAULT_TREE_UNITS:
+            return depth
+        shown, depth, level = shown + len(below), depth + 1, below
+    return None
+
+
+def _top_of(state: Any, root: str | None, depth: int) -> tuple[Any, str]:
+    """The state with only the reporting lines of people in the top ``depth`` levels shown,
+    and a note on what is not shown."""
+    import dataclasses
+
+    level = [state.units[root]] if root is not None else state.children(None)
+    shown: set[str] = set()
+    for _ in range(depth):
+        shown.update(unit.id for unit in level)
+        level = [child for unit in level for child in state.children(unit.id)]
+    people = {role.person for role in state.roles if role.unit in shown}
+    lines = tuple(line for line in state.reporting_lines if line.person in people)
+    note = (
+        f"Showing {depth} levels: {len(shown):,} of {len(state.units):,} units"
+        + (
+            f", {len(lines):,} of {len(state.reporting_lines):,} reporting lines"
+            if state.reporting_lines and root is None
+            else ""
+        )
+        + ". --depth N or --unit NAME shows more; --depth 99 shows everything."
+    )
+    return dataclasses.replace(state, reporting_lines=lines), note
 
 
 def _subtree(timeline: Timeline, units: dict[str, Any], root: str) -> list[str]:
@@ -323,15 +463,31 @@ def show(
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
     events: EventsOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File for --format svg or html.", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --out replace a file.")] = False,
+    width: Annotated[
+        int, typer.Option("--width", min=40, max=1000, help="Columns of an svg or html picture.")
+    ] = 100,
 ) -> None:
     """Show the organization as of a date: units, who holds which role, reporting lines.
 
     A partial date means the end of its period (--at 2026-04 is April 30, 2026).
+    --format svg or html saves the tree, as the terminal shows it, to --out.
 
     Example: reorg show --at 2026-04-08
     """
     from reorg_cli.errors import ReorgError
 
+    picture = output in (ShowFormat.svg, ShowFormat.html)
+    if picture and out is None:
+        _error_line(f"--format {output.value} needs --out FILE")
+        raise typer.Exit(EXIT_USAGE)
+    if out is not None and not picture:
+        _error_line("--out is only for --format svg or html")
+        raise typer.Exit(EXIT_USAGE)
     query = _date(at, "--at")
     timeline = _load(events)
     confidence = _confidence(min_confidence)
@@ -341,6 +497,15 @@ def show(
     if unit is not None:
         root = timeline.find_unit(unit)
         if root not in state.units:
+            if (
+                min_confidence is not ConfidenceLevel.uncertain
+                and root in timeline.state_at(query.day).units
+            ):
+                raise ReorgError(
+                    f"unit {timeline.unit_name_now(root)!r} is not shown on {query.iso()} at "
+                    f"--min-confidence {min_confidence.value}",
+                    "its existence rests on less sure sources",
+                )
             raise ReorgError(
                 f"unit {timeline.unit_name_now(root)!r} does not exist on {query.iso()}",
                 f"see 'reorg unit {root}' for when it existed",
@@ -354,10 +519,36 @@ def show(
     from reorg_cli.render import render_state_table, render_state_tree
 
     notes = _footnotes(timeline, why)
+    cut = None
+    if depth is None and output is not ShowFormat.table:
+        depth = _default_depth(state, root)
+        if depth is not None:
+            state, cut = _top_of(state, root, depth)
     if output is ShowFormat.table:
         _print(render_state_table(state, units=keep, why=notes), soft_wrap=why)
+    elif picture:
+        from rich.console import Group
+        from rich.text import Text
+
+        from reorg_cli.pictures import save_picture
+
+        assert out is not None
+        drawn = render_state_tree(state, root=root, depth=depth, why=notes)
+        save_picture(
+            drawn if cut is None else Group(drawn, Text(cut, style="dim")),
+            out,
+            output.value,
+            width=width,
+            force=force,
+            title=f"reorg show --at {query.iso()}",
+            no_color=True if settings.color is ColorMode.never else None,
+        )
     else:
         _print(render_state_tree(state, root=root, depth=depth, why=notes), soft_wrap=why)
+        if cut is not None:
+            from rich.text import Text
+
+            _print(Text(cut, style="dim"))
 
 
 @command()
@@ -375,7 +566,14 @@ def diff(
 
     Example: reorg diff 2026-03-01 2026-04-30
     """
+    from reorg_cli.errors import QueryDateError
+
     first, second = _date(date_from, "FROM"), _date(date_to, "TO")
+    if first.day > second.day:
+        raise QueryDateError(
+            f"FROM ({first.iso()}) is after TO ({second.iso()})",
+            "give the earlier date first; a partial date means the end of its period",
+        )
     timeline = _load(events)
     confidence = _confidence(min_confidence)
     result = timeline.diff(first.day, second.day, confidence)
@@ -393,9 +591,10 @@ def diff(
 @command()
 def history(
     person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
-    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        TableFormat.table
-    ),
+    output: Annotated[
+        HistoryFormat,
+        typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
+    ] = HistoryFormat.table,
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
     events: EventsOption = None,
@@ -407,10 +606,15 @@ def history(
     timeline = _load(events)
     found = timeline.find_person(person)
     result = timeline.person_history(found.id, _confidence(min_confidence))
-    if output is TableFormat.json:
+    if output is HistoryFormat.json:
         from reorg_cli.serialize import history_dict
 
         _write_json(history_dict(timeline, result))
+        return
+    if output is HistoryFormat.gantt:
+        from reorg_cli.gantt import Gantt
+
+        _print(Gantt(result))
         return
     from reorg_cli.render import render_person_history
 
@@ -468,6 +672,13 @@ def timeline(
     first = _date(date_from, "--from") if date_from else None
     last = _date(date_to, "--to") if date_to else None
     day_from = first.start if first is not None else None
+    if first is not None and last is not None and first.start > last.day:
+        from reorg_cli.errors import QueryDateError
+
+        raise QueryDateError(
+            f"--from ({first.text.strip()}) is after --to ({last.text.strip()})",
+            "give the earlier date to --from",
+        )
     loaded = _load(events)
     person_id = loaded.find_person(person).id if person else None
     unit_id = loaded.find_unit(unit) if unit else None
@@ -626,4 +837,48 @@ def schema() -> None:
 
 def main() -> None:
     """Entry point of the ``reorg`` console script."""
+    import gc
+
+    # A run lives for seconds and its objects (facts, views, JSON) are acyclic: the cycle
+    # collector would only rescan them, up to half the time of a large query.
+    gc.disable()
+    _register_only_the_invoked_command(sys.argv[1:])
     app(prog_name="reorg")
+
+
+#: Options of the main callback that take a value (``reorg --color never show``).
+_GLOBAL_OPTIONS_WITH_VALUES = ("--color",)
+
+
+def _register_only_the_invoked_command(args: list[str]) -> None:
+    """Typer builds every command's parameters on each run; when the command line names one
+    command, keep only that one (its help, errors and output are the same). Anything unusual
+    (no command, an unknown one, shell completion) keeps them all."""
+    if any(name.endswith("_COMPLETE") for name in os.environ):
+        return
+    wanted = None
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not arg.startswith("-"):
+            wanted = arg
+            break
+        elif arg == "--":
+            return
+    if wanted is None:
+        return
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or (c.callback.__name__ if c.callback else "").replace("_", "-")) == wanted
+    ]
+    groups = [g for g in app.registered_groups if g.name == wanted]
+    if len(commands) + len(groups) == 1:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+from reorg_cli import cli_interop as _cli_interop  # noqa: E402,F401  (registers export/import)
+from reorg_cli import cli_synth as _cli_synth  # noqa: E402,F401  (registers synth)

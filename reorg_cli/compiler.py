@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from reorg_cli.dates import DateWindow
 from reorg_cli.errors import Location, Problem, Severity
 from reorg_cli.facts import Edge, Fact, FactKind
-from reorg_cli.loader import closest
 from reorg_cli.model import (
     Change,
     Confidence,
@@ -31,6 +30,14 @@ from reorg_cli.model import (
     UnitReclassified,
     UnitRenamed,
 )
+
+
+def closest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint (the loader's; imported only when there is a problem to report,
+    so that reading a cached timeline does not load YAML)."""
+    from reorg_cli.loader import closest as loader_closest
+
+    return loader_closest(word, choices)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,6 +91,9 @@ class _Compiler:
         self.report_set_at: dict[str, Location] = {}
         self.first_creation: dict[str, tuple[Location, Event]] = {}
         self.first_role: dict[tuple[str, str, str], Location] = {}
+        # Where each role was assigned (replay step, place, event) and where it last ended.
+        self.assignments: dict[tuple[str, str, str], list[tuple[int, Location, Event]]] = {}
+        self.role_ended_at: dict[tuple[str, str, str], tuple[Location, Event]] = {}
         self.event: Event | None = None
         self.edge: Edge | None = None
 
@@ -190,10 +200,13 @@ class _Compiler:
         statuses = self.resolve_corrections()
         applied = [e for e in self.dataset.events if statuses[e.id].applied]
         order = replay_order(applied)
-        for event in order:
+        for index, event in enumerate(order):
             for change in event.changes:
                 if isinstance(change, UnitCreated) and change.unit not in self.first_creation:
                     self.first_creation[change.unit] = (change.location, event)
+                if isinstance(change, RoleAssigned):
+                    key = (change.person, change.unit, change.title)
+                    self.assignments.setdefault(key, []).append((index, change.location, event))
         for index, event in enumerate(order):
             self.event = event
             self.edge = Edge(event.date, event.id, index)
@@ -234,14 +247,16 @@ class _Compiler:
                 continue
             table[target] = event.id
         statuses: dict[str, EventStatus] = {}
+        plain = EventStatus(applied=True)  # shared by every ordinary event (memory)
         for event in self.dataset.events:
-            statuses[event.id] = EventStatus(
+            status = EventStatus(
                 applied=event.id not in corrected and event.id not in retracted,
                 corrected_by=corrected.get(event.id),
                 retracted_by=retracted.get(event.id),
                 corrects=event.corrects,
                 retracts=event.retracts,
             )
+            statuses[event.id] = plain if status == plain else status
         return statuses
 
     def apply(self, change: Change) -> None:
@@ -358,11 +373,13 @@ class _Compiler:
     def end_unit(self, unit: str, change: Change, how: str, successor: str | None) -> None:
         assert self.event is not None
         implied = "unit_merged" if successor else "unit_dissolved"
-        reason = f"unit merged into {successor}" if successor else "unit dissolved"
+        successor_name = self.name[successor].value[0] if successor in self.name else successor
+        reason = f"unit merged into {successor_name}" if successor else "unit dissolved"
         for key in sorted(self.roles_by_unit.get(unit, set())):
             fact = self.roles.pop(key)
             self.roles_by_person[key[0]].discard(key)
             self.close_fact(fact, change, reason, implied_by=implied)
+            self.role_ended_at[key] = (change.location, self.event)
         self.roles_by_unit.pop(unit, None)
         for post in [k for k in self.vacancies if k[0] == unit]:
             self.close_fact(self.vacancies.pop(post), change, reason, implied_by=implied)
@@ -468,8 +485,19 @@ class _Compiler:
                 for _, unit, title in self.roles_by_person.get(change.person, set())
             )
             hint = ("they hold " + ", ".join(held)) if held else "they hold no role then"
+            assert self.edge is not None
+            later = [a for a in self.assignments.get(key, []) if a[0] >= self.edge.order]
             if key in self.first_role:
                 hint = f"the role was assigned at {self.first_role[key]} and has already ended"
+                if key in self.role_ended_at:
+                    where, event = self.role_ended_at[key]
+                    hint += f" on {event.date.display()} ({where})"
+            elif later:
+                _, where, event = later[0]
+                hint = (
+                    f"the role is assigned only later, on {event.date.display()} ({where}); "
+                    "a role must start before it ends"
+                )
             self.error(
                 change.location,
                 f"{change.person!r} does not hold {change.title!r} in {change.unit!r} on "
@@ -481,7 +509,29 @@ class _Compiler:
         self.roles_by_person[change.person].discard(key)
         self.roles_by_unit[change.unit].discard(key)
         self.close_fact(fact, change, change.reason)
+        self.role_ended_at[key] = (change.location, self.event)
         if change.vacancy is not None:
+            # A single-holder post that someone else still holds is not vacant; a seat on a
+            # shared post (a committee membership) can be.
+            others = sorted(
+                k
+                for k in self.roles_by_unit[change.unit]
+                if k[2] == change.title and not fact.value[1]
+            )
+            if others:
+                other = others[0]
+                self.error(
+                    change.location,
+                    f"the post {change.title!r} in {change.unit!r} cannot be "
+                    f"{change.vacancy}: {other[0]!r} still holds it (assigned at "
+                    f"{self.first_role[other]})",
+                    "remove 'vacancy', or end the other holder's role first",
+                )
+                return
+            earlier = self.vacancies.pop((change.unit, change.title), None)
+            if earlier is not None:
+                # One vacancy per post: a second holder leaving replaces the first record.
+                self.close_fact(earlier, change)
             self.vacancies[(change.unit, change.title)] = self.open_fact(
                 FactKind.VACANCY, (change.unit, change.title), (change.vacancy,), change
             )
@@ -494,6 +544,8 @@ class _Compiler:
             fact = self.roles.pop(key)
             self.roles_by_unit[key[1]].discard(key)
             self.close_fact(fact, change, reason, implied_by="person_left")
+            assert self.event is not None
+            self.role_ended_at[key] = (change.location, self.event)
         self.roles_by_person.pop(change.person, None)
         line = self.reports.pop(change.person, None)
         if line is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -193,6 +194,7 @@ def exact_window(date: PartialDate) -> DateWindow:
     return DateWindow(WindowKind.EXACT, date.first_day(), date.last_day(), date)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # windows are immutable; a history shares few
 def parse_window(text: str) -> DateWindow:
     """Parse a date as written in an event file (see docs/event-format.md, "Dates")."""
     if text == "unknown":
@@ -202,6 +204,8 @@ def parse_window(text: str) -> DateWindow:
         return DateWindow(WindowKind.BY, NEG_INF, date.last_day(), date)
     if text.startswith("after "):
         date = parse_partial(text[6:])
+        if date.last_day() >= dt.date.max.toordinal():
+            raise DateSyntaxError(f"{text!r} is not a date: there is no day after 9999-12-31")
         return DateWindow(WindowKind.AFTER, date.last_day() + 1, POS_INF, date)
     if text.startswith("between "):
         parts = text[8:].split(" and ")

@@ -106,3 +106,33 @@ class Fact:
         if day < start.hi:
             return Presence.UNCERTAIN
         return Presence.PRESENT
+
+    def counts_end(self, min_confidence: Confidence) -> bool:
+        """Whether the fact's end is sure enough to count at ``min_confidence``."""
+        return self.end is not None and (
+            self.end_confidence is None or self.end_confidence >= min_confidence
+        )
+
+    def presence_at(self, day: int, min_confidence: Confidence) -> Presence:
+        """Like :meth:`presence`, but an end less sure than ``min_confidence`` is ignored:
+        filtering by confidence shows what the sufficiently sure events establish."""
+        if self.end is None or self.counts_end(min_confidence):
+            return self.presence(day)
+        start = self.start.window
+        if day < start.lo:
+            return Presence.ABSENT
+        return Presence.UNCERTAIN if day < start.hi else Presence.PRESENT
+
+    def confidence_on(
+        self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN
+    ) -> Confidence:
+        """How sure the fact is on ``day``: its start's confidence, lowered by its end's once the
+        end may have happened (a later, weaker end does not weaken the fact before it)."""
+        if (
+            self.end is not None
+            and self.end_confidence is not None
+            and day >= self.end.window.lo
+            and self.end_confidence >= min_confidence
+        ):
+            return min(self.start_confidence, self.end_confidence)
+        return self.start_confidence

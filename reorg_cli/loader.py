@@ -11,6 +11,7 @@ import difflib
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from reorg_cli.model import (
     UnitReclassified,
     UnitRenamed,
 )
+from reorg_cli.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.yamlfile import MAX_FILE_BYTES, YamlList, YamlMap, YamlProblem, read_yaml_bytes
 
 EVENT_FILE_SUFFIXES = (".yaml", ".yml")
@@ -132,11 +134,18 @@ def read_event_file(path: Path, display: str) -> Any:
     return read_yaml_bytes(data, display)
 
 
-def load_dataset(path: Path) -> tuple[Dataset, list[Problem]]:
-    """Read every event file under ``path`` into a dataset, collecting all problems."""
+def load_dataset(
+    path: Path, *, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[Dataset, list[Problem]]:
+    """Read every event file under ``path`` into a dataset, collecting all problems.
+
+    ``progress``, if given, is called as ``progress("read", files_done, files_total)``.
+    """
     builder = _DatasetBuilder()
     files = discover_event_files(path)
-    for display, real in files:
+    for done, (display, real) in enumerate(files):
+        if progress is not None:
+            progress("read", done, len(files))
         try:
             document = read_event_file(real, display)
         except YamlProblem as err:
@@ -571,7 +580,9 @@ class _DatasetBuilder:
         what = f"a {change_type} change"
 
         def ref(key: str, required: bool = True) -> Any:
-            return self.ident(entry, key, what, required=required)
+            value = self.ident(entry, key, what, required=required)
+            # Ids repeat in every change about a person or unit: share one string (memory).
+            return sys.intern(value) if value is not None else None
 
         cls = CHANGE_TYPES[change_type]
         if cls is UnitCreated or cls is UnitReclassified:
@@ -617,7 +628,7 @@ class _DatasetBuilder:
             return RoleAssigned(
                 person=ref("person"),
                 unit=ref("unit"),
-                title=self.text(entry, "title", what, required=True) or "",
+                title=sys.intern(self.text(entry, "title", what, required=True) or ""),
                 head=self.boolean(entry, "head"),
                 shared=self.boolean(entry, "shared"),
                 **common,
@@ -632,7 +643,7 @@ class _DatasetBuilder:
             return RoleEnded(
                 person=ref("person"),
                 unit=ref("unit"),
-                title=self.text(entry, "title", what, required=True) or "",
+                title=sys.intern(self.text(entry, "title", what, required=True) or ""),
                 reason=self.text(entry, "reason", what),
                 vacancy=vacancy,
                 **common,
@@ -698,10 +709,3 @@ def _replace_unit_sources(info: UnitInfo, registry: dict[str, Source]) -> UnitIn
     from dataclasses import replace
 
     return replace(info, sources=_resolve(info.sources, registry))
-
-
-def default_events_path() -> Path:
-    """The bundled dataset: inside the installed package, or ``events/`` in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_bundled_events"
-    return packaged if packaged.is_dir() else here.parent / "events"

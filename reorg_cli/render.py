@@ -174,7 +174,8 @@ def _add_unit(
     if depth is not None and depth <= 1:
         if children:
             hidden[0] += _count(state, children)
-            branch.add(Text(f"… {len(children)} sub-units not shown (raise --depth)", "dim"))
+            noun = "sub-unit" if len(children) == 1 else "sub-units"
+            branch.add(Text(f"… {len(children)} {noun} not shown (raise --depth)", "dim"))
         return
     for child in children:
         next_depth = None if depth is None else depth - 1
@@ -289,7 +290,11 @@ def render_state_table(
                 kind_label(unit.kind),
                 parent_cell,
                 safe_text(vacancy.title),
-                Text(holder, "italic"),
+                Text.assemble(
+                    (holder, "italic"),
+                    _marks(vacancy.presence, vacancy.confidence, used),
+                    why.ref(vacancy.events) if why is not None else "",
+                ),
                 vacancy.since.display(),
             )
     parts: list[RenderableType] = [table]
@@ -322,6 +327,7 @@ def render_diff(
         else:
             groups["Changed"].append(change)
     parts: list[RenderableType] = [header]
+    used: set[str] = set()
     for name, changes in groups.items():
         if not changes:
             continue
@@ -329,7 +335,13 @@ def render_diff(
         table.add_column("Change", overflow="fold", ratio=3)
         table.add_column("Event", overflow="fold", ratio=2)
         for change in changes:
-            summary, events = change.summary, change.events
+            summary, events = safe_text(change.summary), change.events
+            entry = change.after if change.after is not None else change.before
+            if entry is not None:
+                presence = entry.presence
+                if isinstance(entry, UnitState) and entry.uncertain_fields:
+                    presence = Presence.UNCERTAIN
+                summary.append_text(_marks(presence, entry.confidence, used))
             cell = Text()
             for i, event in enumerate(events):
                 if i:
@@ -339,9 +351,9 @@ def render_diff(
                 cell.append_text(safe_text(event))
                 if why is not None:
                     cell.append_text(why.ref([event]))
-            table.add_row(safe_text(summary), cell)
+            table.add_row(summary, cell)
         parts.append(table)
-    return _finish(parts, set(), why)
+    return _finish(parts, used, why)
 
 
 def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
@@ -358,6 +370,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         end = Text(span.end.display())
     if span.end_reason:
         end.append(f" — {sanitize(span.end_reason)}", style="dim")
+    if span.end is not None and span.end_confidence is not None:
+        end.append_text(_marks(Presence.PRESENT, span.end_confidence, used))
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
     if why is not None:
@@ -391,8 +405,9 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
         lines.add_column("Reports to")
         lines.add_column("From", no_wrap=True)
         lines.add_column("Until", no_wrap=True)
-        for _, name, start, end, events in history.reporting_lines:
+        for _, name, start, end, events, confidence in history.reporting_lines:
             cell = safe_text(name)
+            cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
                 cell.append_text(why.ref(events))
             lines.add_row(cell, start.display(), end.display() if end else "current")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from reorg_cli.dates import DateWindow, ordinal_iso
 from reorg_cli.errors import Problem, Severity
+from reorg_cli.fastjson import dumps_sorted_indented
 from reorg_cli.model import Confidence
 from reorg_cli.timeline import Timeline
 from reorg_cli.views import (
@@ -32,7 +32,8 @@ SCHEMA_VERSION = 1
 
 def dumps(data: dict[str, Any]) -> str:
     """The JSON text for stdout: sorted keys, stable, ASCII-safe, one trailing newline."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2) + "\n"
+    # Same text as json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2), faster.
+    return dumps_sorted_indented(data, 2) + "\n"
 
 
 def _window(window: DateWindow | None) -> str | None:
@@ -203,6 +204,7 @@ def span_dict(span: RoleSpan) -> dict[str, Any]:
         "start": span.start.text(),
         "end": _window(span.end),
         "end_reason": span.end_reason,
+        "end_confidence": span.end_confidence.label if span.end_confidence is not None else None,
         "status": span.status,
         "person": span.person,
         "person_name": span.person_name,
@@ -232,8 +234,9 @@ def history_dict(timeline: Timeline, history: PersonHistory) -> dict[str, Any]:
                 "start": start.text(),
                 "end": _window(end),
                 "events": list(events),
+                "confidence": confidence.label,
             }
-            for boss, name, start, end, events in history.reporting_lines
+            for boss, name, start, end, events, confidence in history.reporting_lines
         ],
         "events": event_refs(timeline, ids),
     }

@@ -11,9 +11,8 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reorg_cli.compiler import Compiled, EventStatus, compile_dataset
 from reorg_cli.dates import POS_INF, DateWindow
 from reorg_cli.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
 from reorg_cli.facts import Fact, FactKind, Presence
@@ -37,6 +36,9 @@ from reorg_cli.views import (
     VacancyState,
 )
 
+if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
+    from reorg_cli.compiler import Compiled, EventStatus
+
 _IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
 
 
@@ -45,13 +47,23 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
-def _pick(facts: Sequence[Fact], day: int) -> tuple[Fact | None, bool]:
+def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
+    if min_confidence is Confidence.UNCERTAIN:
+        return fact.presence(day)
+    if fact.start_confidence < min_confidence:
+        return Presence.ABSENT
+    return fact.presence_at(day, min_confidence)
+
+
+def _pick(
+    facts: Sequence[Fact], day: int, min_confidence: Confidence = Confidence.UNCERTAIN
+) -> tuple[Fact | None, bool]:
     """The fact of a slot that holds on ``day``, and whether that is uncertain."""
     chosen: Fact | None = None
     chosen_presence = Presence.ABSENT
     uncertain = False
     for fact in facts:
-        presence = fact.presence(day)
+        presence = _presence(fact, day, min_confidence)
         if presence is Presence.ABSENT:
             continue
         if presence is Presence.UNCERTAIN:
@@ -61,6 +73,26 @@ def _pick(facts: Sequence[Fact], day: int) -> tuple[Fact | None, bool]:
         ):
             chosen, chosen_presence = fact, presence
     return chosen, uncertain
+
+
+def _holding(
+    facts: Iterable[Fact], day: int, min_confidence: Confidence
+) -> list[tuple[Fact, Presence]]:
+    """The fact of each slot that holds on ``day``, with its presence.
+
+    Two facts of one slot can both be possible inside an imprecise window (a role ended some
+    day in March and given again on March 20): the slot is shown once, by its present fact if
+    it has one, else by its earliest, as :func:`_pick` does for unit names.
+    """
+    chosen: dict[tuple[str, ...], tuple[Fact, Presence]] = {}
+    for fact in facts:
+        presence = _presence(fact, day, min_confidence)
+        if presence is Presence.ABSENT:
+            continue
+        held = chosen.get(fact.slot)
+        if held is None or (presence is Presence.PRESENT and held[1] is not Presence.PRESENT):
+            chosen[fact.slot] = (fact, presence)
+    return list(chosen.values())
 
 
 def _at_order(facts: Sequence[Fact], order: int) -> Fact | None:
@@ -107,10 +139,40 @@ class Timeline:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Timeline:
         """Compile a dataset; raises :class:`EventFileError` if the history has errors."""
+        from reorg_cli.compiler import compile_dataset
+
         compiled = compile_dataset(dataset)
         if any(p.severity is Severity.ERROR for p in compiled.problems):
             raise EventFileError(compiled.problems)
         return cls(dataset, compiled)
+
+    # -- index hooks (reorg_cli.cache.CachedTimeline answers these from stored indexes) ---------
+    def _live_unit_facts(self, day: int) -> Iterable[tuple[str, dict[FactKind, list[Fact]]]]:
+        """``unit_facts`` items, of which at least those whose facts may hold on ``day``."""
+        return self.unit_facts.items()
+
+    def _live_facts(self, kind: FactKind, day: int) -> Sequence[Fact]:
+        """Role, vacancy or reporting-line facts in creation order: at least those that may
+        hold on ``day``."""
+        return self._facts_of_kind(kind)
+
+    def _facts_of_kind(self, kind: FactKind) -> list[Fact]:
+        if kind is FactKind.ROLE:
+            return self.role_facts
+        if kind is FactKind.VACANCY:
+            return self.vacancy_facts
+        return self.reporting_facts
+
+    def _facts_about(self, kind: FactKind, key: str) -> list[Fact]:
+        """Role, vacancy or reporting-line facts whose slot starts with ``key`` (a person, or
+        a unit for vacancies), in creation order."""
+        return [f for f in self._facts_of_kind(kind) if f.slot[0] == key]
+
+    def _person_labels(self) -> dict[str, str]:
+        return {pid: p.name for pid, p in self.dataset.people.items()}
+
+    def _unit_labels(self) -> dict[str, str]:
+        return {uid: self.unit_name_now(uid) for uid in self.unit_facts}
 
     # -- names -----------------------------------------------------------------------------------
     def person_name(self, person_id: str) -> str:
@@ -185,31 +247,40 @@ class Timeline:
     def find_person(self, query: str) -> Person:
         """The person whose id, name or alias (in any script, any case) is ``query``."""
         people, _ = self._build_indexes()
-        label = {pid: p.name for pid, p in self.dataset.people.items()}
+        label = self._person_labels()
         return self.dataset.people[self._find(query, people, label, "person", label)]
 
     def find_unit(self, query: str) -> str:
         """The id of the unit whose id, current or former name, or alias is ``query``."""
         _, units = self._build_indexes()
-        label = {uid: self.unit_name_now(uid) for uid in self.unit_facts}
+        label = self._unit_labels()
         return self._find(query, units, label, "unit", label)
 
     # -- state -----------------------------------------------------------------------------------
     def state_at(self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
         ``min_confidence``."""
+        # Filtering ignores ends below the threshold, which the day indexes cannot know about.
+        filtered = min_confidence is not Confidence.UNCERTAIN
+        unit_items = self.unit_facts.items() if filtered else self._live_unit_facts(day)
+
+        def live(kind: FactKind) -> Sequence[Fact]:
+            return self._facts_of_kind(kind) if filtered else self._live_facts(kind, day)
+
         units: dict[str, UnitState] = {}
-        for unit, by_kind in self.unit_facts.items():
-            exists, _exists_uncertain = _pick(by_kind[FactKind.UNIT], day)
+        for unit, by_kind in unit_items:
+            exists, _exists_uncertain = _pick(by_kind[FactKind.UNIT], day, min_confidence)
             if exists is None:
                 continue
-            name, name_unsure = _pick(by_kind[FactKind.NAME], day)
-            kind, kind_unsure = _pick(by_kind[FactKind.KIND], day)
-            parent, parent_unsure = _pick(by_kind[FactKind.PARENT], day)
+            name, name_unsure = _pick(by_kind[FactKind.NAME], day, min_confidence)
+            kind, kind_unsure = _pick(by_kind[FactKind.KIND], day, min_confidence)
+            parent, parent_unsure = _pick(by_kind[FactKind.PARENT], day, min_confidence)
+            if name is None:
+                name, name_unsure = _pick(by_kind[FactKind.NAME], day)
+            if kind is None:
+                kind, kind_unsure = _pick(by_kind[FactKind.KIND], day)
             used = [f for f in (exists, name, kind, parent) if f is not None]
-            confidence = min(f.confidence for f in used)
-            if confidence < min_confidence:
-                continue
+            confidence = min(f.confidence_on(day, min_confidence) for f in used)
             assert name is not None and kind is not None
             unsure = tuple(
                 label
@@ -231,7 +302,7 @@ class Timeline:
                 kind=str(kind.value[0]),
                 parent=parent.value[0] if parent is not None else None,  # type: ignore[arg-type]
                 since=exists.start.window,
-                presence=exists.presence(day),
+                presence=_presence(exists, day, min_confidence),
                 confidence=confidence,
                 events=tuple(events),
                 names=tuple(
@@ -241,10 +312,7 @@ class Timeline:
                 uncertain_fields=unsure,
             )
         roles = []
-        for fact in self.role_facts:
-            presence = fact.presence(day)
-            if presence is Presence.ABSENT or fact.confidence < min_confidence:
-                continue
+        for fact, presence in _holding(live(FactKind.ROLE), day, min_confidence):
             person, unit, title = fact.slot
             if unit not in units:
                 continue
@@ -257,15 +325,12 @@ class Timeline:
                     head=bool(fact.value[0]),
                     since=fact.start.window,
                     presence=presence,
-                    confidence=fact.confidence,
+                    confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events,
                 )
             )
         vacancies = []
-        for fact in self.vacancy_facts:
-            presence = fact.presence(day)
-            if presence is Presence.ABSENT or fact.confidence < min_confidence:
-                continue
+        for fact, presence in _holding(live(FactKind.VACANCY), day, min_confidence):
             unit, title = fact.slot
             if unit not in units:
                 continue
@@ -276,15 +341,12 @@ class Timeline:
                     vacancy=str(fact.value[0]),
                     since=fact.start.window,
                     presence=presence,
-                    confidence=fact.confidence,
+                    confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events,
                 )
             )
         lines = []
-        for fact in self.reporting_facts:
-            presence = fact.presence(day)
-            if presence is Presence.ABSENT or fact.confidence < min_confidence:
-                continue
+        for fact, presence in _holding(live(FactKind.REPORTING_LINE), day, min_confidence):
             boss = str(fact.value[0])
             lines.append(
                 ReportingLineState(
@@ -294,7 +356,7 @@ class Timeline:
                     reports_to_name=self.person_name(boss),
                     since=fact.start.window,
                     presence=presence,
-                    confidence=fact.confidence,
+                    confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events,
                 )
             )
@@ -346,11 +408,12 @@ class Timeline:
                 continue
             if new is None and old is not None:
                 end = self.unit_facts[unit][FactKind.UNIT][-1]
-                summary = (
-                    f"{old.name} merged into {label(end.successor)}"
-                    if end.successor
-                    else f"{old.name} dissolved"
-                )
+                if end.end is None or end.end.lo > max(day_from, day_to):
+                    summary = f"{old.name} no longer shown (its facts are less sure)"
+                elif end.successor:
+                    summary = f"{old.name} merged into {label(end.successor)}"
+                else:
+                    summary = f"{old.name} dissolved"
                 changes.append(
                     DiffChange("unit_removed", summary, events, ("unit", unit), old, None)
                 )
@@ -363,6 +426,10 @@ class Timeline:
             if old.name != new.name:
                 parts.append(f"renamed to {new.name}")
                 kinds.append("renamed")
+            elif old.names != new.names:
+                shown = ", ".join(f"{lang}: {name}" for lang, name in new.names) or "none"
+                parts.append(f"names in other languages now {shown}")
+                kinds.append("renamed")
             if old.kind != new.kind:
                 parts.append(f"reclassified from {kind_label(old.kind)} to {kind_label(new.kind)}")
                 kinds.append("reclassified")
@@ -371,7 +438,12 @@ class Timeline:
                 kinds.append("moved")
             if not parts:
                 certain = new.presence is Presence.PRESENT and not new.uncertain_fields
-                parts.append("now certain" if certain else "now uncertain")
+                if (old.presence, old.uncertain_fields) != (new.presence, new.uncertain_fields):
+                    parts.append("now certain" if certain else "now uncertain")
+                elif old.confidence != new.confidence:
+                    parts.append(f"now {new.confidence.label}")
+                else:
+                    parts.append("recorded again (same name, kind and parent)")
                 kinds.append("certainty")
             change_type = "unit_" + kinds[0] if len(kinds) == 1 else "unit_changed"
             changes.append(
@@ -492,7 +564,8 @@ class Timeline:
             end=fact.end.window if fact.end else None,
             end_reason=fact.end_reason,
             status=status,
-            confidence=fact.confidence,
+            confidence=fact.start_confidence,
+            end_confidence=fact.end_confidence,
             events=fact.events,
             unit_name_at_end=name_at_end if name_at_end != name else None,
             person=person,
@@ -506,8 +579,8 @@ class Timeline:
         person = self.dataset.people[person_id]
         spans = [
             self._span(f)
-            for f in self.role_facts
-            if f.slot[0] == person_id and f.confidence >= min_confidence
+            for f in self._facts_about(FactKind.ROLE, person_id)
+            if f.start_confidence >= min_confidence
         ]
         lines = tuple(
             (
@@ -516,9 +589,10 @@ class Timeline:
                 f.start.window,
                 f.end.window if f.end else None,
                 f.events,
+                f.confidence,
             )
-            for f in self.reporting_facts
-            if f.slot[0] == person_id and f.confidence >= min_confidence
+            for f in self._facts_about(FactKind.REPORTING_LINE, person_id)
+            if f.start_confidence >= min_confidence
         )
         return PersonHistory(
             person_id=person.id,
@@ -570,11 +644,17 @@ class Timeline:
         for previous, fact in itertools.pairwise(names):
             if fact.start.order == exists[0].start.order:
                 continue
+            if previous.value[0] != fact.value[0]:
+                summary = f"renamed from {previous.value[0]} to {fact.value[0]}"
+            else:
+                rest = fact.value[1:]
+                others = ", ".join(f"{rest[i]}: {rest[i + 1]}" for i in range(0, len(rest), 2))
+                summary = f"names in other languages now {others or 'none'}"
             changes.append(
                 UnitChange(
                     fact.start.window,
                     "renamed",
-                    f"renamed from {previous.value[0]} to {fact.value[0]}",
+                    summary,
                     (fact.start.event,),
                     fact.start_confidence,
                     fact.start.order,
@@ -614,7 +694,7 @@ class Timeline:
                         "absorbed",
                         f"absorbed {self.unit_name_at_order(other, last.end.order - 1)}",
                         (last.end.event,),
-                        last.end_confidence or last.start_confidence,
+                        _end_confidence(last),
                         last.end.order,
                     )
                 )
@@ -633,7 +713,7 @@ class Timeline:
                     "merged" if successor else "dissolved",
                     summary,
                     (last.end.event,),
-                    last.end_confidence or last.start_confidence,
+                    _end_confidence(last),
                     last.end.order,
                 )
             )
@@ -672,6 +752,7 @@ class Timeline:
         """Events dated from ``day_from`` to ``day_to`` (inclusive), oldest first, optionally
         only those touching ``person`` or ``unit``; corrected and retracted events included."""
         entries = []
+        wanted = self._events_touching(person, unit) if person or unit else None
         for event in sorted(self.dataset.events, key=Event.sort_key):
             day = event.date.sort_day
             if event.confidence < min_confidence:
@@ -680,9 +761,7 @@ class Timeline:
                 continue
             if day_to is not None and day > day_to:
                 continue
-            if person is not None and not _touches(event, person, "person", "reports_to"):
-                continue
-            if unit is not None and not _touches(event, unit, "unit", "parent", "into"):
+            if wanted is not None and event.id not in wanted:
                 continue
             status = self.statuses[event.id]
             if status.corrected_by:
@@ -709,6 +788,43 @@ class Timeline:
                 )
             )
         return entries
+
+    def _events_touching(self, person: str | None, unit: str | None) -> set[str]:
+        """Ids of the events that changed a fact about ``person`` and ``unit`` (both, when both
+        are given), including implied changes (a merge ending a role), what they wrote
+        directly, and corrections or retractions of such events."""
+
+        def about_person(fact: Fact) -> bool:
+            if fact.kind is FactKind.ROLE:
+                return fact.slot[0] == person
+            if fact.kind is FactKind.REPORTING_LINE:
+                return person in (fact.slot[0], fact.value[0])
+            return False
+
+        def about_unit(fact: Fact) -> bool:
+            if fact.kind is FactKind.ROLE:
+                return fact.slot[1] == unit
+            if fact.kind is FactKind.REPORTING_LINE:
+                return False
+            if fact.kind is FactKind.PARENT and fact.value[0] == unit:
+                return True
+            return fact.slot[0] == unit or (fact.kind is FactKind.UNIT and fact.successor == unit)
+
+        found: set[str] = set()
+        for fact in self.facts:
+            if (person is None or about_person(fact)) and (unit is None or about_unit(fact)):
+                found.update(fact.events)
+        for event in self.dataset.events:
+            direct = (person is None or _touches(event, person, "person", "reports_to")) and (
+                unit is None or _touches(event, unit, "unit", "parent", "into")
+            )
+            if direct:
+                found.add(event.id)
+        for event in self.dataset.events:
+            target = event.corrects or event.retracts
+            if target is not None and target in found:
+                found.add(event.id)
+        return found
 
     # -- provenance ------------------------------------------------------------------------------
     def evidence(self, event_id: str) -> Evidence:
@@ -813,6 +929,10 @@ class Timeline:
         return result
 
 
+def _end_confidence(fact: Fact) -> Confidence:
+    return fact.end_confidence if fact.end_confidence is not None else fact.start_confidence
+
+
 def _touches(event: Event, value: str, *fields: str) -> bool:
     return any(getattr(change, name, None) == value for change in event.changes for name in fields)
 
@@ -822,14 +942,20 @@ def window_display(window: DateWindow | None) -> str:
     return window.display() if window is not None else ""
 
 
-def load_timeline(path: Path) -> Timeline:
+def load_timeline(
+    path: Path, *, progress: Callable[[str, int, int], None] | None = None
+) -> Timeline:
     """Read, check and compile the event files under ``path``.
 
-    Raises :class:`~reorg_cli.errors.EventFileError` listing every error found.
+    Raises :class:`~reorg_cli.errors.EventFileError` listing every error found. ``progress``,
+    if given, is called as ``progress("read", files_done, files_total)`` while files are read
+    and ``progress("compile", 0, 0)`` before compiling.
     """
     from reorg_cli.loader import load_dataset
 
-    dataset, problems = load_dataset(path)
+    dataset, problems = load_dataset(path, progress=progress)
     if any(p.severity is Severity.ERROR for p in problems):
         raise EventFileError(problems)
+    if progress is not None:
+        progress("compile", 0, 0)
     return Timeline.from_dataset(dataset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from reorg_cli.dates import DateWindow
 from reorg_cli.facts import Presence
@@ -76,6 +77,23 @@ class OrgState:
     roles: tuple[RoleState, ...]
     vacancies: tuple[VacancyState, ...]
     reporting_lines: tuple[ReportingLineState, ...]
+    # Per-unit groupings, built on first use (a 10k-unit state would be quadratic without).
+    _groups: dict[str, dict[str | None, list[Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def _grouped(self, what: str) -> dict[str | None, list[Any]]:
+        groups = self._groups.get(what)
+        if groups is None:
+            groups = {}
+            if what == "children":
+                for unit in self.units.values():
+                    groups.setdefault(unit.parent, []).append(unit)
+            else:
+                for item in self.roles if what == "roles" else self.vacancies:
+                    groups.setdefault(item.unit, []).append(item)
+            self._groups[what] = groups
+        return groups
 
     def children(self, unit: str | None) -> list[UnitState]:
         """Units whose parent is ``unit`` (``None``: the roots), sorted by name."""
@@ -84,17 +102,17 @@ class OrgState:
                 u for u in self.units.values() if u.parent is None or u.parent not in self.units
             ]
         else:
-            found = [u for u in self.units.values() if u.parent == unit]
+            found = self._grouped("children").get(unit, [])
         return sorted(found, key=lambda u: (u.name.casefold(), u.id))
 
     def roles_in(self, unit: str) -> list[RoleState]:
         """Roles in ``unit``: heads first, then by title and name."""
-        found = [r for r in self.roles if r.unit == unit]
+        found = self._grouped("roles").get(unit, [])
         return sorted(found, key=lambda r: (not r.head, r.title.casefold(), r.person_name))
 
     def vacancies_in(self, unit: str) -> list[VacancyState]:
         """Vacant or unknown posts in ``unit``."""
-        return sorted((v for v in self.vacancies if v.unit == unit), key=lambda v: v.title)
+        return sorted(self._grouped("vacancies").get(unit, []), key=lambda v: v.title)
 
     def event_ids(self) -> set[str]:
         """Every event id behind any fact in this state."""
@@ -149,6 +167,7 @@ class RoleSpan:
     unit_name_at_end: str | None = None
     person: str = ""
     person_name: str = ""
+    end_confidence: Confidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +180,9 @@ class PersonHistory:
     aliases: tuple[str, ...]
     description: str | None
     roles: tuple[RoleSpan, ...]
-    reporting_lines: tuple[tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...]], ...]
+    reporting_lines: tuple[
+        tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...], Confidence], ...
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,15 @@ sources:
 WriteEvents = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the processes they start) never touch the user's compiled-timeline cache."""
+    import os
+
+    os.environ["REORG_CACHE_DIR"] = str(tmp_path_factory.mktemp("reorg-cache"))
+    os.environ.pop("REORG_NO_CACHE", None)
+
+
 @pytest.fixture
 def write_events(tmp_path: Path) -> WriteEvents:
     """Write files (name -> YAML text) into a fresh events directory; people included."""

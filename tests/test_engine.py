@@ -229,7 +229,7 @@ def test_merge_moves_children_and_ends_roles(write_events: WriteEvents) -> None:
     assert state.units["team"].parent == "bu"
     assert not [r for r in state.roles if r.person == "bo"]
     span = timeline.person_history("bo").roles[0]
-    assert (span.status, span.end_reason) == ("ended", "unit merged into bu")
+    assert (span.status, span.end_reason) == ("ended", "unit merged into BU")
     history = timeline.unit_history("bu")
     assert [c.type for c in history.changes] == ["created", "absorbed"]
     assert timeline.unit_history("lab").successor == "bu"
@@ -324,9 +324,36 @@ def test_vacancy_shows_until_filled(mini: Timeline) -> None:
 def test_min_confidence_hides_weaker_facts(mini: Timeline) -> None:
     from reorg_cli.model import Confidence
 
+    # Filtering shows what the confirmed events establish: the reported rename and
+    # reclassification are left out, so the lab keeps its confirmed name and kind.
     state = mini.state_at(day("2025-12-31"), Confidence.CONFIRMED)
-    assert "lab" not in state.units  # its name and kind rest on a reported event
+    assert (state.units["lab"].name, state.units["lab"].kind) == ("Research Lab", "lab")
     assert all(r.confidence is Confidence.CONFIRMED for r in state.roles)
+    assert all(u.confidence is Confidence.CONFIRMED for u in state.units.values())
+    assert "cy" not in {r.person for r in state.roles}  # appointed by a reported event
+    # Before the reported change, a confirmed fact is not weakened by it.
+    before = mini.state_at(day("2024-06"))
+    assert before.units["lab"].confidence is Confidence.CONFIRMED
+    assert [r.person for r in before.roles_in("lab")] == ["bo"]
+
+
+def test_a_weak_end_is_ignored_by_a_stricter_filter(write_events: WriteEvents) -> None:
+    timeline = timeline_of(
+        write_events,
+        BASE,
+        event(
+            "ends",
+            "2025-01-01",
+            "- {type: role_ended, person: ann, unit: corp, title: CEO, confidence: uncertain}",
+        ),
+    )
+    from reorg_cli.model import Confidence
+
+    assert role_presence(timeline, "2025-06-01", "ann") is Presence.ABSENT
+    strict = timeline.state_at(day("2025-06-01"), Confidence.CONFIRMED)
+    assert [r.person for r in strict.roles] == ["ann"]
+    span = timeline.person_history("ann").roles[0]
+    assert (span.confidence, span.end_confidence) == (Confidence.CONFIRMED, Confidence.UNCERTAIN)
 
 
 # -- logical errors ---------------------------------------------------------------------------
@@ -415,3 +442,20 @@ def test_the_replay_is_deterministic(write_events: WriteEvents) -> None:
     root = write_events({"events.yaml": "events:\n" + BASE})
     first, second = load_timeline(root), load_timeline(root)
     assert first.state_at(day("2030")) == second.state_at(day("2030"))
+
+
+def test_a_single_holder_post_still_held_cannot_be_vacant(write_events: WriteEvents) -> None:
+    problems = problems_of(
+        write_events,
+        BASE,
+        event(
+            "second",
+            "2025-01-01",
+            """
+- {type: role_assigned, person: bo, unit: corp, title: CEO}
+- {type: role_ended, person: ann, unit: corp, title: CEO, vacancy: vacant}
+""",
+        ),
+    )
+    assert len(problems) == 1
+    assert "the post 'CEO' in 'corp' cannot be vacant: 'bo' still holds it" in problems[0]

@@ -1,0 +1,108 @@
+"""Small programs the benchmark runs as separate processes, so that each has its own clock and
+its own peak memory: ``python benchmarks/tasks.py TASK ARGS...``.
+
+- ``parse DIR``: parse every event file under DIR with ``yaml.load(..., yaml.CSafeLoader)``
+  (the floor of a cold load: what merely reading the YAML costs).
+- ``compile DIR``: read, check and compile DIR without the cache, as ``reorg`` does.
+- ``database DIR DB``: build the peer's table from the history in DIR.
+- ``sqlite DB DAY``: the peer of a warm ``reorg show --at DAY --format json``: the same rows
+  from an indexed, effective-dated SQLite table, printed as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+#: The rows of ``reorg show`` as one query: facts that may hold on the day (index on hi, lo),
+#: one per slot (a present fact before an uncertain one, else the earliest), like reorg's
+#: ``_pick``; then units that exist and their roles, vacancies and reporting lines.
+PEER_QUERY = """
+WITH alive AS (
+    SELECT id, kind, s0, s1, s2, v0,
+           CASE WHEN :day >= start_hi AND (end_lo IS NULL OR :day < end_lo)
+                THEN 'present' ELSE 'uncertain' END AS presence
+    FROM facts WHERE hi > :day AND lo <= :day
+), ranked AS (
+    SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY kind, s0, s1, s2 ORDER BY presence = 'present' DESC, id
+    ) AS rank
+    FROM alive
+), held AS (SELECT * FROM ranked WHERE rank = 1),
+units AS (SELECT s0 AS unit, presence FROM held WHERE kind = 'unit')
+SELECT 'unit', u.unit, n.v0, k.v0, p.v0, u.presence
+    FROM units u
+    JOIN held n ON n.kind = 'name' AND n.s0 = u.unit
+    JOIN held k ON k.kind = 'kind' AND k.s0 = u.unit
+    LEFT JOIN held p ON p.kind = 'parent' AND p.s0 = u.unit
+UNION ALL
+SELECT 'role', h.s1, h.s2, h.s0, h.v0, h.presence
+    FROM held h JOIN units u ON u.unit = h.s1 WHERE h.kind = 'role'
+UNION ALL
+SELECT 'vacancy', h.s0, h.s1, h.v0, NULL, h.presence
+    FROM held h JOIN units u ON u.unit = h.s0 WHERE h.kind = 'vacancy'
+UNION ALL
+SELECT 'reporting_line', h.s0, h.v0, NULL, NULL, h.presence
+    FROM held h WHERE h.kind = 'reporting_line'
+"""
+
+
+def parse(directory: str) -> None:
+    import yaml
+
+    from reorg_cli.cache import scan_event_files
+
+    for _, real in scan_event_files(Path(directory)) or []:
+        with open(real, "rb") as handle:
+            yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+
+
+def compile_only(directory: str) -> None:
+    from reorg_cli.cache import load_timeline_cached
+
+    timeline = load_timeline_cached(Path(directory), use_cache=False)
+    print(len(timeline.facts))
+
+
+def database(directory: str, target: str) -> None:
+    """The peer's effective-dated table: one row per fact, indexed by its end and start."""
+    from reorg_cli.cache import load_timeline_cached
+    from reorg_cli.dates import POS_INF
+
+    timeline = load_timeline_cached(Path(directory))
+    Path(target).unlink(missing_ok=True)
+    with sqlite3.connect(target) as connection:
+        connection.execute(
+            "CREATE TABLE facts (id INTEGER PRIMARY KEY, kind TEXT, s0 TEXT, s1 TEXT, s2 TEXT, "
+            "v0, lo INTEGER, hi INTEGER, start_hi INTEGER, end_lo INTEGER)"
+        )
+        rows = (
+            (
+                index,
+                fact.kind.value,
+                *(*(str(s) for s in fact.slot), None, None, None)[:3],
+                fact.value[0] if fact.value else None,
+                fact.start.window.lo,
+                fact.end.window.hi if fact.end is not None else POS_INF,
+                fact.start.window.hi,
+                fact.end.window.lo if fact.end is not None else None,
+            )
+            for index, fact in enumerate(timeline.facts)
+        )
+        connection.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        connection.execute("CREATE INDEX facts_by_end ON facts (hi, lo)")
+        connection.execute("ANALYZE")
+
+
+def sqlite(database: str, day: str) -> None:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(PEER_QUERY, {"day": int(day)}).fetchall()
+    sys.stdout.write(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    task, *args = sys.argv[1:]
+    tasks = {"parse": parse, "compile": compile_only, "sqlite": sqlite, "database": database}
+    tasks[task](*args)

@@ -1,0 +1,164 @@
+"""The organization on a date as a picture: a Mermaid flowchart or a Graphviz DOT digraph.
+
+Units are nodes labelled with their name, kind and the people holding roles in them; edges run
+from a unit to the units under it. Committees, boards and task forces are drawn as hexagons
+(and a ``committee`` class in Mermaid), and units or roles that may or may not hold on the date
+are marked ``[~]`` as in ``reorg show``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reorg_cli.dates import ordinal_iso
+from reorg_cli.facts import Presence
+from reorg_cli.model import Confidence, kind_label
+from reorg_cli.views import OrgState, UnitState
+
+#: Unit kinds drawn as committees: bodies of people rather than parts of the org.
+COMMITTEE_KINDS = frozenset({"committee", "board", "task_force"})
+
+LEGEND = (
+    ("[~]", "may or may not hold on this date (the change's date is imprecise)"),
+    ("[R]", "reported: a single outlet or unconfirmed"),
+    ("[U]", "uncertain: sources conflict or are weak"),
+)
+
+
+def _marks(presence: Presence, confidence: Confidence) -> str:
+    marks = ""
+    if presence is Presence.UNCERTAIN:
+        marks += " [~]"
+    if confidence is Confidence.REPORTED:
+        marks += " [R]"
+    elif confidence is Confidence.UNCERTAIN:
+        marks += " [U]"
+    return marks
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    unit: UnitState
+    lines: tuple[str, ...]
+    committee: bool
+    uncertain: bool
+
+
+def _walk(state: OrgState) -> tuple[list[_Node], list[tuple[str, str]]]:
+    """Units in tree order (parents first, siblings by name) and parent -> child edges."""
+    nodes: list[_Node] = []
+    edges: list[tuple[str, str]] = []
+    stack = list(reversed(state.children(None)))
+    while stack:
+        unit = stack.pop()
+        presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
+        lines = [unit.name, kind_label(unit.kind) + _marks(presence, unit.confidence)]
+        for role in state.roles_in(unit.id):
+            lines.append(
+                f"{role.title}: {role.person_name}" + _marks(role.presence, role.confidence)
+            )
+        for vacancy in state.vacancies_in(unit.id):
+            holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
+            lines.append(
+                f"{vacancy.title}: {holder}" + _marks(vacancy.presence, vacancy.confidence)
+            )
+        nodes.append(
+            _Node(unit, tuple(lines), unit.kind in COMMITTEE_KINDS, presence is Presence.UNCERTAIN)
+        )
+        children = state.children(unit.id)
+        edges.extend((unit.id, child.id) for child in children)
+        stack.extend(reversed(children))
+    return nodes, edges
+
+
+_MERMAID_ID_RE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for node in nodes:
+        base = "u_" + _MERMAID_ID_RE.sub("_", node.unit.id)
+        candidate, n = base, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{base}_{n}"
+        used.add(candidate)
+        ids[node.unit.id] = candidate
+    return ids
+
+
+def mermaid_text(text: str) -> str:
+    """Text for inside a quoted Mermaid label: characters Mermaid or HTML would read as syntax
+    become Mermaid entity codes (``"`` is ``#quot;``)."""
+    text = text.replace("#", "#35;")
+    for char, code in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
+        text = text.replace(char, code)
+    return text.replace("`", "#96;").replace("\n", " ")
+
+
+def mermaid_chart(state: OrgState) -> str:
+    """A Mermaid ``flowchart TD`` of the organization in ``state`` (renders on GitHub)."""
+    nodes, edges = _walk(state)
+    ids = _mermaid_ids(nodes)
+    out = [
+        "---",
+        f"title: Organization on {ordinal_iso(state.day)}",
+        "---",
+        "flowchart TD",
+    ]
+    for node in nodes:
+        label = "<br/>".join(mermaid_text(line) for line in node.lines)
+        shape = ('{{"', '"}}') if node.committee else ('["', '"]')
+        out.append(f"    {ids[node.unit.id]}{shape[0]}{label}{shape[1]}")
+    for parent, child in edges:
+        arrow = "-.->" if any(n.unit.id == child and n.committee for n in nodes) else "-->"
+        out.append(f"    {ids[parent]} {arrow} {ids[child]}")
+    committees = [ids[n.unit.id] for n in nodes if n.committee]
+    uncertain = [ids[n.unit.id] for n in nodes if n.uncertain]
+    out.append("    classDef committee fill:#fff4d6,stroke:#b7791f")
+    out.append("    classDef uncertain stroke-dasharray:5 4")
+    if committees:
+        out.append(f"    class {','.join(committees)} committee")
+    if uncertain:
+        out.append(f"    class {','.join(uncertain)} uncertain")
+    if not nodes:
+        out.append('    empty["no units exist on this date"]')
+    out.extend(f"    %% {mark} {meaning}" for mark, meaning in LEGEND)
+    return "\n".join(out) + "\n"
+
+
+def dot_string(text: str) -> str:
+    """A DOT double-quoted string; backslashes are doubled so they stay literal in labels."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def dot_graph(state: OrgState) -> str:
+    """A Graphviz ``digraph`` of the organization in ``state`` (``dot -Tsvg`` draws it)."""
+    nodes, edges = _walk(state)
+    title = f"Organization on {ordinal_iso(state.day)}"
+    out = [
+        "digraph organization {",
+        f"    graph [label={dot_string(title)}, labelloc=t, rankdir=TB, fontname=Helvetica];",
+        '    node [shape=box, style="rounded", fontname=Helvetica];',
+        "    edge [arrowhead=none];",
+    ]
+    for node in nodes:
+        label = "\\n".join(dot_string(line)[1:-1] for line in node.lines)
+        attributes = [f'label="{label}"']
+        styles = ["filled"] if node.committee else ["rounded"]
+        if node.uncertain:
+            styles.append("dashed")
+        if node.committee:
+            attributes += ["shape=hexagon", 'fillcolor="#fff4d6"']
+        if styles != ["rounded"]:
+            attributes.append(f'style="{",".join(styles)}"')
+        out.append(f"    {dot_string(node.unit.id)} [{', '.join(attributes)}];")
+    for parent, child in edges:
+        out.append(f"    {dot_string(parent)} -> {dot_string(child)};")
+    if not nodes:
+        out.append('    empty [label="no units exist on this date", shape=plaintext];')
+    out.append("}")
+    return "\n".join(out) + "\n"
