@@ -270,6 +270,11 @@ def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
     if _PARTIAL_RE.fullmatch(stripped):
         date = parse_partial(stripped)
         return QueryDate(date.last_day(), text, date.precision, date.first_day())
+    if re.fullmatch(r"[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}", stripped):
+        raise DateSyntaxError(
+            f"{text!r} is not in YYYY-MM-DD form; write the month and day with two digits "
+            "(e.g. 2026-04-08)"
+        )
     if re.fullmatch(r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,4}", stripped):
         raise DateSyntaxError(
             f"{text!r} is ambiguous (day and month order); write it as YYYY-MM-DD"
