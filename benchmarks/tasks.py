@@ -25,18 +25,23 @@ WITH alive AS (
            CASE WHEN :day >= start_hi AND (end_lo IS NULL OR :day < end_lo)
                 THEN 'present' ELSE 'uncertain' END AS presence
     FROM facts WHERE hi > :day AND lo <= :day
-), ranked AS (
-    SELECT *, ROW_NUMBER() OVER (
-        PARTITION BY kind, s0, s1, s2 ORDER BY presence = 'present' DESC, id
-    ) AS rank
-    FROM alive
-), held AS (SELECT * FROM ranked WHERE rank = 1),
-units AS (SELECT s0 AS unit, presence FROM held WHERE kind = 'unit')
-SELECT 'unit', u.unit, n.v0, k.v0, p.v0, u.presence
-    FROM units u
-    JOIN held n ON n.kind = 'name' AND n.s0 = u.unit
-    JOIN held k ON k.kind = 'kind' AND k.s0 = u.unit
-    LEFT JOIN held p ON p.kind = 'parent' AND p.s0 = u.unit
+), held AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT *, ROW_NUMBER() OVER (
+            PARTITION BY kind, s0, s1, s2 ORDER BY presence = 'present' DESC, id
+        ) AS rank
+        FROM alive
+    ) WHERE rank = 1
+), units AS MATERIALIZED (
+    SELECT s0 AS unit,
+           MAX(CASE WHEN kind = 'unit' THEN presence END) AS presence,
+           MAX(CASE WHEN kind = 'name' THEN v0 END) AS name,
+           MAX(CASE WHEN kind = 'kind' THEN v0 END) AS unit_kind,
+           MAX(CASE WHEN kind = 'parent' THEN v0 END) AS parent
+    FROM held WHERE kind IN ('unit', 'name', 'kind', 'parent')
+    GROUP BY s0 HAVING MAX(kind = 'unit')
+)
+SELECT 'unit', unit, name, unit_kind, parent, presence FROM units
 UNION ALL
 SELECT 'role', h.s1, h.s2, h.s0, h.v0, h.presence
     FROM held h JOIN units u ON u.unit = h.s1 WHERE h.kind = 'role'
