@@ -647,7 +647,7 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 41,039 r
   (`gc.freeze`): it used to rescan millions of live objects, three quarters of the time at
   100k events. Ids and titles are interned, date windows and the common event status shared.
 - **Startup**: a warm run imports neither YAML nor pydantic (Typer coerces every option
-  through pydantic, 80 ms per run; `reorg_cli/_typer_speedups.py` coerces plain values with
+  through pydantic, 80 ms per run; `reorg_cli/cli_speedups.py` coerces plain values with
   Typer's own helpers and leaves everything else, including every error, to Typer), only the
   invoked command is registered, and the CLI runs without the cycle collector.
 - **Output**: JSON is written by `reorg_cli/fastjson.py`, byte for byte what

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, ParamSpec, TypeVar
 import typer
 
 from reorg_cli import __version__
-from reorg_cli._typer_speedups import install as _install_typer_speedups
+from reorg_cli.cli_speedups import install as _install_typer_speedups
 
 _install_typer_speedups()  # coerce plain option values without importing pydantic
 
@@ -530,7 +530,7 @@ def show(
         from rich.console import Group
         from rich.text import Text
 
-        from reorg_cli.pictures import save_picture
+        from reorg_cli.cli_pictures import save_picture
 
         assert out is not None
         drawn = render_state_tree(state, root=root, depth=depth, why=notes)
@@ -612,7 +612,7 @@ def history(
         _write_json(history_dict(timeline, result))
         return
     if output is HistoryFormat.gantt:
-        from reorg_cli.gantt import Gantt
+        from reorg_cli.render_gantt import Gantt
 
         _print(Gantt(result))
         return

@@ -8,7 +8,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from reorg_cli.cli import app
-from reorg_cli.gantt import Gantt, gantt_lines
+from reorg_cli.render_gantt import Gantt, gantt_lines
 from reorg_cli.timeline import load_timeline
 from reorg_cli.views import PersonHistory
 from tests.conftest import CLI_ENV, MINI, WriteEvents, day

@@ -10,7 +10,7 @@ from rich.text import Text
 from typer.testing import CliRunner, Result
 
 from reorg_cli.cli import app
-from reorg_cli.pictures import picture
+from reorg_cli.cli_pictures import picture
 from tests.conftest import CLI_ENV, MINI
 
 

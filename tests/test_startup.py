@@ -1,4 +1,4 @@
-"""Typer without pydantic on the common path (reorg_cli._typer_speedups): same behaviour."""
+"""Typer without pydantic on the common path (reorg_cli.cli_speedups): same behaviour."""
 
 from __future__ import annotations
 
