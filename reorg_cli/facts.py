@@ -87,6 +87,13 @@ class Fact:
             return (self.start.event,)
         return (self.start.event, self.end.event)
 
+    def events_at(self, min_confidence: Confidence) -> tuple[str, ...]:
+        """The events behind the fact when ends less sure than ``min_confidence`` are left
+        out (see :meth:`presence_at`)."""
+        if self.end is not None and not self.counts_end(min_confidence):
+            return (self.start.event,)
+        return self.events
+
     @property
     def end_unknown(self) -> bool:
         """True when the fact has ended but its last possible day is unknown."""

@@ -326,7 +326,7 @@ class Timeline:
                     since=fact.start.window,
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events,
+                    events=fact.events_at(min_confidence),
                 )
             )
         vacancies = []
@@ -342,7 +342,7 @@ class Timeline:
                     since=fact.start.window,
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events,
+                    events=fact.events_at(min_confidence),
                 )
             )
         lines = []
@@ -357,7 +357,7 @@ class Timeline:
                     since=fact.start.window,
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events,
+                    events=fact.events_at(min_confidence),
                 )
             )
         roles.sort(key=lambda r: (r.unit, r.title, r.person))

@@ -146,3 +146,13 @@ def test_event_command_shows_one_event() -> None:
     assert data["event"]["changes"][0]["type"] == "unit_created"
     missing = run("event", "comittee", "--events", str(MINI))
     assert missing.exit_code == 1 and "did you mean committee?" in missing.stderr
+
+
+def test_min_confidence_cites_only_events_at_that_confidence() -> None:
+    # A weaker end left out by the filter is not cited either.
+    data = json.loads(
+        run(
+            "show", "--at", "2026-04-09", "--min-confidence", "confirmed", "--format", "json"
+        ).stdout
+    )
+    assert {e["confidence"] for e in data["events"].values()} == {"confirmed"}
