@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reorg_cli.model import Confidence
     from reorg_cli.render import Footnotes
     from reorg_cli.timeline import Timeline
+    from reorg_cli.views import OrgState
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -388,59 +389,19 @@ def _footnotes(timeline: Timeline, why: bool) -> Footnotes | None:
 DEFAULT_TREE_UNITS = 300
 
 
-def _default_depth(state: Any, root: str | None) -> int | None:
-    """The tree's depth when --depth is not given: all of it, unless that is more than
-    :data:`DEFAULT_TREE_UNITS` units; then as many top levels as fit (at least one), each cut
-    branch saying how many sub-units it hides."""
-    if len(state.units) <= DEFAULT_TREE_UNITS:
-        return None
-    level = [state.units[root]] if root is not None else state.children(None)
-    shown, depth = len(level), 1
-    while level:
-        below = [child for unit in level for child in state.children(unit.id)]
-        if not below:
-            return None
-        if shown + len(below) > DEFAULT_TREE_UNITS:
-            return depth
-        shown, depth, level = shown + len(below), depth + 1, below
-    return None
-
-
-def _top_of(state: Any, root: str | None, depth: int) -> tuple[Any, str]:
-    """The state with only the reporting lines of people in the top ``depth`` levels shown,
-    and a note on what is not shown."""
-    import dataclasses
-
-    level = [state.units[root]] if root is not None else state.children(None)
-    shown: set[str] = set()
-    for _ in range(depth):
-        shown.update(unit.id for unit in level)
-        level = [child for unit in level for child in state.children(unit.id)]
-    people = {role.person for role in state.roles if role.unit in shown}
-    lines = tuple(line for line in state.reporting_lines if line.person in people)
+def _top_of(state: OrgState, root: str | None, depth: int) -> tuple[OrgState, str]:
+    """The state cut to its top ``depth`` levels, and a note on what is not shown."""
+    cut, shown = state.top_levels(root, depth)
     note = (
-        f"Showing {depth} levels: {len(shown):,} of {len(state.units):,} units"
+        f"Showing {depth} levels: {shown:,} of {len(state.units):,} units"
         + (
-            f", {len(lines):,} of {len(state.reporting_lines):,} reporting lines"
+            f", {len(cut.reporting_lines):,} of {len(state.reporting_lines):,} reporting lines"
             if state.reporting_lines and root is None
             else ""
         )
         + ". --depth N or --unit NAME shows more; --depth 99 shows everything."
     )
-    return dataclasses.replace(state, reporting_lines=lines), note
-
-
-def _subtree(timeline: Timeline, units: dict[str, Any], root: str) -> list[str]:
-    children: dict[str, list[str]] = {}
-    for unit in units.values():
-        if unit.parent is not None:
-            children.setdefault(unit.parent, []).append(unit.id)
-    result, stack = [], [root]
-    while stack:
-        unit = stack.pop()
-        result.append(unit)
-        stack.extend(children.get(unit, []))
-    return result
+    return cut, note
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -510,7 +471,7 @@ def show(
                 f"unit {timeline.unit_name_now(root)!r} does not exist on {query.iso()}",
                 f"see 'reorg unit {root}' for when it existed",
             )
-        keep = _subtree(timeline, state.units, root)
+        keep = state.subtree(root)
     if output is ShowFormat.json:
         from reorg_cli.serialize import state_dict
 
@@ -521,7 +482,7 @@ def show(
     notes = _footnotes(timeline, why)
     cut = None
     if depth is None and output is not ShowFormat.table:
-        depth = _default_depth(state, root)
+        depth = state.depth_that_fits(root, DEFAULT_TREE_UNITS)
         if depth is not None:
             state, cut = _top_of(state, root, depth)
     if output is ShowFormat.table:

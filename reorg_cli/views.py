@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +116,40 @@ class OrgState:
     def vacancies_in(self, unit: str) -> list[VacancyState]:
         """Vacant or unknown posts in ``unit``."""
         return sorted(self._grouped("vacancies").get(unit, []), key=lambda v: v.title)
+
+    def levels(self, root: str | None) -> Iterator[list[UnitState]]:
+        """The unit tree level by level, top first, from ``root`` (``None``: the roots)."""
+        level = [self.units[root]] if root is not None else self.children(None)
+        while level:
+            yield level
+            level = [child for unit in level for child in self.children(unit.id)]
+
+    def subtree(self, root: str) -> list[str]:
+        """Ids of ``root`` and every unit under it."""
+        return [unit.id for level in self.levels(root) for unit in level]
+
+    def depth_that_fits(self, root: str | None, limit: int) -> int | None:
+        """How many top levels to show so that at most ``limit`` units are drawn (at least
+        one level); ``None`` when the whole state has no more than ``limit`` units, or all of
+        the tree fits."""
+        if len(self.units) <= limit:
+            return None
+        shown = 0
+        for depth, level in enumerate(self.levels(root), start=1):
+            if depth > 1 and shown + len(level) > limit:
+                return depth - 1
+            shown += len(level)
+        return None
+
+    def top_levels(self, root: str | None, depth: int) -> tuple[OrgState, int]:
+        """This state keeping only the reporting lines of people in the top ``depth`` levels,
+        and how many units those levels hold."""
+        shown: set[str] = set()
+        for level in itertools.islice(self.levels(root), depth):
+            shown.update(unit.id for unit in level)
+        people = {role.person for role in self.roles if role.unit in shown}
+        lines = tuple(line for line in self.reporting_lines if line.person in people)
+        return dataclasses.replace(self, reporting_lines=lines), len(shown)
 
     def event_ids(self) -> set[str]:
         """Every event id behind any fact in this state."""
