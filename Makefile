@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz clean install
+.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz clean install synth
 
 help:
 	@echo "make demo       set up .venv and show the org on 2026-04-08 and the April 8 diff"
 	@echo "make test       set up .venv, run ruff, mypy --strict and the whole test suite"
 	@echo "make bench      run the benchmarks and write docs/performance.md"
 	@echo "make fuzz       fuzz the event-file loader (FUZZ_SECONDS=600)"
+	@echo "make synth      SIZE=N OUT=DIR: write a synthetic history of N events"
 	@echo "make fmt        format the code"
 
 $(BIN)/python:
@@ -28,11 +29,12 @@ demo: $(STAMP)
 	$(BIN)/reorg diff 2026-04-07 2026-04-08
 
 lint: $(STAMP)
-	$(BIN)/ruff check reorg_cli tests benchmarks
-	$(BIN)/ruff format --check reorg_cli tests benchmarks
+	$(BIN)/ruff check reorg_cli tests tools benchmarks
+	$(BIN)/ruff format --check reorg_cli tests tools benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit-tests: $(STAMP)
 	$(BIN)/pytest
@@ -40,11 +42,15 @@ unit-tests: $(STAMP)
 test: lint typecheck unit-tests
 
 fmt: $(STAMP)
-	$(BIN)/ruff format reorg_cli tests benchmarks
-	$(BIN)/ruff check --fix reorg_cli tests benchmarks
+	$(BIN)/ruff format reorg_cli tests tools benchmarks
+	$(BIN)/ruff check --fix reorg_cli tests tools benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# A deterministic synthetic history (not shipped): make synth SIZE=100000 OUT=/tmp/history
+synth: $(STAMP)
+	$(BIN)/python -m tools.synth "$(OUT)" "$(SIZE)" $(if $(SEED),--seed $(SEED))
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris

@@ -249,7 +249,7 @@ def table() -> str:
 
 def history(size: int) -> Path:
     """The synthetic history of ``size`` events, generated once and reused."""
-    from reorg_cli.synth import GENERATOR_VERSION, generate
+    from tools.synth import GENERATOR_VERSION, generate
 
     target = BENCH_DIR / f"synth-{size}"
     marker = target / ".generated"
@@ -265,7 +265,7 @@ def history(size: int) -> Path:
         f"{summary.bytes / 1e6:.0f} MB in {time.perf_counter() - start:.1f} s"
     )
     # Files changed in the last few seconds are also hashed by the cache (see
-    # reorg_cli.cache.RACY_SECONDS); let them age so that warm runs measure the usual case.
+    # reorg_cli.engine.cache.RACY_SECONDS); let them age so that warm runs measure the usual case.
     time.sleep(4)
     return target
 
@@ -598,7 +598,7 @@ NOTES_TEXT = """\
 How to read it: the *floor* is what no `reorg` command can beat (starting Python with reorg's
 libraries; parsing the YAML with the C parser), the *peer* is another tool answering the same
 question. Every run is a separate process with its output to /dev/null; peak memory is each
-process's own maximum resident set (`wait4`). The histories come from `reorg synth` (seed 1):
+process's own maximum resident set (`wait4`). The histories come from `make synth` (seed 1):
 a company from 1990 to 2026, units in a hierarchy up to 8 deep that are created, renamed,
 reclassified, moved, merged and dissolved; hires, transfers, promotions, departures, heads and
 vacant posts, committees, reporting lines; day, month and year dates, `by`, `after`, `between`

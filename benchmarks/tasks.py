@@ -57,7 +57,7 @@ SELECT 'reporting_line', h.s0, h.v0, NULL, NULL, h.presence
 def parse(directory: str) -> None:
     import yaml
 
-    from reorg_cli.cache import scan_event_files
+    from reorg_cli.engine.cache import scan_event_files
 
     for _, real in scan_event_files(Path(directory)) or []:
         with open(real, "rb") as handle:
@@ -65,7 +65,7 @@ def parse(directory: str) -> None:
 
 
 def compile_only(directory: str) -> None:
-    from reorg_cli.cache import load_timeline_cached
+    from reorg_cli.engine.cache import load_timeline_cached
 
     timeline = load_timeline_cached(Path(directory), use_cache=False)
     print(len(timeline.facts))
@@ -73,8 +73,8 @@ def compile_only(directory: str) -> None:
 
 def database(directory: str, target: str) -> None:
     """The peer's effective-dated table: one row per fact, indexed by its end and start."""
-    from reorg_cli.cache import load_timeline_cached
-    from reorg_cli.dates import POS_INF
+    from reorg_cli.engine.cache import load_timeline_cached
+    from reorg_cli.events.dates import POS_INF
 
     timeline = load_timeline_cached(Path(directory))
     Path(target).unlink(missing_ok=True)

@@ -23,17 +23,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from reorg_cli.dates import parse_query_date
-    from reorg_cli.loader import load_dataset
-    from reorg_cli.paths import default_events_path
-    from reorg_cli.timeline import Timeline, load_timeline
+    from reorg_cli.engine.timeline import Timeline, load_timeline
+    from reorg_cli.events.dates import parse_query_date
+    from reorg_cli.events.loader import load_dataset
+    from reorg_cli.events.paths import default_events_path
 
 _LAZY = {
-    "Timeline": "reorg_cli.timeline",
-    "load_timeline": "reorg_cli.timeline",
-    "load_dataset": "reorg_cli.loader",
-    "default_events_path": "reorg_cli.paths",
-    "parse_query_date": "reorg_cli.dates",
+    "Timeline": "reorg_cli.engine.timeline",
+    "load_timeline": "reorg_cli.engine.timeline",
+    "load_dataset": "reorg_cli.events.loader",
+    "default_events_path": "reorg_cli.events.paths",
+    "parse_query_date": "reorg_cli.events.dates",
 }
 
 

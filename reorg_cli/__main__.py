@@ -1,5 +1,5 @@
 """Allow ``python -m reorg_cli``."""
 
-from reorg_cli.cli import main
+from reorg_cli.cli.app import main
 
 main()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reorg_cli.dates import parse_query_date
-from reorg_cli.timeline import Timeline, load_timeline
+from reorg_cli.engine.timeline import Timeline, load_timeline
+from reorg_cli.events.dates import parse_query_date
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
-from reorg_cli.dates import NEG_INF, POS_INF, parse_window
+from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
 
 T = TypeVar("T")
 Change = dict[str, Any]

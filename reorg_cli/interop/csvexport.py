@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from reorg_cli.facts import Presence
-from reorg_cli.timeline import Timeline
+from reorg_cli.engine.facts import Presence
+from reorg_cli.engine.timeline import Timeline
 
 COLUMNS = (
     "person_id",

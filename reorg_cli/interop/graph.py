@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reorg_cli.dates import ordinal_iso
-from reorg_cli.facts import Presence
-from reorg_cli.model import Confidence, kind_label
-from reorg_cli.views import OrgState, UnitState
+from reorg_cli.engine.facts import Presence
+from reorg_cli.engine.results import OrgState, UnitState
+from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.model import Confidence, kind_label
 
 #: Unit kinds drawn as committees: bodies of people rather than parts of the org.
 COMMITTEE_KINDS = frozenset({"committee", "board", "task_force"})

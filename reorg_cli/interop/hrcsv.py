@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from reorg_cli.dates import DateSyntaxError, Precision, parse_partial
-from reorg_cli.errors import EventFileError, Location, Problem
-from reorg_cli.interop.common import dump_yaml, slug, unique
-from reorg_cli.loader import ID_RE, closest
+from reorg_cli.events.dates import DateSyntaxError, Precision, parse_partial
+from reorg_cli.events.errors import EventFileError, Location, Problem
+from reorg_cli.events.loader import ID_RE, closest
+from reorg_cli.events.writer import dump_yaml
+from reorg_cli.interop.common import slug, unique
 
 COLUMNS = (
     "effective_date",

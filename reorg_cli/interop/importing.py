@@ -8,14 +8,14 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from reorg_cli.errors import EventFileError, Location, Problem, Severity
+from reorg_cli.events.errors import EventFileError, Location, Problem, Severity
 
 
 def check_files(files: Mapping[str, str], label: str) -> None:
     """Load and compile ``files`` (relative path -> text) as reorg would; raise
     :class:`EventFileError` naming ``label`` if they do not make a valid history."""
-    from reorg_cli.compiler import compile_dataset
-    from reorg_cli.loader import load_dataset
+    from reorg_cli.engine.compiler import compile_dataset
+    from reorg_cli.events.loader import load_dataset
 
     with tempfile.TemporaryDirectory(prefix="reorg-import-") as scratch:
         root = Path(scratch)

@@ -16,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from reorg_cli import __version__
-from reorg_cli.dates import ordinal_iso
-from reorg_cli.facts import Edge, Fact, FactKind, Presence
+from reorg_cli.engine.facts import Edge, Fact, FactKind, Presence
+from reorg_cli.engine.timeline import Timeline
+from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.model import Confidence, Event, Source
 from reorg_cli.interop.common import (
     distinct_sources,
     exact_date,
@@ -27,8 +29,6 @@ from reorg_cli.interop.common import (
     source_note,
     unique,
 )
-from reorg_cli.model import Confidence, Event, Source
-from reorg_cli.timeline import Timeline
 
 #: Version of the ``reorg`` extension objects; bumped when their meaning changes.
 FORMAT_VERSION = 1

@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from reorg_cli.dates import NEG_INF, POS_INF, DateSyntaxError, parse_partial, parse_window
-from reorg_cli.errors import EventFileError, Location, Problem
-from reorg_cli.interop.common import dump_yaml, slug, source_dict
-from reorg_cli.loader import ID_RE, LANG_RE
-from reorg_cli.model import UNIT_KINDS, Source
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateSyntaxError, parse_partial, parse_window
+from reorg_cli.events.errors import EventFileError, Location, Problem
+from reorg_cli.events.loader import ID_RE, LANG_RE
+from reorg_cli.events.model import UNIT_KINDS, Source
+from reorg_cli.events.writer import dump_yaml
+from reorg_cli.interop.common import slug, source_dict
 
 _PLAIN_CONFIDENCE = "reported"
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from reorg_cli.dates import PartialDate, WindowKind
-from reorg_cli.model import (
+from reorg_cli.engine.timeline import Timeline
+from reorg_cli.events.dates import PartialDate, WindowKind
+from reorg_cli.events.model import (
     Change,
     Event,
     PersonLeft,
@@ -28,7 +29,6 @@ from reorg_cli.model import (
     UnitRenamed,
     kind_label,
 )
-from reorg_cli.timeline import Timeline
 
 
 def _date_object(date: PartialDate) -> dict[str, Any]:

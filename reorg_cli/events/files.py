@@ -1,0 +1,124 @@
+"""Writing output files safely: atomically, and never over an existing file unless asked."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from reorg_cli.events.errors import ReorgError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` all at once: readers see the old file or the new one, never
+    half of it. Refuses to replace an existing file unless ``force``.
+
+    Raises :class:`ReorgError` when the file exists, the directory is missing or writing fails.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    directory = path.parent
+    if not directory.is_dir():
+        raise ReorgError(f"{path}: directory {str(directory)!r} does not exist")
+    if path.is_dir():
+        raise ReorgError(f"{path}: is a directory")
+    if path.exists() and not force:
+        raise ReorgError(f"{path}: file exists", "pass --force to overwrite it")
+    mode = 0o666 & ~_umask()
+    with contextlib.suppress(OSError):
+        if force and path.exists():
+            mode = path.stat().st_mode & 0o777
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as err:
+        raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        if force:
+            os.replace(temp, path)
+        else:
+            _link_no_clobber(Path(temp), path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if err.errno == errno.EEXIST:
+            raise ReorgError(f"{path}: file exists", "pass --force to overwrite it") from None
+        raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+
+
+def _link_no_clobber(temp: Path, path: Path) -> None:
+    """Move ``temp`` to ``path``, failing with EEXIST if ``path`` appeared meanwhile."""
+    try:
+        os.link(temp, path)
+    except OSError as err:
+        if err.errno == errno.EEXIST:
+            raise
+        # No hard links here (some file systems): fall back to check-and-rename.
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
+        os.replace(temp, path)
+        return
+    os.unlink(temp)
+
+
+def check_new_directory(target: Path) -> None:
+    """Refuse ``target`` unless it does not exist yet or is an empty directory."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise ReorgError(f"{target}: exists and is not a directory", "choose a new directory")
+    if target.is_dir() and any(target.iterdir()):
+        raise ReorgError(
+            f"{target}: directory is not empty",
+            "import into a new or empty directory; existing files are never overwritten",
+        )
+    if not target.parent.is_dir():
+        raise ReorgError(f"{target}: directory {str(target.parent)!r} does not exist")
+
+
+def write_tree(target: Path, files: Mapping[str, str]) -> None:
+    """Create the directory ``target`` holding ``files`` (relative POSIX path -> text).
+
+    ``target`` must not exist or be empty. Everything is written into a temporary directory
+    next to it first and moved into place in one step, so a failure leaves nothing behind.
+    """
+    check_new_directory(target)
+    for name in files:
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise ValueError(f"bad relative path {name!r}")  # pragma: no cover - internal use
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as err:
+        raise ReorgError(f"{target}: cannot create ({err.strerror})") from None
+    try:
+        mask = _umask()
+        for name, text in files.items():
+            path = temp.joinpath(*PurePosixPath(name).parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            os.chmod(path, 0o666 & ~mask)
+        for directory in [temp, *(p for p in temp.rglob("*") if p.is_dir())]:
+            os.chmod(directory, 0o777 & ~mask)
+        if target.exists() and os.name == "nt":  # pragma: no cover - POSIX renames over it
+            os.rmdir(target)
+        # Renaming over an empty directory is atomic on POSIX and fails if it is not empty.
+        os.replace(temp, target)
+    except OSError as err:
+        shutil.rmtree(temp, ignore_errors=True)
+        if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise ReorgError(
+                f"{target}: directory is not empty", "existing files are never overwritten"
+            ) from None
+        raise ReorgError(f"{target}: cannot write ({err.strerror})") from None

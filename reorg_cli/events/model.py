@@ -1,0 +1,265 @@
+"""The event vocabulary: immutable records for people, units, sources, events and changes.
+
+Changes are named for what happened (``UnitRenamed``, ``RoleAssigned``); an event groups the
+changes that one dated announcement made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from reorg_cli.events.dates import DateWindow
+from reorg_cli.events.errors import Location
+
+
+class Confidence(IntEnum):
+    """How sure the sources are; a larger value is surer."""
+
+    UNCERTAIN = 0
+    REPORTED = 1
+    CONFIRMED = 2
+
+    @property
+    def label(self) -> str:
+        """Lower-case name as written in files and JSON."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Confidence:
+        """Read ``confirmed``, ``reported`` or ``uncertain``."""
+        return cls[text.upper()]
+
+
+#: The documented vocabulary of unit kinds.
+UNIT_KINDS = (
+    "group",
+    "business_group",
+    "business_unit",
+    "business_line",
+    "division",
+    "department",
+    "lab",
+    "committee",
+    "board",
+    "task_force",
+    "company",
+    "subsidiary",
+    "team",
+    "office",
+    "product",
+)
+
+
+def kind_label(kind: str) -> str:
+    """A unit kind for people: ``business_unit`` -> ``business unit``."""
+    return kind.replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document that supports an event."""
+
+    url: str
+    id: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "publisher": self.publisher,
+            "published": self.published,
+            "title": self.title,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person, with every name they are known by."""
+
+    id: str
+    name: str
+    names: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    notes: str | None = None
+    sources: tuple[Source, ...] = ()
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    """What does not change about a unit: aliases and a description."""
+
+    id: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    notes: str | None = None
+    sources: tuple[Source, ...] = ()
+    location: Location = field(default=Location(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """Base of every change; ``confidence`` overrides the event's when set."""
+
+    location: Location = field(default=Location(""), compare=False)
+    note: str | None = None
+    confidence: Confidence | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitCreated(Change):
+    """A unit came into being."""
+
+    unit: str
+    name: str
+    names: tuple[tuple[str, str], ...] = ()
+    kind: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitRenamed(Change):
+    """A unit got a new name; the old one stays searchable."""
+
+    unit: str
+    name: str
+    names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitReclassified(Change):
+    """A unit changed kind (a lab became a business unit), perhaps with a new name."""
+
+    unit: str
+    kind: str
+    name: str | None = None
+    names: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitMoved(Change):
+    """A unit got a new parent (``None``: top level)."""
+
+    unit: str
+    parent: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitMerged(Change):
+    """A unit was absorbed into its successor ``into``."""
+
+    unit: str
+    into: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitDissolved(Change):
+    """A unit ceased to exist."""
+
+    unit: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleAssigned(Change):
+    """A person started holding a titled role in a unit."""
+
+    person: str
+    unit: str
+    title: str
+    head: bool = False
+    shared: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleEnded(Change):
+    """A person stopped holding a role; ``vacancy`` says what the post became."""
+
+    person: str
+    unit: str
+    title: str
+    reason: str | None = None
+    vacancy: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonLeft(Change):
+    """A person left the organization: every role and reporting line ended."""
+
+    person: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportingLineSet(Change):
+    """A person started reporting to another person."""
+
+    person: str
+    reports_to: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportingLineCleared(Change):
+    """A person stopped having a reporting line."""
+
+    person: str
+
+
+CHANGE_TYPES: dict[str, type[Change]] = {
+    "unit_created": UnitCreated,
+    "unit_renamed": UnitRenamed,
+    "unit_reclassified": UnitReclassified,
+    "unit_moved": UnitMoved,
+    "unit_merged": UnitMerged,
+    "unit_dissolved": UnitDissolved,
+    "role_assigned": RoleAssigned,
+    "role_ended": RoleEnded,
+    "person_left": PersonLeft,
+    "reporting_line_set": ReportingLineSet,
+    "reporting_line_cleared": ReportingLineCleared,
+}
+CHANGE_TYPE_NAMES: dict[type[Change], str] = {cls: name for name, cls in CHANGE_TYPES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated announcement and the changes it made."""
+
+    id: str
+    date: DateWindow
+    title: str
+    confidence: Confidence
+    changes: tuple[Change, ...] = ()
+    sources: tuple[Source, ...] = ()
+    seq: int = 0
+    summary: str | None = None
+    notes: str | None = None
+    announced: DateWindow | None = None
+    corrects: str | None = None
+    retracts: str | None = None
+    location: Location = field(default=Location(""), compare=False)
+    path: str = field(default="", compare=False)
+    position: int = field(default=0, compare=False)
+
+    def sort_key(self) -> tuple[int, int, str, int]:
+        """The documented replay order: date, seq, file path, position in file."""
+        return (self.date.sort_day, self.seq, self.path, self.position)
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Everything read from a set of event files, before compiling."""
+
+    people: dict[str, Person]
+    units: dict[str, UnitInfo]
+    sources: dict[str, Source]
+    events: tuple[Event, ...]
+    files: tuple[str, ...] = ()

@@ -1,0 +1,152 @@
+"""A person's roles as bars across the years, drawn in the terminal.
+
+``█`` marks the days a role certainly held, ``░`` the window in which an imprecise start or end
+fell (a role started in ``2023-11`` is fuzzy through November), ``▶`` a role still held today
+and ``?`` a role that ended on a date nobody knows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+from reorg_cli.engine.results import PersonHistory, RoleSpan
+from reorg_cli.events.dates import NEG_INF, POS_INF
+from reorg_cli.events.model import Confidence
+from reorg_cli.output.render import legend, safe_text, sanitize
+
+CERTAIN, FUZZY, CURRENT, UNKNOWN_END = "█", "░", "▶", "?"
+KEY = (
+    f"{CERTAIN} held  {FUZZY} imprecise date  {CURRENT} held today  "
+    f"{UNKNOWN_END} ended, date unknown"
+)
+MIN_BAR = 10
+
+
+def _label(span: RoleSpan) -> str:
+    label = f"{span.title}, {span.unit_name}"
+    if span.confidence is Confidence.REPORTED:
+        label += " [R]"
+    elif span.confidence is Confidence.UNCERTAIN:
+        label += " [U]"
+    return sanitize(label)
+
+
+def _range(history: PersonHistory, today: int) -> tuple[int, int]:
+    days = [today]
+    for span in history.roles:
+        for window in (span.start, span.end):
+            if window is None:
+                continue
+            days += [d for d in (window.lo, window.hi) if d not in (NEG_INF, POS_INF)]
+    first, last = dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))
+    return dt.date(first.year, 1, 1).toordinal(), dt.date(last.year, 12, 31).toordinal()
+
+
+class _Scale:
+    def __init__(self, lo: int, hi: int, width: int) -> None:
+        self.lo, self.hi, self.width = lo, hi, width
+
+    def col(self, day: int) -> int:
+        day = min(max(day, self.lo), self.hi)
+        return min(self.width - 1, (day - self.lo) * self.width // (self.hi - self.lo + 1))
+
+
+def _bar(span: RoleSpan, scale: _Scale, today: int) -> Text:
+    cells = [" "] * scale.width
+    styles = [""] * scale.width
+
+    def paint(first: int, last_excl: int, char: str, style: str) -> None:
+        if last_excl <= first:
+            return
+        for c in range(scale.col(first), scale.col(last_excl - 1) + 1):
+            cells[c], styles[c] = char, style
+
+    start_lo = scale.lo if span.start.lo == NEG_INF else span.start.lo
+    start_hi = span.start.hi if span.start.hi != POS_INF else start_lo
+    certain_end = max(today, start_hi) + 1 if span.end is None else span.end.lo
+    style = "green" if span.end is None else "blue"
+    if span.start.hi == POS_INF:
+        # A start dated 'after X' never becomes certain: the whole bar is imprecise.
+        paint(start_lo, certain_end, FUZZY, "yellow")
+    else:
+        paint(start_hi, certain_end, CERTAIN, style)
+        paint(start_lo, start_hi, FUZZY, "yellow")
+    if span.end is not None and span.end.hi != POS_INF:
+        paint(span.end.lo, span.end.hi, FUZZY, "yellow")
+    if span.end is None:
+        marker = scale.col(max(today, start_hi))
+        cells[marker], styles[marker] = CURRENT, "bold green"
+    elif span.end.hi == POS_INF:
+        marker = scale.col(max(span.end.lo, start_hi))
+        cells[marker], styles[marker] = UNKNOWN_END, "bold yellow"
+    text = Text()
+    for char, cell_style in zip(cells, styles, strict=True):
+        text.append(char, style=cell_style)
+    return text
+
+
+def _axis(scale: _Scale) -> str:
+    line = [" "] * scale.width
+    year = dt.date.fromordinal(scale.lo).year
+    last_end = -1
+    while dt.date(year, 1, 1).toordinal() <= scale.hi:
+        c = scale.col(dt.date(year, 1, 1).toordinal())
+        label = str(year)
+        if c > last_end and c + len(label) <= scale.width:
+            line[c : c + len(label)] = list(label)
+            last_end = c + len(label)
+        year += 1
+    return "".join(line)
+
+
+def gantt_lines(history: PersonHistory, *, width: int, today: int) -> list[Text]:
+    """The chart as lines of text at most ``width`` cells wide; ``today`` is an ordinal."""
+    header = safe_text(history.name, "bold")
+    others = [n for _, n in history.names] + list(history.aliases)
+    if others:
+        header.append(" (" + sanitize(", ".join(others)) + ")", style="dim")
+    lines = [header]
+    if not history.roles:
+        lines.append(Text("no roles recorded", style="italic"))
+        return lines
+    labels = [_label(span) for span in history.roles]
+    label_width = min(max(cell_len(label) for label in labels), max(12, width // 3))
+    bar_width = max(MIN_BAR, width - label_width - 1)
+    scale = _Scale(*_range(history, today), bar_width)
+    lines.append(Text(" " * (label_width + 1) + _axis(scale), style="dim"))
+    for span, label in zip(history.roles, labels, strict=True):
+        shown = (
+            label if cell_len(label) <= label_width else set_cell_size(label, label_width - 1) + "…"
+        )
+        line = Text(set_cell_size(shown, label_width) + " ")
+        line.append_text(_bar(span, scale, today))
+        lines.append(line)
+    lines.append(Text(KEY, style="dim"))
+    used = {"[R]" for span in history.roles if span.confidence is Confidence.REPORTED}
+    used |= {"[U]" for span in history.roles if span.confidence is Confidence.UNCERTAIN}
+    note = legend(used)
+    if note is not None:
+        lines.append(note)
+    return lines
+
+
+class Gantt:
+    """A renderable Gantt chart of a person's roles that fits the console's width."""
+
+    def __init__(self, history: PersonHistory, *, today: int | None = None) -> None:
+        self.history = history
+        self.today = today if today is not None else dt.date.today().toordinal()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._lines(options.max_width)
+
+    def _lines(self, width: int) -> Iterator[Text]:
+        for line in gantt_lines(self.history, width=width, today=self.today):
+            line.no_wrap = True
+            line.overflow = "crop"
+            yield line

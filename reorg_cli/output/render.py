@@ -1,0 +1,574 @@
+"""Rich renderables built from query results. Nothing here prints.
+
+All user data goes through :func:`safe_text`, which builds a ``rich.text.Text`` (never markup)
+and shows control characters visibly, so names cannot restyle or take over the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from reorg_cli.engine.facts import Presence
+from reorg_cli.engine.results import (
+    DiffChange,
+    Evidence,
+    FactSummary,
+    OrgDiff,
+    OrgState,
+    PersonHistory,
+    RoleSpan,
+    SourceUse,
+    TimelineEntry,
+    UnitHistory,
+    UnitState,
+)
+from reorg_cli.events.dates import DateWindow, ordinal_iso
+from reorg_cli.events.errors import Problem, Severity
+from reorg_cli.events.model import Confidence, Event, kind_label
+
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+MARK_UNCERTAIN_DATE = "[~]"
+MARK_REPORTED = "[R]"
+MARK_UNCERTAIN = "[U]"
+LEGEND = {
+    MARK_UNCERTAIN_DATE: "may or may not hold on this date (the change's date is imprecise)",
+    MARK_REPORTED: "reported: a single outlet or unconfirmed",
+    MARK_UNCERTAIN: "uncertain: sources conflict or are weak",
+}
+
+
+def sanitize(value: str) -> str:
+    """Replace control and bidi-override characters with visible ``\\uXXXX`` text."""
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+
+
+def safe_text(value: str, style: str = "") -> Text:
+    """User data as Rich text: never parsed as markup, control characters made visible."""
+    return Text(sanitize(value), style=style)
+
+
+def _marks(presence: Presence, confidence: Confidence, used: set[str]) -> Text:
+    marks = Text()
+    if presence is Presence.UNCERTAIN:
+        marks.append(" " + MARK_UNCERTAIN_DATE, style="yellow")
+        used.add(MARK_UNCERTAIN_DATE)
+    if confidence is Confidence.REPORTED:
+        marks.append(" " + MARK_REPORTED, style="cyan")
+        used.add(MARK_REPORTED)
+    elif confidence is Confidence.UNCERTAIN:
+        marks.append(" " + MARK_UNCERTAIN, style="magenta")
+        used.add(MARK_UNCERTAIN)
+    return marks
+
+
+def legend(used: set[str]) -> Text | None:
+    """The legend for the marks that were used, or None."""
+    if not used:
+        return None
+    text = Text()
+    for mark, meaning in LEGEND.items():
+        if mark in used:
+            if text:
+                text.append("\n")
+            text.append(mark, style="bold")
+            text.append(f" {meaning}", style="dim")
+    return text
+
+
+class Footnotes:
+    """Numbered references from facts to the events behind them (``--why``)."""
+
+    def __init__(self, lookup: Callable[[str], Evidence]) -> None:
+        self.lookup = lookup
+        self.numbers: dict[str, int] = {}
+
+    def ref(self, events: Iterable[str]) -> Text:
+        """`` [1,2]`` for the given event ids, numbering new ones in order of use."""
+        numbers = []
+        for event in events:
+            if event not in self.numbers:
+                self.numbers[event] = len(self.numbers) + 1
+            numbers.append(str(self.numbers[event]))
+        return Text(f" [{','.join(numbers)}]", style="blue") if numbers else Text()
+
+    def render(self) -> RenderableType:
+        """The evidence list: each numbered event with its date, confidence and sources."""
+        # URLs are left whole (not wrapped) so they stay clickable and copyable.
+        text = Text("Evidence", style="bold", no_wrap=True, overflow="ignore")
+        for event_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+            evidence = self.lookup(event_id)
+            text.append(f"\n[{number}] ", style="blue")
+            _append_evidence(text, evidence, indent="    ")
+        return text
+
+
+def _append_evidence(text: Text, evidence: Evidence, indent: str) -> None:
+    text.append(evidence.date.display(), style="bold")
+    text.append("  ")
+    text.append_text(safe_text(evidence.title))
+    text.append(f"  ({evidence.confidence.label}; ", style="dim")
+    text.append_text(safe_text(evidence.id, "dim"))
+    if evidence.status != "applied":
+        text.append(f"; {sanitize(evidence.status)}", style="dim")
+    text.append(")", style="dim")
+    if not evidence.sources:
+        text.append(f"\n{indent}no sources cited", style="italic")
+    for source in evidence.sources:
+        text.append(f"\n{indent}")
+        if source.publisher:
+            text.append_text(safe_text(source.publisher))
+            text.append(": ")
+        text.append_text(safe_text(source.url, "underline"))
+    if evidence.corrects is not None:
+        text.append(f"\n{indent}corrects, and replaces in the replay: ", style="yellow")
+        _append_evidence(text, evidence.corrects, indent + "    ")
+
+
+def _unit_label(unit: UnitState, used: set[str]) -> Text:
+    label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
+    presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
+    label.append_text(_marks(presence, unit.confidence, used))
+    return label
+
+
+def _since(window: DateWindow) -> Text:
+    return Text(f" since {window.display()}", style="dim")
+
+
+def _add_unit(
+    node: Tree,
+    state: OrgState,
+    unit: UnitState,
+    depth: int | None,
+    used: set[str],
+    hidden: list[int],
+    why: Footnotes | None,
+) -> None:
+    label = _unit_label(unit, used)
+    if why is not None:
+        label.append_text(why.ref(unit.events))
+    branch = node.add(label)
+    for role in state.roles_in(unit.id):
+        line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
+        line.append_text(_since(role.since))
+        line.append_text(_marks(role.presence, role.confidence, used))
+        if why is not None:
+            line.append_text(why.ref(role.events))
+        branch.add(line)
+    for vacancy in state.vacancies_in(unit.id):
+        holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
+        line = Text.assemble(safe_text(vacancy.title), ": ", (holder, "italic"))
+        line.append_text(_since(vacancy.since))
+        line.append_text(_marks(vacancy.presence, vacancy.confidence, used))
+        if why is not None:
+            line.append_text(why.ref(vacancy.events))
+        branch.add(line)
+    children = state.children(unit.id)
+    if depth is not None and depth <= 1:
+        if children:
+            hidden[0] += _count(state, children)
+            noun = "sub-unit" if len(children) == 1 else "sub-units"
+            branch.add(Text(f"… {len(children)} {noun} not shown (raise --depth)", "dim"))
+        return
+    for child in children:
+        next_depth = None if depth is None else depth - 1
+        _add_unit(branch, state, child, next_depth, used, hidden, why)
+
+
+def _count(state: OrgState, units: list[UnitState]) -> int:
+    total = 0
+    stack = list(units)
+    while stack:
+        unit = stack.pop()
+        total += 1
+        stack.extend(state.children(unit.id))
+    return total
+
+
+def render_state_tree(
+    state: OrgState,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    why: Footnotes | None = None,
+) -> RenderableType:
+    """The organization as a tree of units with the people holding roles in them."""
+    used: set[str] = set()
+    hidden = [0]
+    tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
+    tops = [state.units[root]] if root is not None else state.children(None)
+    if not tops:
+        tree.add(Text("no units exist on this date", style="italic"))
+    for unit in tops:
+        _add_unit(tree, state, unit, depth, used, hidden, why)
+    parts: list[RenderableType] = [tree]
+    if state.reporting_lines and root is None:
+        parts.append(_reporting_lines_table(state, used, why))
+    return _finish(parts, used, why)
+
+
+def _finish(parts: list[RenderableType], used: set[str], why: Footnotes | None) -> Group:
+    note = legend(used)
+    if note is not None:
+        parts.append(note)
+    if why is not None and why.numbers:
+        parts.append(why.render())
+    return Group(*parts)
+
+
+def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | None = None) -> Table:
+    table = Table(title="Reporting lines", title_justify="left", box=None, pad_edge=False)
+    table.add_column("Person", no_wrap=True)
+    table.add_column("Reports to", no_wrap=True)
+    table.add_column("Since", no_wrap=True)
+    for line in state.reporting_lines:
+        table.add_row(
+            safe_text(line.person_name),
+            Text.assemble(
+                safe_text(line.reports_to_name),
+                _marks(line.presence, line.confidence, used),
+                why.ref(line.events) if why is not None else "",
+            ),
+            line.since.display(),
+        )
+    return table
+
+
+def render_state_table(
+    state: OrgState, *, units: Iterable[str] | None = None, why: Footnotes | None = None
+) -> RenderableType:
+    """The organization as one table row per role (and per unit without roles)."""
+    used: set[str] = set()
+    table = Table(title=f"Organization on {ordinal_iso(state.day)}", title_justify="left")
+    table.add_column("Unit", min_width=8, overflow="fold")
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Parent", overflow="fold")
+    table.add_column("Title", overflow="fold")
+    table.add_column("Person", overflow="fold")
+    table.add_column("Since", no_wrap=True)
+    keep = set(units) if units is not None else set(state.units)
+    ordered = sorted((state.units[u] for u in keep), key=lambda u: (u.name.casefold(), u.id))
+    for unit in ordered:
+        parent = state.units.get(unit.parent) if unit.parent else None
+        unit_cell = Text.assemble(
+            safe_text(unit.name),
+            _marks(
+                Presence.UNCERTAIN if unit.uncertain_fields else unit.presence,
+                unit.confidence,
+                used,
+            ),
+        )
+        parent_cell = safe_text(parent.name if parent else (unit.parent or ""))
+        roles = state.roles_in(unit.id)
+        vacancies = state.vacancies_in(unit.id)
+        if not roles and not vacancies:
+            table.add_row(unit_cell, kind_label(unit.kind), parent_cell, "", "", "")
+        for role in roles:
+            table.add_row(
+                unit_cell,
+                kind_label(unit.kind),
+                parent_cell,
+                safe_text(role.title),
+                Text.assemble(
+                    safe_text(role.person_name),
+                    _marks(role.presence, role.confidence, used),
+                    why.ref(role.events) if why is not None else "",
+                ),
+                role.since.display(),
+            )
+        for vacancy in vacancies:
+            holder = "(holder unknown)" if vacancy.vacancy == "unknown" else "(vacant)"
+            table.add_row(
+                unit_cell,
+                kind_label(unit.kind),
+                parent_cell,
+                safe_text(vacancy.title),
+                Text.assemble(
+                    (holder, "italic"),
+                    _marks(vacancy.presence, vacancy.confidence, used),
+                    why.ref(vacancy.events) if why is not None else "",
+                ),
+                vacancy.since.display(),
+            )
+    parts: list[RenderableType] = [table]
+    if state.reporting_lines and units is None:
+        parts.append(_reporting_lines_table(state, used, why))
+    return _finish(parts, used, why)
+
+
+_DIFF_GROUPS = (
+    ("Added", ("unit_added", "role_added", "vacancy_added", "reporting_line_added")),
+    ("Removed", ("unit_removed", "role_removed", "vacancy_removed", "reporting_line_removed")),
+)
+
+
+def render_diff(
+    diff: OrgDiff, event_dates: dict[str, str], why: Footnotes | None = None
+) -> RenderableType:
+    """Added, removed and changed facts between two dates, each with its events."""
+    header = Text(
+        f"Changes from {ordinal_iso(diff.day_from)} to {ordinal_iso(diff.day_to)}", style="bold"
+    )
+    if not diff.changes:
+        return Group(header, Text("no changes", style="italic"))
+    groups: dict[str, list[DiffChange]] = {"Added": [], "Removed": [], "Changed": []}
+    for change in diff.changes:
+        for name, types in _DIFF_GROUPS:
+            if change.type in types:
+                groups[name].append(change)
+                break
+        else:
+            groups["Changed"].append(change)
+    parts: list[RenderableType] = [header]
+    used: set[str] = set()
+    for name, changes in groups.items():
+        if not changes:
+            continue
+        table = Table(title=f"{name} ({len(changes)})", title_justify="left", expand=False)
+        table.add_column("Change", overflow="fold", ratio=3)
+        table.add_column("Event", overflow="fold", ratio=2)
+        for change in changes:
+            summary, events = safe_text(change.summary), change.events
+            entry = change.after if change.after is not None else change.before
+            if entry is not None:
+                presence = entry.presence
+                if isinstance(entry, UnitState) and entry.uncertain_fields:
+                    presence = Presence.UNCERTAIN
+                summary.append_text(_marks(presence, entry.confidence, used))
+            cell = Text()
+            for i, event in enumerate(events):
+                if i:
+                    cell.append("\n")
+                cell.append(event_dates.get(event, ""), style="dim")
+                cell.append(" ")
+                cell.append_text(safe_text(event))
+                if why is not None:
+                    cell.append_text(why.ref([event]))
+            table.add_row(summary, cell)
+        parts.append(table)
+    return _finish(parts, used, why)
+
+
+def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
+    unit = safe_text(span.unit_name)
+    if span.unit_name_at_end:
+        unit.append(" (now " if span.end is None else " (later ")
+        unit.append_text(safe_text(span.unit_name_at_end))
+        unit.append(")")
+    if span.end is None:
+        end = Text(span.status if span.status != "current" else "current", "green")
+    elif span.status == "ended (date unknown)":
+        end = Text(f"ended (date unknown; {span.end.display()})", "yellow")
+    else:
+        end = Text(span.end.display())
+    if span.end_reason:
+        end.append(f" — {sanitize(span.end_reason)}", style="dim")
+    if span.end is not None and span.end_confidence is not None:
+        end.append_text(_marks(Presence.PRESENT, span.end_confidence, used))
+    title = safe_text(span.title)
+    title.append_text(_marks(Presence.PRESENT, span.confidence, used))
+    if why is not None:
+        title.append_text(why.ref(span.events))
+    return [unit, title, span.start.display(), end]
+
+
+def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
+    """A person's roles over time."""
+    used: set[str] = set()
+    header = safe_text(history.name, "bold")
+    others = [n for _, n in history.names] + list(history.aliases)
+    if others:
+        header.append(" (" + sanitize(", ".join(others)) + ")", style="dim")
+    parts: list[RenderableType] = [header]
+    if history.description:
+        parts.append(safe_text(history.description, "dim"))
+    table = Table(title="Roles", title_justify="left")
+    table.add_column("Unit (as named then)", overflow="fold")
+    table.add_column("Title", overflow="fold")
+    table.add_column("From", no_wrap=True)
+    table.add_column("Until", overflow="fold")
+    for span in history.roles:
+        table.add_row(*_span_row(span, used, why))
+    if not history.roles:
+        parts.append(Text("no roles recorded", style="italic"))
+    else:
+        parts.append(table)
+    if history.reporting_lines:
+        lines = Table(title="Reporting lines", title_justify="left")
+        lines.add_column("Reports to")
+        lines.add_column("From", no_wrap=True)
+        lines.add_column("Until", no_wrap=True)
+        for _, name, start, end, events, confidence in history.reporting_lines:
+            cell = safe_text(name)
+            cell.append_text(_marks(Presence.PRESENT, confidence, used))
+            if why is not None:
+                cell.append_text(why.ref(events))
+            lines.add_row(cell, start.display(), end.display() if end else "current")
+        parts.append(lines)
+    return _finish(parts, used, why)
+
+
+def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> RenderableType:
+    """A unit's life: changes, then heads and roles."""
+    used: set[str] = set()
+    header = safe_text(history.name, "bold")
+    if history.former_names:
+        header.append(" (formerly " + sanitize(", ".join(history.former_names)) + ")", style="dim")
+    parts: list[RenderableType] = [header]
+    if history.description:
+        parts.append(safe_text(history.description, "dim"))
+    changes = Table(title="Changes", title_justify="left")
+    changes.add_column("Date", no_wrap=True)
+    changes.add_column("Change", overflow="fold")
+    changes.add_column("Event", overflow="fold")
+    for change in history.changes:
+        summary = safe_text(change.summary)
+        summary.append_text(_marks(Presence.PRESENT, change.confidence, used))
+        event_cell = safe_text(", ".join(change.events))
+        if why is not None:
+            event_cell.append_text(why.ref(change.events))
+        changes.add_row(change.date.display(), summary, event_cell)
+    parts.append(changes)
+    if history.roles:
+        roles = Table(title="Roles", title_justify="left")
+        roles.add_column("Person", overflow="fold")
+        roles.add_column("Title", overflow="fold")
+        roles.add_column("From", no_wrap=True)
+        roles.add_column("Until", overflow="fold")
+        for span in history.roles:
+            row = _span_row(span, used, why)
+            roles.add_row(safe_text(span.person_name), *row[1:])
+        parts.append(roles)
+    return _finish(parts, used, why)
+
+
+def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) -> RenderableType:
+    """The chronicle: one row per event."""
+    used: set[str] = set()
+    table = Table(title="Timeline", title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Event", overflow="fold", ratio=3)
+    table.add_column("Id", overflow="fold", ratio=2)
+    for entry in entries:
+        title = safe_text(entry.title)
+        title.append_text(_marks(Presence.PRESENT, entry.confidence, used))
+        if entry.planned:
+            title.append(" (planned)", style="yellow")
+        if entry.status == "corrected":
+            title.append(f" (corrected by {sanitize(entry.related or '')})", style="dim")
+        elif entry.status == "retracted":
+            title.append(f" (retracted by {sanitize(entry.related or '')})", style="dim")
+        elif entry.status in ("correction", "retraction"):
+            verb = "corrects" if entry.status == "correction" else "retracts"
+            title.append(f" ({verb} {sanitize(entry.related or '')})", style="dim")
+        if why is not None:
+            title.append_text(why.ref([entry.id]))
+        table.add_row(entry.date.display(), title, safe_text(entry.id, "dim"))
+    if not entries:
+        return Text("no events in this range", style="italic")
+    return _finish([table], used, why)
+
+
+def render_problems(problems: list[Problem]) -> Text:
+    """Validation problems, one per line."""
+    text = Text()
+    for problem in problems:
+        if text:
+            text.append("\n")
+        style = "yellow" if problem.severity is Severity.WARNING else "red"
+        text.append(sanitize(str(problem.location)), style="bold")
+        text.append(": ")
+        text.append("warning: " if problem.severity is Severity.WARNING else "error: ", style=style)
+        text.append(sanitize(problem.message))
+        if problem.hint:
+            text.append(f" ({sanitize(problem.hint)})", style="dim")
+    return text
+
+
+def render_sources(uses: list[SourceUse]) -> RenderableType:
+    """Every source with the number of facts that rest on it."""
+    table = Table(title="Sources", title_justify="left")
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Publisher", overflow="fold")
+    table.add_column("URL", overflow="fold")
+    table.add_column("Events", justify="right")
+    table.add_column("Facts", justify="right")
+    for use in uses:
+        table.add_row(
+            safe_text(use.source.id or ""),
+            safe_text(use.source.publisher or ""),
+            safe_text(use.source.url),
+            str(len(use.events)),
+            str(use.facts),
+        )
+    return table
+
+
+def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableType:
+    """Facts with what they rest on (e.g. those resting on one reported source)."""
+    if not facts:
+        return Text("no such facts", style="italic")
+    table = Table(title=title, title_justify="left")
+    table.add_column("Fact", overflow="fold")
+    table.add_column("From", no_wrap=True)
+    table.add_column("Until", no_wrap=True)
+    table.add_column("Confidence", no_wrap=True)
+    table.add_column("Source", overflow="fold")
+    for fact in facts:
+        source = fact.sources[0] if fact.sources else None
+        cell = Text()
+        if source is not None:
+            if source.publisher:
+                cell.append_text(safe_text(source.publisher))
+                cell.append(": ")
+            cell.append_text(safe_text(source.url))
+        table.add_row(
+            safe_text(fact.description),
+            fact.start.display(),
+            fact.end.display() if fact.end else "",
+            fact.confidence.label,
+            cell,
+        )
+    return table
+
+
+def render_event(event: Event, evidence: Evidence) -> RenderableType:
+    """One event in full."""
+    from reorg_cli.events.model import CHANGE_TYPE_NAMES
+
+    text = Text(no_wrap=True, overflow="ignore")
+    _append_evidence(text, evidence, indent="  ")
+    parts: list[RenderableType] = [text]
+    for label, value in (("Summary", event.summary), ("Notes", event.notes)):
+        if value:
+            parts.append(Text.assemble((f"{label}: ", "bold"), safe_text(value)))
+    if event.announced is not None:
+        parts.append(Text(f"Announced: {event.announced.display()}"))
+    parts.append(Text(f"Recorded at {sanitize(event.path)}:{event.location.line}", style="dim"))
+    table = Table(title="Changes", title_justify="left")
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Details", overflow="fold")
+    for change in event.changes:
+        details = []
+        for name in change.__dataclass_fields__:
+            if name == "location":
+                continue
+            value = getattr(change, name)
+            if value in (None, (), False):
+                continue
+            if isinstance(value, Confidence):
+                value = value.label
+            elif isinstance(value, tuple):
+                value = ", ".join(f"{k}: {v}" for k, v in value)
+            details.append(f"{name}: {value}")
+        table.add_row(CHANGE_TYPE_NAMES[type(change)], safe_text("; ".join(details)))
+    if event.changes:
+        parts.append(table)
+    return Group(*parts)

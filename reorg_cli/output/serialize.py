@@ -1,0 +1,394 @@
+"""Query results as JSON-ready data (docs/json-output.md) and the one JSON writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reorg_cli.engine.results import (
+    DiffChange,
+    FactSummary,
+    OrgDiff,
+    OrgState,
+    PersonHistory,
+    ReportingLineState,
+    RoleSpan,
+    RoleState,
+    SourceUse,
+    TimelineEntry,
+    UnitHistory,
+    UnitState,
+    VacancyState,
+)
+from reorg_cli.engine.timeline import Timeline
+from reorg_cli.events.dates import DateWindow, ordinal_iso
+from reorg_cli.events.errors import Problem, Severity
+from reorg_cli.events.model import Confidence
+from reorg_cli.output.fastjson import dumps_sorted_indented
+
+#: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
+SCHEMA_VERSION = 1
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """The JSON text for stdout: sorted keys, stable, ASCII-safe, one trailing newline."""
+    # Same text as json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2), faster.
+    return dumps_sorted_indented(data, 2) + "\n"
+
+
+def _window(window: DateWindow | None) -> str | None:
+    return window.text() if window is not None else None
+
+
+def event_refs(timeline: Timeline, ids: Iterable[str]) -> dict[str, Any]:
+    """The events behind some facts, with their sources, keyed by id."""
+    result: dict[str, Any] = {}
+    for event_id in sorted(set(ids)):
+        event = timeline.events[event_id]
+        result[event_id] = {
+            "date": event.date.text(),
+            "title": event.title,
+            "confidence": event.confidence.label,
+            "sources": [s.as_dict() for s in event.sources],
+            "path": event.path,
+            "line": event.location.line or None,
+        }
+    return result
+
+
+def unit_state_dict(unit: UnitState) -> dict[str, Any]:
+    """One unit of a state."""
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "names": dict(unit.names),
+        "kind": unit.kind,
+        "parent": unit.parent,
+        "since": unit.since.text(),
+        "presence": unit.presence.name.lower(),
+        "uncertain_fields": list(unit.uncertain_fields),
+        "confidence": unit.confidence.label,
+        "events": list(unit.events),
+    }
+
+
+def role_state_dict(role: RoleState) -> dict[str, Any]:
+    """One role of a state."""
+    return {
+        "person": role.person,
+        "person_name": role.person_name,
+        "title": role.title,
+        "head": role.head,
+        "since": role.since.text(),
+        "presence": role.presence.name.lower(),
+        "confidence": role.confidence.label,
+        "events": list(role.events),
+    }
+
+
+def vacancy_state_dict(vacancy: VacancyState) -> dict[str, Any]:
+    """One vacant or unknown post."""
+    return {
+        "unit": vacancy.unit,
+        "title": vacancy.title,
+        "holder": vacancy.vacancy,
+        "since": vacancy.since.text(),
+        "presence": vacancy.presence.name.lower(),
+        "confidence": vacancy.confidence.label,
+        "events": list(vacancy.events),
+    }
+
+
+def reporting_line_dict(line: ReportingLineState) -> dict[str, Any]:
+    """One reporting line."""
+    return {
+        "person": line.person,
+        "person_name": line.person_name,
+        "reports_to": line.reports_to,
+        "reports_to_name": line.reports_to_name,
+        "since": line.since.text(),
+        "presence": line.presence.name.lower(),
+        "confidence": line.confidence.label,
+        "events": list(line.events),
+    }
+
+
+def state_dict(
+    timeline: Timeline,
+    state: OrgState,
+    *,
+    at_input: str,
+    min_confidence: Confidence,
+    units: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """``reorg show --format json``."""
+    keep = set(units) if units is not None else set(state.units)
+    unit_list = []
+    for unit_id in sorted(keep):
+        unit = state.units[unit_id]
+        entry = unit_state_dict(unit)
+        entry["roles"] = [role_state_dict(r) for r in state.roles_in(unit_id)]
+        entry["vacancies"] = [vacancy_state_dict(v) for v in state.vacancies_in(unit_id)]
+        unit_list.append(entry)
+    lines = [reporting_line_dict(r) for r in state.reporting_lines]
+    ids: set[str] = set()
+    for entry in unit_list:
+        ids.update(entry["events"])
+        for role in entry["roles"] + entry["vacancies"]:
+            ids.update(role["events"])
+    for line in lines:
+        ids.update(line["events"])
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "at": ordinal_iso(state.day),
+        "at_input": at_input,
+        "min_confidence": min_confidence.label,
+        "units": unit_list,
+        "reporting_lines": lines,
+        "events": event_refs(timeline, ids),
+    }
+
+
+def _entry_dict(entry: object) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    if isinstance(entry, UnitState):
+        return unit_state_dict(entry)
+    if isinstance(entry, RoleState):
+        result = role_state_dict(entry)
+        result["unit"] = entry.unit
+        return result
+    if isinstance(entry, VacancyState):
+        return vacancy_state_dict(entry)
+    assert isinstance(entry, ReportingLineState)
+    return reporting_line_dict(entry)
+
+
+def diff_change_dict(change: DiffChange) -> dict[str, Any]:
+    """One change of a diff."""
+    return {
+        "type": change.type,
+        "summary": change.summary,
+        "events": list(change.events),
+        "key": list(change.key),
+        "before": _entry_dict(change.before),
+        "after": _entry_dict(change.after),
+    }
+
+
+def diff_dict(timeline: Timeline, diff: OrgDiff, *, min_confidence: Confidence) -> dict[str, Any]:
+    """``reorg diff --format json``."""
+    ids = [e for change in diff.changes for e in change.events]
+    for change in diff.changes:
+        for entry in (change.before, change.after):
+            if entry is not None:
+                ids.extend(entry.events)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "from": ordinal_iso(diff.day_from),
+        "to": ordinal_iso(diff.day_to),
+        "min_confidence": min_confidence.label,
+        "changes": [diff_change_dict(c) for c in diff.changes],
+        "events": event_refs(timeline, ids),
+    }
+
+
+def span_dict(span: RoleSpan) -> dict[str, Any]:
+    """One role in a history."""
+    return {
+        "unit": span.unit,
+        "unit_name": span.unit_name,
+        "unit_name_at_end": span.unit_name_at_end,
+        "title": span.title,
+        "head": span.head,
+        "start": span.start.text(),
+        "end": _window(span.end),
+        "end_reason": span.end_reason,
+        "end_confidence": span.end_confidence.label if span.end_confidence is not None else None,
+        "status": span.status,
+        "person": span.person,
+        "person_name": span.person_name,
+        "confidence": span.confidence.label,
+        "events": list(span.events),
+    }
+
+
+def history_dict(timeline: Timeline, history: PersonHistory) -> dict[str, Any]:
+    """``reorg history --format json``."""
+    ids = [e for span in history.roles for e in span.events]
+    ids += [e for line in history.reporting_lines for e in line[4]]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "person": {
+            "id": history.person_id,
+            "name": history.name,
+            "names": dict(history.names),
+            "aliases": list(history.aliases),
+            "description": history.description,
+        },
+        "roles": [span_dict(s) for s in history.roles],
+        "reporting_lines": [
+            {
+                "reports_to": boss,
+                "reports_to_name": name,
+                "start": start.text(),
+                "end": _window(end),
+                "events": list(events),
+                "confidence": confidence.label,
+            }
+            for boss, name, start, end, events, confidence in history.reporting_lines
+        ],
+        "events": event_refs(timeline, ids),
+    }
+
+
+def unit_history_dict(timeline: Timeline, history: UnitHistory) -> dict[str, Any]:
+    """``reorg unit --format json``."""
+    ids = [e for c in history.changes for e in c.events]
+    ids += [e for s in history.roles for e in s.events]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "unit": {
+            "id": history.unit_id,
+            "name": history.name,
+            "former_names": list(history.former_names),
+            "description": history.description,
+            "successor": history.successor,
+        },
+        "changes": [
+            {
+                "date": c.date.text(),
+                "type": c.type,
+                "summary": c.summary,
+                "events": list(c.events),
+                "confidence": c.confidence.label,
+            }
+            for c in history.changes
+        ],
+        "heads": [span_dict(s) for s in history.heads],
+        "roles": [span_dict(s) for s in history.roles],
+        "events": event_refs(timeline, ids),
+    }
+
+
+def timeline_dict(
+    timeline: Timeline,
+    entries: list[TimelineEntry],
+    *,
+    day_from: int | None,
+    day_to: int | None,
+) -> dict[str, Any]:
+    """``reorg timeline --format json``."""
+    events = []
+    for entry in entries:
+        event = timeline.events[entry.id]
+        events.append(
+            {
+                "id": entry.id,
+                "date": entry.date.text(),
+                "date_display": entry.date.display(),
+                "start": entry.date.start_iso(),
+                "end": entry.date.end_iso(),
+                "title": entry.title,
+                "summary": entry.summary,
+                "notes": event.notes,
+                "confidence": entry.confidence.label,
+                "status": entry.status,
+                "related": entry.related,
+                "planned": entry.planned,
+                "sources": [s.as_dict() for s in event.sources],
+                "path": event.path,
+                "line": event.location.line or None,
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "from": ordinal_iso(day_from) if day_from is not None else None,
+        "to": ordinal_iso(day_to) if day_to is not None else None,
+        "events": events,
+    }
+
+
+def problems_dict(problems: list[Problem], files: int, events: int) -> dict[str, Any]:
+    """``reorg validate --format json``."""
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "files": files,
+        "events": events,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": [p.as_dict() for p in problems],
+    }
+
+
+def sources_dict(uses: list[SourceUse]) -> dict[str, Any]:
+    """``reorg sources --format json``."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "sources": [
+            {**use.source.as_dict(), "events": list(use.events), "facts": use.facts} for use in uses
+        ],
+    }
+
+
+def fact_summaries_dict(facts: list[FactSummary]) -> dict[str, Any]:
+    """``reorg sources --single-reported --format json``."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "facts": [
+            {
+                "fact": fact.description,
+                "start": fact.start.text(),
+                "end": _window(fact.end),
+                "confidence": fact.confidence.label,
+                "events": list(fact.events),
+                "sources": [s.as_dict() for s in fact.sources],
+            }
+            for fact in facts
+        ],
+    }
+
+
+def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
+    """``reorg event ID --format json``: the event as recorded, and what became of it."""
+    from reorg_cli.events.model import CHANGE_TYPE_NAMES
+
+    event = timeline.events[event_id]
+    status = timeline.statuses[event_id]
+    changes = []
+    for change in event.changes:
+        entry: dict[str, Any] = {"type": CHANGE_TYPE_NAMES[type(change)]}
+        for name in change.__dataclass_fields__:
+            if name in ("location",):
+                continue
+            value = getattr(change, name)
+            if isinstance(value, Confidence):
+                value = value.label
+            elif isinstance(value, tuple):
+                value = dict(value)
+            entry[name] = value
+        changes.append(entry)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "event": {
+            "id": event.id,
+            "date": event.date.text(),
+            "date_display": event.date.display(),
+            "seq": event.seq,
+            "title": event.title,
+            "summary": event.summary,
+            "notes": event.notes,
+            "confidence": event.confidence.label,
+            "announced": _window(event.announced),
+            "sources": [s.as_dict() for s in event.sources],
+            "changes": changes,
+            "corrects": event.corrects,
+            "retracts": event.retracts,
+            "corrected_by": status.corrected_by,
+            "retracted_by": status.retracted_by,
+            "applied": status.applied,
+            "path": event.path,
+            "line": event.location.line or None,
+        },
+    }

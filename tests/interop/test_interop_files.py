@@ -1,0 +1,78 @@
+"""Writing output safely: atomic files that never replace an existing one unless asked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reorg_cli.events.errors import ReorgError
+from reorg_cli.events.files import check_new_directory, write_atomic, write_tree
+
+
+def test_write_atomic_creates_a_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_atomic(target, "héllo\n")
+    assert target.read_bytes() == "héllo\n".encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_write_atomic_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    with pytest.raises(ReorgError) as caught:
+        write_atomic(target, "new")
+    assert str(caught.value) == f"{target}: file exists (pass --force to overwrite it)"
+    assert target.read_text() == "old"
+    write_atomic(target, b"new", force=True)
+    assert target.read_text() == "new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomic_errors(tmp_path: Path) -> None:
+    with pytest.raises(ReorgError, match="does not exist"):
+        write_atomic(tmp_path / "missing" / "out.txt", "x")
+    with pytest.raises(ReorgError, match="is a directory"):
+        write_atomic(tmp_path, "x", force=True)
+
+
+def test_write_tree_moves_a_whole_directory_into_place(tmp_path: Path) -> None:
+    target = tmp_path / "events"
+    write_tree(target, {"a.yaml": "a\n", "sub/b.yaml": "b\n"})
+    assert (target / "a.yaml").read_text() == "a\n"
+    assert (target / "sub" / "b.yaml").read_text() == "b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events"]
+    assert target.stat().st_mode & 0o777 == 0o777 & ~_umask()
+
+
+def test_write_tree_into_an_empty_directory(tmp_path: Path) -> None:
+    target = tmp_path / "events"
+    target.mkdir()
+    write_tree(target, {"a.yaml": "a\n"})
+    assert [p.name for p in target.iterdir()] == ["a.yaml"]
+
+
+def test_write_tree_refuses_anything_in_the_way(tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep").write_text("mine")
+    with pytest.raises(ReorgError, match="directory is not empty"):
+        write_tree(full, {"a.yaml": "a\n"})
+    assert [p.name for p in full.iterdir()] == ["keep"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(ReorgError, match="not a directory"):
+        check_new_directory(a_file)
+    with pytest.raises(ReorgError, match="does not exist"):
+        check_new_directory(tmp_path / "no" / "events")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "full"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

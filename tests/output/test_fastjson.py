@@ -1,0 +1,77 @@
+"""The fast JSON writer writes exactly what ``json.dumps(..., indent=2)`` writes."""
+
+from __future__ import annotations
+
+import json
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reorg_cli.output.fastjson import dumps_sorted_indented
+
+scalars = st.none() | st.booleans() | st.integers() | st.text() | st.floats()
+keys = st.text() | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
+documents = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+def reference(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2)
+
+
+@settings(max_examples=300)
+@given(documents)
+def test_same_text_as_the_standard_library(data: Any) -> None:
+    assert dumps_sorted_indented(data) == reference(data)
+
+
+@given(st.dictionaries(keys, st.integers(), max_size=3))
+def test_non_text_keys_are_written_as_the_standard_library_does(data: dict[Any, int]) -> None:
+    try:
+        expected = reference(data)
+    except TypeError:  # keys that cannot be sorted together
+        return
+    assert dumps_sorted_indented(data) == expected
+
+
+class Level(IntEnum):
+    LOW = 1
+
+
+class Colour(StrEnum):
+    RED = "red"
+
+
+def test_subclasses_cycles_and_deep_nesting() -> None:
+    data: dict[str, Any] = {"e": Level.LOW, "s": Colour.RED, "t": ("a", 1), "u": "é\u2028\x00"}
+    assert dumps_sorted_indented(data) == reference(data)
+    deep: list[Any] = []
+    for _ in range(500):
+        deep = [deep]
+    assert dumps_sorted_indented(deep) == reference(deep)
+    loop: list[Any] = []
+    loop.append(loop)
+    try:
+        reference(loop)
+    except ValueError as expected:
+        try:
+            dumps_sorted_indented(loop)
+        except ValueError as got:
+            assert str(got) == str(expected)
+        else:  # pragma: no cover
+            raise AssertionError("a cycle must fail as in the standard library")
+    for odd in (object(), {1.5: "x"}, [float("nan")], {"x": {1, 2}}):
+        try:
+            expected_text = reference(odd)
+        except TypeError:
+            continue
+        assert dumps_sorted_indented(odd) == expected_text

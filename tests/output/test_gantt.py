@@ -1,0 +1,113 @@
+"""``reorg history --format gantt``: a person's roles as bars across the years."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from reorg_cli.cli.app import app
+from reorg_cli.engine.results import PersonHistory
+from reorg_cli.engine.timeline import load_timeline
+from reorg_cli.output.gantt import Gantt, gantt_lines
+from tests.conftest import CLI_ENV, MINI, WriteEvents, day
+
+EVENTS = """\
+events:
+  - id: founding
+    date: 2020-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+  - id: adviser
+    date: 2020-07-01
+    title: Adviser
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: ann, unit: corp, title: Adviser}
+  - id: chair
+    date: 2021
+    title: Chair some time in 2021
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: ann, unit: corp, title: Chair}
+  - id: adviser-end
+    date: after 2021-03
+    title: Adviser no more
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: ann, unit: corp, title: Adviser}
+  - id: board
+    date: 2022-03-15
+    title: Board
+    confidence: reported
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: ann, unit: corp, title: Board member}
+  - id: chair-end
+    date: 2022-06
+    title: Chair ends in June
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: ann, unit: corp, title: Chair}
+"""
+
+
+def draw(renderable: object, width: int) -> str:
+    console = Console(file=StringIO(), width=width, color_system=None, legacy_windows=False)
+    console.print(renderable)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(output, str)
+    return "\n".join(line.rstrip() for line in output.splitlines()) + "\n"
+
+
+def test_bars_with_fuzzy_ends_current_roles_and_unknown_ends(write_events: WriteEvents) -> None:
+    timeline = load_timeline(write_events({"e.yaml": EVENTS}))
+    chart = Gantt(timeline.person_history("ann"), today=day("2023-06-30"))
+    assert (
+        draw(chart, 72)
+        == """\
+Ann Lee (李安, Annie)
+                       2020        2021        2022        2023
+CEO, Corp              ██████████████████████████████████████████▶
+Adviser, Corp                █████████?
+Chair, Corp                        ░░░░░░░░░░░░░████░░
+Board member, Corp [R]                           ████████████████▶
+█ held  ░ imprecise date  ▶ held today  ? ended, date unknown
+[R] reported: a single outlet or unconfirmed
+"""
+    )
+
+
+def test_lines_fit_the_width(write_events: WriteEvents) -> None:
+    timeline = load_timeline(write_events({"e.yaml": EVENTS}))
+    history = timeline.person_history("ann")
+    for width in (40, 60, 100, 200):
+        lines = gantt_lines(history, width=width, today=day("2023-06-30"))
+        assert all(line.cell_len <= width for line in lines[1:-2]), width
+
+
+def test_history_command_draws_a_gantt_chart() -> None:
+    result = CliRunner().invoke(
+        app, ["history", "bo", "--format", "gantt", "--events", str(MINI)], env=CLI_ENV
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Bo Chen"
+    assert lines[2].startswith("Head, Research Lab ") and "█" in lines[2]
+    assert lines[3].startswith("Member, Tech Committee ") and lines[3].rstrip().endswith("▶")
+    assert lines[4].startswith("█ held")
+
+
+def test_no_roles() -> None:
+    history = PersonHistory("x", "Xi", (), (), None, (), ())
+    lines = gantt_lines(history, width=60, today=day("2025-12-31"))
+    assert [line.plain for line in lines] == ["Xi", "no roles recorded"]
