@@ -1,0 +1,52 @@
+"""``reorg history``: one person's roles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reorg_cli.cli.common import (
+    ConfidenceLevel,
+    EventsOption,
+    HistoryFormat,
+    MinConfidenceOption,
+    WhyOption,
+    confidence_of,
+    footnotes,
+    load,
+    print_out,
+    write_json,
+)
+
+
+def history(
+    person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
+    output: Annotated[
+        HistoryFormat,
+        typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
+    ] = HistoryFormat.table,
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
+    events: EventsOption = None,
+) -> None:
+    """Show every role a person has held, with dates at their recorded precision.
+
+    Example: reorg history "Zhou Jingren"
+    """
+    timeline = load(events, quiet=output is HistoryFormat.json)
+    found = timeline.find_person(person)
+    result = timeline.person_history(found.id, confidence_of(min_confidence))
+    if output is HistoryFormat.json:
+        from reorg_cli.output.serialize import history_dict
+
+        write_json(history_dict(timeline, result))
+        return
+    if output is HistoryFormat.gantt:
+        from reorg_cli.output.gantt import Gantt
+
+        print_out(Gantt(result))
+        return
+    from reorg_cli.output.render import render_person_history
+
+    print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)

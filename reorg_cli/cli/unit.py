@@ -1,0 +1,46 @@
+"""``reorg unit``: one unit's history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reorg_cli.cli.common import (
+    ConfidenceLevel,
+    EventsOption,
+    MinConfidenceOption,
+    TableFormat,
+    WhyOption,
+    confidence_of,
+    footnotes,
+    load,
+    print_out,
+    write_json,
+)
+
+
+def unit(
+    name: Annotated[str, typer.Argument(metavar="UNIT", help="Id, current or former name.")],
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
+    events: EventsOption = None,
+) -> None:
+    """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
+
+    Example: reorg unit "Tongyi Lab"
+    """
+    timeline = load(events, quiet=output is TableFormat.json)
+    found = timeline.find_unit(name)
+    result = timeline.unit_history(found, confidence_of(min_confidence))
+    if output is TableFormat.json:
+        from reorg_cli.output.serialize import unit_history_dict
+
+        write_json(unit_history_dict(timeline, result))
+        return
+    from reorg_cli.output.render import render_unit_history
+
+    print_out(render_unit_history(result, footnotes(timeline, why)), soft_wrap=why)
