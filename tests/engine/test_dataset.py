@@ -138,9 +138,20 @@ def test_wu_zeming_history_has_its_real_precision(alibaba: Timeline) -> None:
 def test_units_keep_identity_across_renames_and_merges(alibaba: Timeline) -> None:
     eleme = alibaba.find_unit("Ele.me")
     assert eleme == alibaba.find_unit("饿了么")
+    quark = alibaba.find_unit("Intelligent Information Business Group")
+    history = alibaba.unit_history(quark)
+    assert history.successor == alibaba.find_unit("Qwen Consumer Business Group")
+
+
+def test_taotian_continues_inside_the_ecommerce_group(alibaba: Timeline) -> None:
+    # Taotian was moved into the E-commerce Business Group on 2024-11-21, not merged away:
+    # 36Kr still names it inside the China E-commerce Business Group in April 2026 (S131).
     taotian = alibaba.find_unit("Taobao & Tmall Group")
-    history = alibaba.unit_history(taotian)
-    assert history.successor == alibaba.find_unit("China E-commerce Business Group")
+    ecommerce = alibaba.find_unit("China E-commerce Business Group")
+    assert at(alibaba, "2024-11-20").units[taotian].parent == alibaba.find_unit("Alibaba Group")
+    for date in ("2024-11-21", "2026-04-09"):
+        assert at(alibaba, date).units[taotian].parent == ecommerce
+    assert alibaba.unit_history(taotian).successor is None
 
 
 def test_li_feifei_is_not_the_stanford_professor(alibaba: Timeline) -> None:
