@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from reorg_cli import __version__
-from reorg_cli.cli import diff, event, export, history, imports, schema, show, sources, unit
+from reorg_cli.cli import (
+    diff,
+    event,
+    export,
+    history,
+    imports,
+    publish,
+    schema,
+    show,
+    sources,
+    unit,
+)
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -89,6 +100,7 @@ COMMANDS = (
     event.event,
     schema.schema,
     export.export,
+    publish.publish,
 )
 for _command in COMMANDS:
     app.command()(guarded(_command))
