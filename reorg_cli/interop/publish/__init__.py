@@ -176,22 +176,19 @@ def publish_data(
             "keys": sorted({name_key(k) for k in keys}),
         }
 
-    days = sorted(
-        {
-            day
-            for row in event_rows
-            if (day := row["stop"]) is not None
-            and row["status"] not in ("corrected", "retracted")
-            and (day_from is None or day >= day_from)
-            and (day_to is None or day <= day_to)
-        }
-    )
+    days: set[int] = set()
+    for event in events:
+        day = stop_day(event.date)
+        if day is None or _status(timeline, event)[0] in ("corrected", "retracted"):
+            continue
+        if (day_from is None or day >= day_from) and (day_to is None or day <= day_to):
+            days.add(day)
     return {
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "range": [day_from, day_to],
         "coverage_end": coverage_end,
-        "stops": days,
+        "stops": sorted(days),
         "events": event_rows,
         "sources": sources,
         "facts": facts,

@@ -228,11 +228,13 @@
       var y = iso(day).slice(0, 4);
       if (!seen[y]) { seen[y] = true; years.push([y, i]); }
     });
-    var step = Math.ceil(years.length / 12) || 1;
-    years.forEach(function (yi, n) {
-      if (n % step) return;
-      var a = el("a", { href: "#date=" + iso(stops[yi[1]]), text: yi[0] });
-      a.style.left = (stops.length > 1 ? (yi[1] / (stops.length - 1)) * 100 : 0) + "%";
+    var last = -100;
+    years.forEach(function (yi) { // years as eras; a label too close to the last one is left out
+      var at = stops.length > 1 ? (yi[1] / (stops.length - 1)) * 100 : 0;
+      if (at - last < 6) return;
+      last = at;
+      var a = el("a", { href: "#date=" + iso(stops[yi[1]]), text: yi[0], title: "First event of " + yi[0] });
+      a.style.left = at + "%";
       nav.appendChild(a);
     });
   })();
@@ -330,11 +332,11 @@
         link(u.name, { unit: u.id }, "unit-name"), " ",
         el("span", { cls: "kind", text: "(" + u.kind.replace(/_/g, " ") + ")" }),
         marks(u.presence, u.conf, u.stale), how ? badge(how) : null);
-      var li = el("li", { cls: "unit" + (how ? " changed" : ""), "data-unit": u.id }, row);
+      var li = el("li", { cls: "unit" + (how ? " changed" : ""), "data-unit": u.id, "data-parent": u.parent === null ? "" : u.parent }, row);
       var inner = el("ul");
       (state.rolesIn[u.id] || []).forEach(function (r) {
         var rh = changed["r" + r.key];
-        inner.appendChild(el("li", { cls: "role" + (rh ? " changed" : "") },
+        inner.appendChild(el("li", { cls: "role" + (rh ? " changed" : ""), "data-role": r.key.split("\u0000").join("|") },
           el("span", { cls: "row" },
             el("span", { cls: "title", text: r.title + ": " }),
             link(personName(r.person), { person: r.person }, "person"),
@@ -383,6 +385,7 @@
     describeAdded(state, d.changed).forEach(function (w) { since.appendChild(el("li", { cls: "changed-item", text: w })); });
     d.removed.forEach(function (w) { since.appendChild(el("li", { text: w })); });
     if (!since.firstChild) since.appendChild(el("li", { cls: "muted", text: "Nothing." }));
+    showChangesAround(day);
     var current = document.querySelectorAll("#changes-list li.current");
     for (var i = 0; i < current.length; i++) current[i].classList.remove("current");
     at.forEach(function (index) {
@@ -417,9 +420,10 @@
       var ol = el("ol", { cls: "sources" });
       e.sources.forEach(function (s) {
         var src = D.sources[s], url = safeUrl(src[0]), label = src[1] || src[2] || src[0];
+        var publisher = src[1] ? src[2] : null; // the label is the publisher when there is no title
         var li = el("li");
         li.appendChild(url ? el("a", { href: url, rel: "noopener noreferrer", text: label }) : el("span", { text: label }));
-        var meta = [src[2], src[3] ? "published " + src[3] : "publication date unknown"].filter(Boolean).join(", ");
+        var meta = [publisher, src[3] ? "published " + src[3] : "publication date unknown"].filter(Boolean).join(", ");
         li.appendChild(el("span", { cls: "muted", text: " — " + meta }));
         if (!url) li.appendChild(el("span", { cls: "muted", text: " (" + src[0] + ")" }));
         ol.appendChild(li);
@@ -559,36 +563,58 @@
   }
 
   // -- the changes in the range ------------------------------------------------------------------
+  // A long history shows a window of the list around the chosen date (laying out ten thousand
+  // items would take seconds); buttons widen it.
+  var WINDOW = 400, changeOrder = [], shown = [0, 0];
   (function changes() {
-    var list = $("changes-list"), from = D.range[0], to = D.range[1];
+    var from = D.range[0], to = D.range[1];
     $("range-label").textContent = (from !== null || to !== null)
       ? "from " + (from !== null ? iso(from) : "the start") + " to " + (to !== null ? iso(to) : "the end")
       : "(all " + D.events.length + " events)";
-    var order = D.events.map(function (e, i) { return i; }).filter(function (i) {
+    changeOrder = D.events.map(function (e, i) { return i; }).filter(function (i) {
       var s = eventAt(i).stop;
       if (s === null) return from === null && to === null;
       return (from === null || s >= from) && (to === null || s <= to);
     });
-    order.sort(function (a, b) {
+    changeOrder.sort(function (a, b) {
       var sa = eventAt(a).stop, sb = eventAt(b).stop;
       return (sa === null ? POS_INF : sa) - (sb === null ? POS_INF : sb) || a - b;
     });
-    var fragment = document.createDocumentFragment();
-    order.forEach(function (i) {
-      var e = eventAt(i), li = el("li", { id: "change-" + i },
-        el("time", { text: e.date }), " ",
-        el("a", { href: "#" + (e.stop !== null ? "date=" + iso(e.stop) + "&" : "") + "event=" + encodeURIComponent(e.id), cls: "event-link", text: e.title }),
-        marks(0, e.confidence, false),
-        e.status !== "applied" ? el("span", { cls: "status", text: " (" + e.status + ")" }) : null);
-      if (e.changes.length) {
-        var ul = el("ul", { cls: "changes" });
-        e.changes.forEach(function (c) { ul.appendChild(el("li", { text: c })); });
-        li.appendChild(ul);
-      }
-      fragment.appendChild(li);
-    });
-    list.appendChild(fragment);
+    $("changes-earlier").addEventListener("click", function () { showChanges(Math.max(0, shown[0] - WINDOW), shown[1]); });
+    $("changes-later").addEventListener("click", function () { showChanges(shown[0], Math.min(changeOrder.length, shown[1] + WINDOW)); });
   })();
+  function changeItem(i) {
+    var e = eventAt(i), li = el("li", { id: "change-" + i },
+      el("time", { text: e.date }), " ",
+      el("a", { href: "#" + (e.stop !== null ? "date=" + iso(e.stop) + "&" : "") + "event=" + encodeURIComponent(e.id), cls: "event-link", text: e.title }),
+      marks(0, e.confidence, false),
+      e.status !== "applied" ? el("span", { cls: "status", text: " (" + e.status + ")" }) : null);
+    if (e.changes.length) {
+      var ul = el("ul", { cls: "changes" });
+      e.changes.forEach(function (c) { ul.appendChild(el("li", { text: c })); });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+  function showChanges(a, b) {
+    var list = clear($("changes-list")), fragment = document.createDocumentFragment();
+    shown = [a, b];
+    list.start = a + 1;
+    for (var n = a; n < b; n++) fragment.appendChild(changeItem(changeOrder[n]));
+    list.appendChild(fragment);
+    $("changes-earlier").hidden = a === 0;
+    $("changes-earlier").textContent = "Show earlier changes (" + a + " more)";
+    $("changes-later").hidden = b >= changeOrder.length;
+    $("changes-later").textContent = "Show later changes (" + (changeOrder.length - b) + " more)";
+  }
+  function showChangesAround(day) {
+    if (changeOrder.length <= WINDOW) { if (shown[1] !== changeOrder.length) showChanges(0, changeOrder.length); return; }
+    var lo = 0, hi = changeOrder.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1, s = eventAt(changeOrder[mid]).stop; if (s !== null && s <= day) lo = mid + 1; else hi = mid; }
+    if (lo > shown[0] && lo <= shown[1] && shown[1] > shown[0]) return;
+    var a = Math.max(0, Math.min(lo - WINDOW / 2, changeOrder.length - WINDOW));
+    showChanges(a, Math.min(changeOrder.length, a + WINDOW));
+  }
 
   // -- search (the CLI's name keys: NFKC, case-folded, without spaces, -, _, ., ·, ・) ---------
   function nameKey(text) { return text.normalize("NFKC").toLowerCase().replace(/[ \t\-_.·・]/g, ""); }
@@ -664,4 +690,5 @@
   $("coverage").textContent = cover + ".";
   render();
   document.documentElement.setAttribute("data-ready", "true");
+  window.reorgReadyAt = performance.now(); // when the page became interactive (make bench)
 })();
