@@ -234,3 +234,31 @@ def test_publish_into_a_missing_directory(tmp_path: Path) -> None:
     result = run("publish", "--events", str(MINI), "--out", str(tmp_path / "no" / "x.html"))
     assert result.exit_code == 1
     assert "does not exist" in result.output
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_contrast_in_light_and_dark() -> None:
+    """Every text colour is readable (WCAG AA, 4.5:1) on every background, in both themes."""
+    from importlib import resources
+
+    css = resources.files("reorg_cli.interop.publish").joinpath("page.css").read_text("utf-8")
+    themes = re.findall(r":root \{([^}]*)\}", css)
+    assert len(themes) == 3  # light, dark, print
+    for theme in themes[:2]:
+        colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", theme))
+        for background in ("bg", "panel", "changed-bg"):
+            for text in ("fg", "muted", "link", "reported", "uncertain", "date", "stale"):
+                ratio = _contrast(colours[text], colours[background])
+                assert ratio >= 4.5, (text, background, ratio)
+            assert _contrast(colours["changed-fg"], colours["changed-bg"]) >= 4.5
+            assert _contrast(colours["focus"], colours[background]) >= 3  # a focus ring

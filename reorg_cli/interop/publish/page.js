@@ -516,7 +516,11 @@
     return box;
   }
   function unitPage(id) {
-    var u = D.units[id], g = byUnit[id], box = el("article", { cls: "page unit-page" }, el("h2", { text: u.name }));
+    var u = D.units[id], g = byUnit[id], then = stateAt(view.day).units[id];
+    var box = el("article", { cls: "page unit-page" }, el("h2", { text: then ? then.name : u.name }));
+    var note = then ? (then.name !== u.name ? "Named " + u.name + " in the latest record." : "")
+      : "Does not exist on " + iso(view.day) + "; its latest name is " + u.name + ".";
+    if (note) box.appendChild(el("p", { cls: "muted", text: note }));
     if (u.aliases.length) box.appendChild(el("p", { cls: "muted", text: "Also: " + u.aliases.join(" · ") }));
     if (u.description) box.appendChild(el("p", { text: u.description }));
     box.appendChild(el("h3", { text: "Existence" }));
@@ -670,6 +674,7 @@
   results.addEventListener("click", function (e) { if (e.target.closest("a")) closeSearch(); });
 
   // -- start ---------------------------------------------------------------------------------
+  var rendered = false;
   function render() {
     var before = view;
     view = readHash();
@@ -679,9 +684,11 @@
     if (view.person) title = D.people[view.person].name + " — " + title;
     else if (view.unit) title = D.units[view.unit].name + " — " + title;
     document.title = title;
-    if (before.person !== view.person || before.unit !== view.unit || before.event !== view.event) {
+    var moved = before.person !== view.person || before.unit !== view.unit || before.event !== view.event;
+    if (rendered && moved) { // focus follows a chosen person, unit or event (not on page load)
       if (view.person || view.unit || view.event) $("detail").focus({ preventScroll: true });
     }
+    rendered = true;
   }
   window.addEventListener("hashchange", render);
   var cover = "History of " + D.events.length + " events and " + D.sources.length + " sources";
