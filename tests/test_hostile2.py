@@ -4,6 +4,8 @@ rendering at the edges. Each test failed before its fix.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 from pathlib import Path
@@ -14,8 +16,9 @@ from typer.testing import CliRunner, Result
 
 from reorg_cli.cli import app
 from reorg_cli.errors import ReorgError
+from reorg_cli.interop.csvexport import neutralize
 from reorg_cli.interop.files import check_new_directory, write_atomic
-from tests.conftest import CLI_ENV, MINI
+from tests.conftest import CLI_ENV, MINI, WriteEvents
 
 
 def invoke(*args: str, env: dict[str, str | None] | None = None, **kwargs: Any) -> Result:
@@ -96,3 +99,91 @@ def test_into_a_symlink_to_an_empty_directory_says_so(tmp_path: Path) -> None:
         f"{link}: is a symbolic link; --into must be a new or empty directory itself "
         f"(give the directory it points to: {real})"
     )
+
+
+# -- item 2: CSV formulas are neutralized; source URLs are http(s) only ---------------------------
+
+
+def event(event_id: str, date: str, *changes: str, extra: str = "") -> str:
+    lines = "".join(f"\n      - {change}" for change in changes)
+    return (
+        f"  - id: {event_id}\n    date: {date}\n    title: T\n    confidence: confirmed\n"
+        f"    sources: [s1]\n{extra}    changes:{lines}\n"
+    )
+
+
+CORP = "{type: unit_created, unit: corp, name: Corp, kind: company}"
+LAB = "{type: unit_created, unit: lab, name: Lab, kind: lab, parent: corp}"
+
+
+def test_csv_export_neutralizes_formulas(write_events: WriteEvents) -> None:
+    people = (
+        "people:\n"
+        '  - {id: ann, name: \'=HYPERLINK("http://evil/","x")\'}\n'
+        '  - {id: bo, name: "@SUM(1+1)"}\n'
+        '  - {id: cy, name: "\'quoted"}\n'
+        "sources:\n  - {id: s1, url: 'https://example.com/1'}\n"
+    )
+    unit = "{type: unit_created, unit: corp, name: '+cmd|calc', kind: company}"
+    roles = [
+        "{type: role_assigned, person: ann, unit: corp, title: '-1+2'}",
+        "{type: role_assigned, person: bo, unit: corp, title: '+1'}",
+        "{type: role_assigned, person: cy, unit: corp, title: Member}",
+    ]
+    root = write_events(
+        {"a.yaml": "events:\n" + event("e1", "2025-01-01", unit, *roles)}, people=people
+    )
+    result = invoke("export", "--format", "csv", "--events", str(root))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert rows[1][1:5] == ['\'=HYPERLINK("http://evil/","x")', "corp", "'+cmd|calc", "'-1+2"]
+    assert rows[2][1] == "'@SUM(1+1)" and rows[2][4] == "'+1"
+    assert rows[3][1] == "''quoted" and rows[3][4] == "Member"
+    # Undoing the documented rule gives back exactly what was written.
+    undone = [c[1:] if c.startswith("'") else c for c in cells]
+    assert '=HYPERLINK("http://evil/","x")' in undone and "'quoted" in undone
+
+
+def test_neutralize_covers_tab_and_carriage_return() -> None:
+    # Event files refuse these characters in names; the rule covers them all the same.
+    assert neutralize("\tx") == "'\tx" and neutralize("\rx") == "'\rx"
+    assert neutralize("plain") == "plain" and neutralize("") == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        '=WEBSERVICE("http://evil/")',
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "https://",
+        "example.com",
+    ],
+)
+def test_source_urls_must_be_http(url: str, write_events: WriteEvents) -> None:
+    people = f"people:\n  - {{id: ann, name: Ann}}\nsources:\n  - {{id: s1, url: '{url}'}}\n"
+    root = write_events({"a.yaml": "events:\n" + event("e1", "2025-01-01", CORP)}, people=people)
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line.startswith(
+        f"{root / 'people.yaml'}:4:19: error: source url {url!r} is not an http(s)"
+    )
+
+
+def test_inline_source_url_is_checked_too(write_events: WriteEvents) -> None:
+    extra = "    announced: 2025-01-01\n"
+    text = event("e1", "2025-01-01", CORP, extra=extra).replace(
+        "sources: [s1]", "sources: [{url: '@cmd'}]"
+    )
+    root = write_events({"a.yaml": "events:\n" + text})
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line.startswith(f"{root / 'a.yaml'}:6:21: error: source url '@cmd'")
+    assert "only http:// and https:// addresses" in line
+
+
+@pytest.mark.parametrize("url", ["https://example.com", "HTTP://EXAMPLE.COM/a?b#c", "file:hr.csv"])
+def test_good_source_urls_load(url: str, write_events: WriteEvents) -> None:
+    people = f"people:\n  - {{id: ann, name: Ann}}\nsources:\n  - {{id: s1, url: '{url}'}}\n"
+    root = write_events({"a.yaml": "events:\n" + event("e1", "2025-01-01", CORP)}, people=people)
+    assert invoke("validate", str(root)).exit_code == 0

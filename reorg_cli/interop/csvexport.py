@@ -24,6 +24,21 @@ COLUMNS = (
 )
 
 
+#: Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), and
+#: the quote itself, so that the rule can be undone: a cell that starts with ``'`` had one added.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralize(cell: str) -> str:
+    """``cell`` with a ``'`` in front if it starts like a formula (``=HYPERLINK(...)``,
+    ``@SUM``, ``+1``, ``-1``, a tab or carriage return) or with ``'``.
+
+    Spreadsheets then show it as text. To undo it, remove the first character of every cell
+    that starts with ``'``.
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
     """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
 
@@ -50,7 +65,8 @@ def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
         else:
             status = "ended"
         writer.writerow(
-            (
+            neutralize(cell)
+            for cell in (
                 person,
                 timeline.person_name(person),
                 unit,
