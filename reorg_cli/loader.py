@@ -50,6 +50,8 @@ LANG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _TOP_KEYS = ("people", "units", "sources", "events")
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
 _UNIT_KEYS = ("id", "aliases", "description", "notes", "sources")
+
+
 def is_source_url(url: str) -> bool:
     """Whether ``url`` may be a source's address: ``http(s)://host...`` with no white space, or
     a ``file:`` URL (``reorg import csv`` cites the HR export that way). Anything else, such as
