@@ -187,3 +187,26 @@ def test_good_source_urls_load(url: str, write_events: WriteEvents) -> None:
     people = f"people:\n  - {{id: ann, name: Ann}}\nsources:\n  - {{id: s1, url: '{url}'}}\n"
     root = write_events({"a.yaml": "events:\n" + event("e1", "2025-01-01", CORP)}, people=people)
     assert invoke("validate", str(root)).exit_code == 0
+
+
+# -- item 3: %% cannot reach a Mermaid chart -------------------------------------------------------
+
+
+def test_mermaid_escapes_percent_signs(write_events: WriteEvents) -> None:
+    people = (
+        "people:\n  - {id: ann, name: \"%%{init: {'theme': 'dark'}}%% Ann\"}\n"
+        "sources:\n  - {id: s1, url: 'https://example.com/1'}\n"
+    )
+    unit = "{type: unit_created, unit: corp, name: 'Corp %% hidden', kind: company}"
+    role = "{type: role_assigned, person: ann, unit: corp, title: '100% Head'}"
+    root = write_events(
+        {"a.yaml": "events:\n" + event("e1", "2025-01-01", unit, role)}, people=people
+    )
+    result = invoke("export", "--format", "mermaid", "--at", "2025-02-01", "--events", str(root))
+    assert result.exit_code == 0, result.output
+    chart_lines = [line for line in result.stdout.splitlines() if not line.startswith("    %% ")]
+    assert not [line for line in chart_lines if "%" in line]
+    assert (
+        '    u_corp["Corp #37;#37; hidden<br/>company<br/>100#37; Head: '
+        "#37;#37;{init: {'theme': 'dark'}}#37;#37; Ann\"]"
+    ) in result.stdout
