@@ -8,9 +8,10 @@ reported with the places involved.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 
-from reorg_cli.dates import DateWindow
+from reorg_cli.dates import POS_INF, DateWindow, WindowKind
 from reorg_cli.errors import Location, Problem, Severity
 from reorg_cli.facts import Edge, Fact, FactKind
 from reorg_cli.model import (
@@ -70,6 +71,18 @@ def _describe_window(window: DateWindow) -> str:
     return window.display()
 
 
+def _on(window: DateWindow) -> str:
+    """``on 2026-04-08``, ``in Apr 2026``, but ``by 2024-05-20`` and ``between ... and ...``
+    without ``on``, and ``on an unknown date``."""
+    text = window.display()
+    if window.kind is WindowKind.UNKNOWN:
+        return "on an unknown date"
+    if window.kind is WindowKind.EXACT:
+        assert window.first is not None
+        return f"on {text}" if window.first.day is not None else f"in {text}"
+    return text
+
+
 class _Compiler:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -96,6 +109,8 @@ class _Compiler:
         self.role_ended_at: dict[tuple[str, str, str], tuple[Location, Event]] = {}
         self.event: Event | None = None
         self.edge: Edge | None = None
+        # Units created only by events that a correction or retraction took out of the replay.
+        self.withdrawn_creation: dict[str, tuple[Location, Event, EventStatus]] = {}
 
     # -- reporting -----------------------------------------------------------------------------
     def error(self, location: Location, message: str, hint: str = "") -> None:
@@ -142,7 +157,7 @@ class _Compiler:
         if edge.window.hi < fact.start.window.lo:
             self.error(
                 change.location,
-                f"this ends {self.describe_fact(fact)} on {edge.window.display()}, before it "
+                f"this ends {self.describe_fact(fact)} {_on(edge.window)}, before it "
                 f"started ({fact.start.window.display()}, event {fact.start.event})",
             )
         fact.end = edge
@@ -183,9 +198,24 @@ class _Compiler:
             where, event = later
             self.error(
                 location,
-                f"{what} {unit!r} does not exist yet on {self.event.date.display()}; it is "
-                f"created on {event.date.display()} ({where})",
+                f"{what} {unit!r} does not exist yet {_on(self.event.date)}; it is "
+                f"created {_on(event.date)} ({where})",
                 "a unit must be created by an event that replays earlier",
+            )
+            return False
+        withdrawn = self.withdrawn_creation.get(unit)
+        if withdrawn is not None:
+            where, event, status = withdrawn
+            how = (
+                f"retracted by {status.retracted_by!r}"
+                if status.retracted_by
+                else f"corrected by {status.corrected_by!r}, which does not create it"
+            )
+            self.error(
+                location,
+                f"{what} {unit!r} does not exist: the event that creates it, {event.id!r} "
+                f"({where}), is {how}",
+                "create the unit in an event that is part of the replay",
             )
             return False
         self.error(
@@ -199,6 +229,14 @@ class _Compiler:
     def run(self) -> Compiled:
         statuses = self.resolve_corrections()
         applied = [e for e in self.dataset.events if statuses[e.id].applied]
+        for event in self.dataset.events:
+            status = statuses[event.id]
+            if not status.applied:
+                for change in event.changes:
+                    if isinstance(change, UnitCreated):
+                        self.withdrawn_creation.setdefault(
+                            change.unit, (change.location, event, status)
+                        )
         order = replay_order(applied)
         for index, event in enumerate(order):
             for change in event.changes:
@@ -216,6 +254,14 @@ class _Compiler:
         return Compiled(self.facts, order, statuses, self.problems)
 
     def resolve_corrections(self) -> dict[str, EventStatus]:
+        """Which events the replay uses.
+
+        A correction replaces its target, and a retraction drops it, as long as the correction
+        or retraction is itself in force: a retracted retraction restores its target, and a
+        retracted correction restores the event it corrected. A correction that is corrected
+        in turn still replaces its target (its own correction takes its place). Events that
+        correct or retract each other in a cycle are an error.
+        """
         events = {e.id: e for e in self.dataset.events}
         corrected: dict[str, str] = {}
         retracted: dict[str, str] = {}
@@ -245,7 +291,41 @@ class _Compiler:
                     "correct the correction instead",
                 )
                 continue
+            cycle = [event.id, target]
+            while True:
+                following = events[cycle[-1]].corrects or events[cycle[-1]].retracts
+                if following is None or (following not in corrected and following not in retracted):
+                    break
+                if (corrected.get(following) or retracted.get(following)) != cycle[-1]:
+                    break
+                cycle.append(following)
+                if following == event.id:
+                    break
+            if cycle[-1] == event.id:
+                closing = events[cycle[-2]]
+                self.error(
+                    event.location,
+                    f"correction cycle: {' → '.join(cycle)}; event {event.id!r} {verb} "
+                    f"{target!r}, and {closing.id!r} "
+                    f"{'corrects' if closing.corrects else 'retracts'} {event.id!r} "
+                    f"({closing.location})",
+                    "events may not correct or retract each other in a circle; remove one link",
+                )
+                continue
             table[target] = event.id
+        # Whether each retraction or correction is in force: not retracted by one in force.
+        # Chains are followed iteratively, so a long chain of retractions cannot overflow.
+        in_force: dict[str, bool] = {}
+        for start in events:
+            chain = [start]
+            while chain[-1] not in in_force and chain[-1] in retracted:
+                chain.append(retracted[chain[-1]])
+            for event_id in reversed(chain):
+                if event_id not in in_force:
+                    retractor = retracted.get(event_id)
+                    in_force[event_id] = retractor is None or not in_force[retractor]
+        corrected = {t: c for t, c in corrected.items() if in_force[c]}
+        retracted = {t: r for t, r in retracted.items() if in_force[r]}
         statuses: dict[str, EventStatus] = {}
         plain = EventStatus(applied=True)  # shared by every ordinary event (memory)
         for event in self.dataset.events:
@@ -491,17 +571,37 @@ class _Compiler:
                 hint = f"the role was assigned at {self.first_role[key]} and has already ended"
                 if key in self.role_ended_at:
                     where, event = self.role_ended_at[key]
-                    hint += f" on {event.date.display()} ({where})"
+                    hint += f" {_on(event.date)} ({where})"
             elif later:
                 _, where, event = later[0]
+                end = self.event.date
+                if event.date.lo <= end.hi:
+                    # The start lies inside this end's window (a role from 2024-06-01 that
+                    # ends in "2024"): the end replays first, from its window's first day.
+                    first = dt.date.fromordinal(event.date.lo + 1).isoformat()
+                    last = dt.date.fromordinal(end.hi).isoformat() if end.hi < POS_INF else ""
+                    fix = (
+                        f"'between {first} and {last}'"
+                        if last and event.date.lo < end.hi
+                        else f"'after {dt.date.fromordinal(event.date.lo).isoformat()}'"
+                    )
+                    self.error(
+                        change.location,
+                        f"this ends {change.person!r}'s role {change.title!r} in "
+                        f"{change.unit!r} {_on(end)}, a window that begins before the role "
+                        f"is assigned {_on(event.date)} ({where}); events replay from the "
+                        "first day of their window, so this end would come before the start",
+                        f"date the end after the start, e.g. {fix}",
+                    )
+                    return
                 hint = (
-                    f"the role is assigned only later, on {event.date.display()} ({where}); "
+                    f"the role is assigned only later, {_on(event.date)} ({where}); "
                     "a role must start before it ends"
                 )
             self.error(
                 change.location,
-                f"{change.person!r} does not hold {change.title!r} in {change.unit!r} on "
-                f"{self.event.date.display()}",
+                f"{change.person!r} does not hold {change.title!r} in {change.unit!r} "
+                f"{_on(self.event.date)}",
                 hint,
             )
             return
@@ -588,7 +688,7 @@ class _Compiler:
         if old is None:
             self.error(
                 change.location,
-                f"{change.person!r} has no reporting line to clear on {self.event.date.display()}",
+                f"{change.person!r} has no reporting line to clear {_on(self.event.date)}",
             )
             return
         self.close_fact(old, change)

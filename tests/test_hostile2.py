@@ -15,16 +15,23 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reorg_cli.cli import app
-from reorg_cli.errors import ReorgError
+from reorg_cli.errors import EventFileError, ReorgError, Severity
 from reorg_cli.interop.csvexport import neutralize
 from reorg_cli.interop.files import check_new_directory, write_atomic
-from tests.conftest import CLI_ENV, MINI, WriteEvents
+from reorg_cli.timeline import load_timeline
+from tests.conftest import CLI_ENV, MINI, WriteEvents, day
 
 
 def invoke(*args: str, env: dict[str, str | None] | None = None, **kwargs: Any) -> Result:
     result = CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})}, **kwargs)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(EventFileError) as caught:
+        load_timeline(root)
+    return [str(p) for p in caught.value.problems if p.severity is Severity.ERROR]
 
 
 def one_error_line(result: Result) -> str:
@@ -210,3 +217,159 @@ def test_mermaid_escapes_percent_signs(write_events: WriteEvents) -> None:
         '    u_corp["Corp #37;#37; hidden<br/>company<br/>100#37; Head: '
         "#37;#37;{init: {'theme': 'dark'}}#37;#37; Ann\"]"
     ) in result.stdout
+
+
+# -- item 8: retracting a retraction restores; correction cycles are errors ---------------------
+
+
+def retraction(event_id: str, date: str, target: str, verb: str = "retracts") -> str:
+    return (
+        f"  - id: {event_id}\n    date: {date}\n    title: T\n    confidence: confirmed\n"
+        f"    sources: [s1]\n    {verb}: {target}\n"
+    )
+
+
+ROLE = "{type: role_assigned, person: ann, unit: corp, title: CEO}"
+
+
+def holders(root: Path, at: str) -> list[str]:
+    state = load_timeline(root).state_at(day(at))
+    return sorted(r.person for r in state.roles)
+
+
+def test_a_retracted_retraction_restores_the_event(write_events: WriteEvents) -> None:
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2025-01-01", CORP)
+            + event("e2", "2025-02-01", ROLE)
+            + retraction("r1", "2025-03-01", "e2")
+            + retraction("r2", "2025-04-01", "r1")
+        }
+    )
+    assert holders(root, "2025-05-01") == ["ann"]
+    statuses = load_timeline(root).statuses
+    assert statuses["e2"].applied and statuses["e2"].retracted_by is None
+    assert not statuses["r1"].applied and statuses["r1"].retracted_by == "r2"
+    # A third retraction takes it away again.
+    (root / "b.yaml").write_text("events:\n" + retraction("r3", "2025-05-01", "r2"))
+    assert holders(root, "2025-05-01") == []
+
+
+def test_a_retracted_correction_restores_the_original(write_events: WriteEvents) -> None:
+    bo_role = "{type: role_assigned, person: bo, unit: corp, title: CEO}"
+    correction = event("c1", "2025-02-01", bo_role).replace(
+        "changes:", "corrects: e2\n    changes:"
+    )
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2025-01-01", CORP)
+            + event("e2", "2025-02-01", ROLE)
+            + correction
+        }
+    )
+    assert holders(root, "2025-03-01") == ["bo"]
+    (root / "b.yaml").write_text("events:\n" + retraction("r1", "2025-03-01", "c1"))
+    assert holders(root, "2025-03-01") == ["ann"]
+
+
+def test_a_corrected_correction_still_replaces_the_original(write_events: WriteEvents) -> None:
+    def fix(event_id: str, target: str, person: str) -> str:
+        change = f"{{type: role_assigned, person: {person}, unit: corp, title: CEO}}"
+        return event(event_id, "2025-02-01", change).replace(
+            "changes:", f"corrects: {target}\n    changes:"
+        )
+
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2025-01-01", CORP)
+            + event("e2", "2025-02-01", ROLE)
+            + fix("c1", "e2", "bo")
+            + fix("c2", "c1", "cy")
+        }
+    )
+    assert holders(root, "2025-03-01") == ["cy"]
+
+
+@pytest.mark.parametrize("verb", ["corrects", "retracts"])
+def test_a_correction_cycle_is_an_error_naming_both(verb: str, write_events: WriteEvents) -> None:
+    other = event("c2", "2025-02-01", ROLE).replace("changes:", f"{verb}: c1\n    changes:")
+    first = (
+        retraction("c1", "2025-03-01", "c2")
+        if verb == "retracts"
+        else event("c1", "2025-03-01", ROLE).replace("changes:", "corrects: c2\n    changes:")
+    )
+    if verb == "retracts":
+        other = retraction("c2", "2025-02-01", "c1")
+    root = write_events(
+        {
+            "a.yaml": "events:\n" + event("e1", "2025-01-01", CORP) + first,
+            "b.yaml": "events:\n" + other,
+        }
+    )
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line.startswith(
+        f"{root / 'b.yaml'}:2:5: error: correction cycle: c2 → c1 → c2; event 'c2' {verb} 'c1', "
+        f"and 'c1' {verb} 'c2' ({root / 'a.yaml'}:9:5)"
+    ), line
+
+
+def test_a_retracted_unit_creation_is_named(write_events: WriteEvents) -> None:
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2025-01-01", CORP)
+            + retraction("r1", "2025-01-02", "e1")
+            + event("e2", "2025-02-01", ROLE)
+        }
+    )
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line == (
+        f"{root / 'a.yaml'}:21:9: error: unit 'corp' does not exist: the event that "
+        f"creates it, 'e1' ({root / 'a.yaml'}:8:9), is retracted by 'r1' (create the unit in "
+        "an event that is part of the replay)"
+    ), line
+
+
+def test_a_creation_dated_by_reads_without_on(write_events: WriteEvents) -> None:
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2024-01-01", ROLE)
+            + event("e2", "by 2024-05-20", CORP)
+        }
+    )
+    (message,) = errors_of(root)
+    assert "it is created by 2024-05-20 (" in message and "on by" not in message
+
+
+# -- item 11: an end whose window contains the start ---------------------------------------------
+
+
+def test_an_end_window_containing_the_start_gets_a_true_message(write_events: WriteEvents) -> None:
+    end = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2024-01-01", CORP)
+            + event("e2", "2024-06-01", ROLE)
+            + event("e3", "2024", end)
+        }
+    )
+    (message,) = errors_of(root)
+    assert "assigned only later" not in message
+    assert message == (
+        f"{root / 'a.yaml'}:22:9: this ends 'ann''s role 'CEO' in 'corp' in 2024, a window that "
+        f"begins before the role is assigned on 2024-06-01 ({root / 'a.yaml'}:15:9); events "
+        "replay from the first day of their window, so this end would come before the start "
+        "(date the end after the start, e.g. 'between 2024-06-02 and 2024-12-31')"
+    )
+    fixed = (
+        (root / "a.yaml")
+        .read_text()
+        .replace("date: 2024\n", "date: between 2024-06-02 and 2024-12-31\n")
+    )
+    (root / "a.yaml").write_text(fixed)
+    assert holders(root, "2025-01-01") == []
