@@ -362,7 +362,9 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         unit.append(" (now " if span.end is None else " (later ")
         unit.append_text(safe_text(span.unit_name_at_end))
         unit.append(")")
-    if span.end is None:
+    if span.status == "planned":
+        end = Text("planned" if span.end is None else f"{span.end.display()} (planned)", "yellow")
+    elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
         end = Text(f"ended (date unknown; {span.end.display()})", "yellow")
@@ -410,7 +412,9 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
                 cell.append_text(why.ref(events))
-            lines.add_row(cell, start.display(), end.display() if end else "current")
+            planned = history.today is not None and start.lo > history.today
+            until = end.display() if end else ("planned" if planned else "current")
+            lines.add_row(cell, start.display(), until)
         parts.append(lines)
     return _finish(parts, used, why)
 

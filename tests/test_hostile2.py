@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import socket
 from pathlib import Path
@@ -16,8 +17,9 @@ from typer.testing import CliRunner, Result
 
 from reorg_cli.cli import app
 from reorg_cli.errors import EventFileError, ReorgError, Severity
-from reorg_cli.interop.csvexport import neutralize
+from reorg_cli.interop.csvexport import neutralize, roles_csv
 from reorg_cli.interop.files import check_new_directory, write_atomic
+from reorg_cli.render_gantt import gantt_lines
 from reorg_cli.timeline import load_timeline
 from tests.conftest import CLI_ENV, MINI, WriteEvents, day
 
@@ -373,3 +375,83 @@ def test_an_end_window_containing_the_start_gets_a_true_message(write_events: Wr
     )
     (root / "a.yaml").write_text(fixed)
     assert holders(root, "2025-01-01") == []
+
+
+# -- item 9: future facts are planned everywhere; an end in 9999 has not come ---------------------
+
+FUTURE = "2999-01-01"
+
+
+def future_roles(write_events: WriteEvents) -> Path:
+    chair = "{type: role_assigned, person: ann, unit: corp, title: Chair}"
+    end_ceo = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
+    return write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2024-01-01", CORP, ROLE)
+            + event("e2", FUTURE, chair, line)
+            + event("e3", "9999-12-31", end_ceo)
+        }
+    )
+
+
+def test_a_role_starting_in_the_future_is_planned(write_events: WriteEvents) -> None:
+    root = future_roles(write_events)
+    timeline = load_timeline(root)
+    today = day("2026-06-01")
+    statuses = {s.title: s.status for s in timeline.person_history("ann", today=today).roles}
+    assert statuses == {"CEO": "current", "Chair": "planned"}
+    table = invoke("history", "ann", "--events", str(root), env={"COLUMNS": "120"})
+    assert table.exit_code == 0, table.output
+    chair_row = next(line for line in table.stdout.splitlines() if "Chair" in line)
+    ceo_row = next(line for line in table.stdout.splitlines() if "CEO" in line)
+    assert "planned" in chair_row and "current" not in chair_row
+    assert "9999-12-31" in ceo_row and "planned" not in ceo_row
+    bo_row = next(line for line in table.stdout.splitlines() if "Bo Chen" in line)
+    assert "planned" in bo_row
+    data = json.loads(invoke("history", "ann", "--events", str(root), "--format", "json").stdout)
+    assert {r["title"]: r["status"] for r in data["roles"]} == {
+        "CEO": "current",
+        "Chair": "planned",
+    }
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke("export", "--format", "csv", "--events", str(root)).stdout)
+        )
+    )
+    assert {r["title"]: r["status"] for r in rows} == {"CEO": "current", "Chair": "planned"}
+    popolo = json.loads(invoke("export", "--format", "popolo", "--events", str(root)).stdout)
+    assert {m["role"]: m["reorg"]["status"] for m in popolo["memberships"]} == {
+        "CEO": "current",
+        "Chair": "planned",
+    }
+
+
+def test_status_follows_the_reference_day(write_events: WriteEvents) -> None:
+    timeline = load_timeline(future_roles(write_events))
+    (ceo, chair) = sorted(timeline.role_facts, key=lambda f: f.slot[2])
+    assert chair.slot[2] == "Chair"
+    assert chair.status(day("2998-12-31")) == "planned"
+    assert chair.status(day(FUTURE)) == "current"
+    assert ceo.status(day("9999-12-30")) == "current"
+    assert ceo.status(day("9999-12-31")) == "ended"
+    rows = roles_csv(timeline, today=day("9999-12-31")).splitlines()
+    assert [r.split(",")[8] for r in rows[1:]] == ["ended", "current"]
+
+
+# -- item 12: a Gantt chart with dates in year 9999 ----------------------------------------------
+
+
+def test_gantt_handles_year_9999(write_events: WriteEvents) -> None:
+    root = future_roles(write_events)
+    result = invoke("history", "ann", "--events", str(root), "--format", "gantt")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[0] == "2024"
+    chair = next(line for line in lines if line.startswith("Chair"))
+    assert "▶" not in chair  # planned: not held today
+    timeline = load_timeline(root)
+    history = timeline.person_history("ann", today=day("2026-01-01"))
+    for width in (20, 80, 300):
+        assert gantt_lines(history, width=width, today=day("9999-12-31"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from reorg_cli.dates import today_ordinal
 from reorg_cli.facts import Presence
 from reorg_cli.timeline import Timeline
 
@@ -39,13 +40,16 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
+def roles_csv(timeline: Timeline, *, at: int | None = None, today: int | None = None) -> str:
     """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
 
     ``start`` and ``end`` are written in event-file syntax at their recorded precision
     (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when the role started;
-    ``sources`` are the URLs of the events behind the role, separated by spaces.
+    ``sources`` are the URLs of the events behind the role, separated by spaces. ``status``
+    is relative to ``today`` (an ordinal; default: the clock's), whatever ``at`` is:
+    ``planned``, ``current``, ``ended`` or ``ended (date unknown)``.
     """
+    reference = today if today is not None else today_ordinal()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -58,12 +62,7 @@ def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
             for source in timeline.events[event_id].sources:
                 if source.url not in urls:
                     urls.append(source.url)
-        if fact.end is None:
-            status = "current"
-        elif fact.end_unknown:
-            status = "ended (date unknown)"
-        else:
-            status = "ended"
+        status = fact.status(reference)
         writer.writerow(
             neutralize(cell)
             for cell in (
