@@ -19,6 +19,7 @@ from reorg_cli.model import (
     Confidence,
     Dataset,
     Event,
+    Person,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineSet,
@@ -30,6 +31,7 @@ from reorg_cli.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
+    name_key,
 )
 
 
@@ -251,6 +253,7 @@ class _Compiler:
             for change in event.changes:
                 self.apply(change)
         self.check_registry()
+        self.check_people()
         return Compiled(self.facts, order, statuses, self.problems)
 
     def resolve_corrections(self) -> dict[str, EventStatus]:
@@ -346,11 +349,13 @@ class _Compiler:
             case UnitRenamed():
                 if self.unit_alive(change.unit, change.location):
                     self.set_name(change.unit, change.name, change.names, change)
+                    self.warn_sibling_name(change.unit, change)
             case UnitReclassified():
                 if self.unit_alive(change.unit, change.location):
                     self.set_kind(change.unit, change.kind, change)
                     if change.name is not None:
                         self.set_name(change.unit, change.name, change.names, change)
+                        self.warn_sibling_name(change.unit, change)
             case UnitMoved():
                 if self.unit_alive(change.unit, change.location):
                     self.set_parent(change.unit, change.parent, change)
@@ -692,6 +697,78 @@ class _Compiler:
             )
             return
         self.close_fact(old, change)
+
+    def check_people(self) -> None:
+        """Two people may not share a lookup key (docs/event-format.md, "People").
+
+        An id that matches another person's id, name or alias (ignoring case, spaces, '-',
+        '_' and '.') is an error: that id would no longer find one person. A name or alias
+        shared by two people is a warning: real people share names, and the id still tells
+        them apart.
+        """
+        owners: dict[str, tuple[Person, str, str]] = {}
+        reported: set[tuple[str, str, str]] = set()
+        for person in self.dataset.people.values():
+            keys = [("id", person.id), ("name", person.name)]
+            keys += [("alias", alias) for alias in person.aliases]
+            keys += [(f"{lang} name", other) for lang, other in person.names]
+            for what, text in keys:
+                key = name_key(text)
+                if not key:
+                    continue
+                first = owners.get(key)
+                if first is None:
+                    owners[key] = (person, what, text)
+                    continue
+                other, other_what, other_text = first
+                if other.id == person.id or (other.id, person.id, key) in reported:
+                    continue
+                reported.add((other.id, person.id, key))
+                mine = f"{what} {text!r}"
+                theirs = f"{other_what} {other_text!r}"
+                if "id" in (what, other_what):
+                    self.error(
+                        person.location,
+                        f"person {person.id!r}: {mine} is the same lookup key as the {theirs} "
+                        f"of person {other.id!r} ({other.location})",
+                        "two people may not share a lookup key (case, spaces, '-', '_' and "
+                        "'.' are ignored); change the id or remove the alias",
+                    )
+                else:
+                    self.warn(
+                        person.location,
+                        f"people {other.id!r} and {person.id!r} share the lookup key of "
+                        f"{theirs} ({other.location}) and {mine}; looking it up finds both",
+                        "add an alias that tells them apart, or look them up by id",
+                    )
+
+    def warn_sibling_name(self, unit: str, change: Change) -> None:
+        """Warn when ``unit`` now has the same name as a unit beside it (same parent)."""
+        name_fact = self.name.get(unit)
+        if name_fact is None:
+            return
+        key = name_key(str(name_fact.value[0]))
+        parent_fact = self.parent.get(unit)
+        parent = parent_fact.value[0] if parent_fact is not None else None
+        beside = (
+            sorted(self.children.get(parent, set()))
+            if isinstance(parent, str)
+            else [u for u in self.unit if (f := self.parent.get(u)) is None or f.value[0] is None]
+        )
+        for other in beside:
+            fact = self.name.get(other)
+            if other == unit or other not in self.unit or fact is None:
+                continue
+            if name_key(str(fact.value[0])) != key:
+                continue
+            where = self.unit_created_at.get(other)
+            self.warn(
+                change.location,
+                f"unit {unit!r} is now named {name_fact.value[0]!r}, like unit {other!r} beside "
+                f"it{f' ({where[0]})' if where else ''}; looking the name up finds both",
+                "give one of them a distinguishing name, or dissolve or rename the other first",
+            )
+            return
 
     def check_registry(self) -> None:
         for unit_id, info in self.dataset.units.items():

@@ -319,7 +319,8 @@ class _DatasetBuilder:
             raise self.problem(
                 item.where(key),
                 f"{value!r} is not a valid id",
-                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "use ASCII letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter "
+                "or digit; names in other scripts go in 'names' or 'aliases'",
             )
         return value
 

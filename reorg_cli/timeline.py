@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from reorg_cli.dates import POS_INF, DateWindow, today_ordinal
 from reorg_cli.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
 from reorg_cli.facts import Fact, FactKind, Presence
 from reorg_cli.model import Confidence, Dataset, Event, Person, Source, kind_label
+from reorg_cli.model import name_key as name_key  # re-exported
 from reorg_cli.views import (
     DiffChange,
     Entry,
@@ -38,13 +38,6 @@ from reorg_cli.views import (
 
 if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
     from reorg_cli.compiler import Compiled, EventStatus
-
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:

@@ -455,3 +455,93 @@ def test_gantt_handles_year_9999(write_events: WriteEvents) -> None:
     history = timeline.person_history("ann", today=day("2026-01-01"))
     for width in (20, 80, 300):
         assert gantt_lines(history, width=width, today=day("9999-12-31"))
+
+
+# -- item 10: two people may not share a lookup key; siblings with one name ------------------------
+
+SOURCES = "sources:\n  - {id: s1, url: 'https://example.com/1'}\n"
+
+
+def people_root(write_events: WriteEvents, people: str) -> Path:
+    return write_events(
+        {"a.yaml": "events:\n" + event("e1", "2025-01-01", CORP)}, people=people + SOURCES
+    )
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        (
+            "people:\n  - {id: ann, name: Ann}\n  - {id: ANN, name: Other}\n",
+            "person 'ANN': id 'ANN' is the same lookup key as the id 'ann' of person 'ann'",
+        ),
+        (
+            "people:\n  - {id: ann-lee, name: Ann}\n  - {id: ann_lee, name: Other}\n",
+            "person 'ann_lee': id 'ann_lee' is the same lookup key as the id 'ann-lee'",
+        ),
+        (
+            "people:\n  - {id: ann, name: Ann}\n  - {id: bo, name: Bo, aliases: [Ann]}\n",
+            "person 'bo': alias 'Ann' is the same lookup key as the id 'ann' of person 'ann'",
+        ),
+        (
+            "people:\n  - {id: bo, name: Bo, aliases: [ann]}\n  - {id: ann, name: Ann}\n",
+            "person 'ann': id 'ann' is the same lookup key as the alias 'ann' of person 'bo'",
+        ),
+    ],
+)
+def test_people_sharing_an_id_key_is_an_error(
+    people: str, message: str, write_events: WriteEvents
+) -> None:
+    root = people_root(write_events, people)
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line.startswith(f"{root / 'people.yaml'}:3:5: error: {message}"), line
+    assert f"({root / 'people.yaml'}:2:5)" in line and "two people may not share" in line
+
+
+def test_a_shared_display_name_is_a_warning(write_events: WriteEvents) -> None:
+    people = "people:\n  - {id: ann, name: Ann Lee}\n  - {id: ann2, name: ann lee}\n"
+    root = people_root(write_events, people)
+    timeline = load_timeline(root)
+    (warning,) = [str(p) for p in timeline.problems]
+    assert warning == (
+        f"{root / 'people.yaml'}:3:5: warning: people 'ann' and 'ann2' share the lookup key of "
+        f"name 'Ann Lee' ({root / 'people.yaml'}:2:5) and name 'ann lee'; looking it up finds "
+        "both (add an alias that tells them apart, or look them up by id)"
+    )
+    result = invoke("validate", str(root))
+    assert result.exit_code == 0 and "1 warnings" in result.stdout
+    ambiguous = invoke("history", "Ann Lee", "--events", str(root))
+    assert ambiguous.exit_code == 1 and "matches more than one person" in ambiguous.stderr
+
+
+def test_renaming_a_unit_to_a_live_siblings_name_is_a_warning(write_events: WriteEvents) -> None:
+    other = "{type: unit_created, unit: lab2, name: Lab Two, kind: lab, parent: corp}"
+    rename = "{type: unit_renamed, unit: lab2, name: LAB}"
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2025-01-01", CORP, LAB, other)
+            + event("e2", "2025-02-01", rename)
+        }
+    )
+    (warning,) = [str(p) for p in load_timeline(root).problems]
+    assert warning == (
+        f"{root / 'a.yaml'}:17:9: warning: unit 'lab2' is now named 'LAB', like unit 'lab' "
+        f"beside it ({root / 'a.yaml'}:9:9); looking the name up finds both (give one of them "
+        "a distinguishing name, or dissolve or rename the other first)"
+    )
+
+
+def test_the_bundled_dataset_has_no_shared_lookup_keys() -> None:
+    result = invoke("validate", str(Path(__file__).parent.parent / "events"))
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.stdout
+
+
+def test_a_non_ascii_id_is_told_to_use_ascii(write_events: WriteEvents) -> None:
+    root = people_root(write_events, "people:\n  - {id: анна, name: Anna}\n")
+    line = one_error_line(invoke("show", "--events", str(root)))
+    assert line == (
+        f"{root / 'people.yaml'}:2:10: error: 'анна' is not a valid id (use ASCII letters "
+        "(A-Z, a-z), digits, '.', '_' and '-', starting with a letter or digit; names in other "
+        "scripts go in 'names' or 'aliases')"
+    )
