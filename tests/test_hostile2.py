@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -545,3 +546,57 @@ def test_a_non_ascii_id_is_told_to_use_ascii(write_events: WriteEvents) -> None:
         "(A-Z, a-z), digits, '.', '_' and '-', starting with a letter or digit; names in other "
         "scripts go in 'names' or 'aliases')"
     )
+
+
+# -- item 13: a chain of thousands of units renders without recursion --------------------------
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One event creating a chain of 1,500 units, each under the one before; Ann heads the last."""
+    changes = ["      - {type: unit_created, unit: u0, name: U0, kind: team}"]
+    changes += [
+        f"      - {{type: unit_created, unit: u{i}, name: U{i}, kind: team, parent: u{i - 1}}}"
+        for i in range(1, 1500)
+    ]
+    changes.append("      - {type: role_assigned, person: ann, unit: u1499, title: Head}")
+    path = tmp_path_factory.mktemp("chain") / "chain.yaml"
+    path.write_text(
+        "people:\n  - {id: ann, name: Ann}\n" + SOURCES + "events:\n  - id: e1\n"
+        "    date: 2024-01-01\n    title: T\n    confidence: confirmed\n    sources: [s1]\n"
+        "    changes:\n" + "\n".join(changes) + "\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize("args", [("--depth", "2000"), ("--unit", "u5", "--depth", "1600")])
+def test_show_depth_on_a_long_chain_says_where_it_stops(chain: Path, args: tuple[str, ...]) -> None:
+    result = invoke("show", "--events", str(chain), "--at", "2024-06-01", *args)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    words = " ".join(result.stdout.split())
+    # COLUMNS=100 leaves room for 20 levels; the note names the unit to continue from.
+    first = int(args[1][1:]) if args[0] == "--unit" else 0
+    last = first + 19
+    assert f"U{last} (team)" in words and f"U{last + 1} " not in words
+    note = f"1 sub-unit not shown (too deep for this width; --unit u{last} shows them)"
+    assert note in words
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_show_html_on_a_long_chain(chain: Path, tmp_path: Path) -> None:
+    out = tmp_path / "chain.html"
+    args = ["show", "--events", str(chain), "--at", "2024-06-01", "--depth", "2000"]
+    result = invoke(*args, "--format", "html", "--out", str(out), "--width", "1000")
+    assert result.exit_code == 0, result.output
+    text = " ".join(re.sub(r"<[^>]*>", " ", out.read_text()).split())
+    assert "U244 (team)" in text and "U245 " not in text
+    assert "1 sub-unit not shown (too deep for this width; --unit u244 shows them)" in text
+
+
+def test_the_tree_renders_deep_levels_that_fit(chain: Path) -> None:
+    result = invoke(
+        "show", "--events", str(chain), "--at", "2024-06-01", "--unit", "u1490", "--depth", "20"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Head: Ann" in result.stdout and "too deep" not in result.stdout
