@@ -600,3 +600,19 @@ def test_the_tree_renders_deep_levels_that_fit(chain: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Head: Ann" in result.stdout and "too deep" not in result.stdout
+
+
+def test_a_fifo_that_appears_while_writing_is_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.csv"
+    real_chmod = os.chmod
+
+    def chmod_then_plant_a_fifo(path: str, mode: int) -> None:
+        real_chmod(path, mode)
+        os.mkfifo(target)
+
+    monkeypatch.setattr(os, "chmod", chmod_then_plant_a_fifo)
+    with pytest.raises(ReorgError, match="is a FIFO"):
+        write_atomic(target, "x\n", force=True)
+    assert target.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -59,6 +59,10 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         if err.errno == errno.EEXIST:
             raise ReorgError(f"{path}: file exists", "pass --force to overwrite it") from None
         raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+    except ReorgError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _existing_regular_file(path: Path) -> os.stat_result | None:
