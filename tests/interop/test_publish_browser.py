@@ -285,10 +285,10 @@ def test_hostile_names_render_as_text(browser: Any, pages: dict[str, Path]) -> N
     go_to(browser, "#date=2024-01-15&event=hostile-founding")
     card = browser.find_element(By.CSS_SELECTOR, "#detail .card")
     assert "<img src=x onerror=\"window.pwned='title'\"> founded" in card.text
-    # A javascript: source is shown, never linked; the https one is linked as written.
+    # A file: source is shown, not linked; the https one is linked as written.
     hrefs = [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, ".sources a")]
     assert hrefs == ["https://example.com/a?b=%3Cc%3E&d=%22e%22"]
-    assert "javascript:window.pwned='source'" in card.text
+    assert "file:notes/<script>window.pwned='source'</script>.pdf" in card.text
     box = browser.find_element(By.ID, "search")
     box.send_keys("<script>")
     assert browser.find_elements(By.CSS_SELECTOR, "#search-results a")
