@@ -355,3 +355,47 @@ def test_acceptance_dump_dom(tmp_path: Path) -> None:
     assert "Group Technology Committee" not in found["2026-04-07"]
     assert "Alibaba Cloud Intelligence Group" in found["2026-04-07"]
     assert chromium
+
+
+def test_search_by_keyboard(browser: Any, pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, pages["mini"], "#date=2025-06-01")
+    browser.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert browser.execute_script("return document.activeElement.id") == "search"
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("bo chen")
+    box.send_keys(Keys.ARROW_DOWN)
+    assert browser.execute_script("return document.activeElement.textContent") == "Bo Chenperson"
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(browser, "return document.querySelector('#detail .person-page') !== null", True)
+    assert browser.execute_script("return location.hash") == "#date=2025-06-01&person=bo"
+    assert browser.find_element(By.ID, "search-results").is_displayed() is False
+
+
+def test_print_style_leaves_out_the_controls(browser: Any, pages: dict[str, Path]) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, pages["mini"], "#date=2025-06-01")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "search-form").is_displayed()
+        assert not browser.find_element(By.ID, "date-slider").is_displayed()
+        assert browser.find_element(By.ID, "org-tree").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_dark_theme(browser: Any, pages: dict[str, Path]) -> None:
+    open_page(browser, pages["mini"], "#date=2025-06-01")
+    colour = "return getComputedStyle(document.body).backgroundColor"
+    assert browser.execute_script(colour) == "rgb(255, 255, 255)"
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+    )
+    try:
+        assert browser.execute_script(colour) == "rgb(18, 18, 18)"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
