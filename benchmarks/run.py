@@ -574,7 +574,7 @@ def page_section(started: dt.datetime, load: float) -> str:
             PAGE_HEADING,
             "",
             f"Measured {started:%Y-%m-%d %H:%M %Z}, load average {load:.1f} when it began "
-            "(`python benchmarks/run.py --publish-only` measures and rewrites only this section). "
+            "(`make bench-publish` measures and rewrites only this section). "
             "The page's time is from navigation to the end of the load event in headless "
             "Chromium, by which time its script has replayed the facts and drawn the tree; a "
             "slider move is the redraw after the address changes to another date.",
