@@ -214,6 +214,13 @@ def test_search_in_chinese(browser: Any, pages: dict[str, Path]) -> None:
     wait_for(browser, "return document.querySelector('#detail .person-page') !== null", True)
     assert browser.execute_script("return location.hash") == "#date=2026-04-08&person=zhou-jingren"
     assert browser.find_element(By.CSS_SELECTOR, "#detail h2").text == "Zhou Jingren"
+    # Full-width letters, other case and spacing: the lookup's normalization (NFKC, case-folded).
+    for query in ("ＺＨＯＵ　ＪＩＮＧＲＥＮ", "zhou-jingren", "Zhou  jingren"):
+        box = browser.find_element(By.ID, "search")
+        box.clear()
+        box.send_keys(query)
+        found = browser.find_elements(By.CSS_SELECTOR, "#search-results a")
+        assert found and found[0].text == "Zhou Jingrenperson", query
 
 
 def test_search_finds_units_by_alias_and_events_by_title(

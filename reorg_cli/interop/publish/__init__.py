@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.timeline import Timeline, name_key
+from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
 from reorg_cli.events.model import Event, Source
 from reorg_cli.interop.timelinejs import describe_change
@@ -88,6 +88,15 @@ def _status(timeline: Timeline, event: Event) -> tuple[str, str | None]:
     return "applied", None
 
 
+def _keys_by_owner(index: dict[str, set[str]]) -> dict[str, set[str]]:
+    """A lookup index (key -> ids) turned around: id -> keys."""
+    keys: dict[str, set[str]] = {}
+    for key, owners in index.items():
+        for owner in owners:
+            keys.setdefault(owner, set()).add(key)
+    return keys
+
+
 def publish_data(
     timeline: Timeline,
     *,
@@ -149,31 +158,25 @@ def publish_data(
     for group in (timeline.role_facts, timeline.vacancy_facts, timeline.reporting_facts):
         facts.extend(_fact_row(f, event_index) for f in group)
 
+    # The keys of the command line's name lookup, so the page finds what `reorg history` finds.
+    person_keys, unit_keys = (_keys_by_owner(i) for i in timeline._build_indexes())
     people = {}
     for person in timeline.dataset.people.values():
-        keys = [person.id, person.name, *person.aliases, *(n for _, n in person.names)]
         people[person.id] = {
             "name": person.name,
             "names": [list(n) for n in person.names],
             "aliases": list(person.aliases),
             "description": person.description,
-            "keys": sorted({name_key(k) for k in keys}),
+            "keys": sorted(person_keys.get(person.id, ())),
         }
     units = {}
-    for unit, by_kind in timeline.unit_facts.items():
-        keys = [unit]
-        for fact in by_kind.get(FactKind.NAME, []):
-            name, *others = fact.value
-            keys.append(str(name))
-            keys.extend(str(v) for v in others[1::2])
+    for unit in timeline.unit_facts:
         info = timeline.dataset.units.get(unit)
-        if info is not None:
-            keys.extend(info.aliases)
         units[unit] = {
             "name": timeline.unit_name_now(unit),
             "aliases": list(info.aliases) if info is not None else [],
             "description": info.description if info is not None else None,
-            "keys": sorted({name_key(k) for k in keys}),
+            "keys": sorted(unit_keys.get(unit, ())),
         }
 
     days: set[int] = set()

@@ -621,7 +621,9 @@
   }
 
   // -- search (the CLI's name keys: NFKC, case-folded, without spaces, -, _, ., ·, ・) ---------
-  function nameKey(text) { return text.normalize("NFKC").toLowerCase().replace(/[ \t\-_.·・]/g, ""); }
+  function nameKey(text) { // Python's casefold() is lower() plus a few foldings such as ß -> ss
+    return text.normalize("NFKC").toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ").replace(/[ \t\-_.·・]/g, "");
+  }
   var searchIndex = [];
   Object.keys(D.people).forEach(function (id) { searchIndex.push(["person", id, D.people[id].name, D.people[id].keys]); });
   Object.keys(D.units).forEach(function (id) { searchIndex.push(["unit", id, D.units[id].name, D.units[id].keys]); });
