@@ -9,12 +9,13 @@
   var $ = function (id) { return document.getElementById(id); };
 
   // -- facts ---------------------------------------------------------------------------------
-  var byUnit = {}, roleFacts = [], vacancyFacts = [], lineFacts = [];
+  var byUnit = {}, roleFacts = [], vacancyFacts = [], lineFacts = [], anyStale = false;
   D.facts.forEach(function (row) {
     var k = row[0], n = SLOT[k], i = 1 + n;
     var f = { k: k, slot: row.slice(1, i), v: row[i], slo: row[i + 1], shi: row[i + 2],
       sev: row[i + 3], sconf: row[i + 4], elo: row[i + 5], ehi: row[i + 6], eev: row[i + 7],
       econf: row[i + 8], stale: row[i + 9] || null };
+    if (f.stale !== null) anyStale = true;
     if (k === "r") roleFacts.push(f);
     else if (k === "v") vacancyFacts.push(f);
     else if (k === "l") lineFacts.push(f);
@@ -693,6 +694,7 @@
     rendered = true;
   }
   window.addEventListener("hashchange", render);
+  if (anyStale) Array.prototype.forEach.call(document.querySelectorAll(".legend-stale"), function (n) { n.hidden = false; });
   var cover = "History of " + D.events.length + " events and " + D.sources.length + " sources";
   if (stops.length) cover += ", " + iso(stops[0]) + " to " + iso(stops[stops.length - 1]);
   if (D.coverage_end) cover += "; the data's knowledge reaches " + iso(D.coverage_end);
