@@ -304,22 +304,17 @@
     return { changed: changed, removed: removed };
   }
   function describeAdded(after, changed) {
-    var words = [];
-    Object.keys(changed).forEach(function (key) {
-      var kind = key[0], id = key.slice(1), how = changed[key];
-      if (kind === "u") { var u = after.units[id]; words.push(u.name + ": " + how); }
-      else if (kind === "r") {
-        var r = after.roles.filter(function (x) { return x.key === id; })[0];
-        if (r) words.push(personName(r.person) + " — " + r.title + ", " + after.units[r.unit].name + ": " + how);
-      } else if (kind === "v") {
-        var v = after.vacancies.filter(function (x) { return x.key === id; })[0];
-        if (v) words.push(v.title + ", " + after.units[v.unit].name + ": " + (v.vacancy === "unknown" ? "holder unknown" : "vacant"));
-      } else {
-        var l = after.lines.filter(function (x) { return x.key === id; })[0];
-        if (l) words.push(personName(l.person) + " reports to " + personName(l.boss) + ": " + how);
-      }
+    var byKey = {};
+    [["r", after.roles], ["v", after.vacancies], ["l", after.lines]].forEach(function (pair) {
+      pair[1].forEach(function (e) { byKey[pair[0] + e.key] = e; });
     });
-    return words;
+    return Object.keys(changed).map(function (key) {
+      var how = changed[key], e = byKey[key];
+      if (key[0] === "u") return after.units[key.slice(1)].name + ": " + how;
+      if (key[0] === "r") return personName(e.person) + " — " + e.title + ", " + after.units[e.unit].name + ": " + how;
+      if (key[0] === "v") return e.title + ", " + after.units[e.unit].name + ": " + (e.vacancy === "unknown" ? "holder unknown" : "vacant");
+      return personName(e.person) + " reports to " + personName(e.boss) + ": " + how;
+    });
   }
   function renderTree(state, changed) {
     var tree = clear($("org-tree"));
