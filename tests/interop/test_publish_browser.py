@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.timeline import load_timeline
 from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.model import Confidence
 from reorg_cli.events.paths import default_events_path
 from reorg_cli.interop.publish import publish_data, render_page
 from tests.conftest import FIXTURES, MINI
@@ -123,29 +125,51 @@ def test_the_tree_before_and_after_april_8(browser: Any, pages: dict[str, Path])
     assert "Group Technology Committee: new" in text_of(browser, "since-list")
 
 
-def _tree_facts(browser: Any) -> tuple[dict[str, str], set[str]]:
-    units = browser.execute_script(
-        "var r = {}; document.querySelectorAll('#org-tree li.unit').forEach(function (li) {"
-        "r[li.dataset.unit] = li.querySelector('.unit-name').textContent; }); return r;"
-    )
-    roles = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#org-tree li.role[data-role]'))"
-        ".map(li => li.dataset.role)"
-    )
-    return units, set(roles)
+_READ_TREE = """
+var units = {}, roles = {}, lines = [];
+document.querySelectorAll('#org-tree li.unit').forEach(function (li) {
+  var row = li.querySelector(':scope > .row');
+  units[li.dataset.unit] = [row.querySelector('.unit-name').textContent,
+                            row.querySelector('.marks').textContent];
+});
+document.querySelectorAll('#org-tree li.role[data-role]').forEach(function (li) {
+  roles[li.dataset.role] = li.querySelector('.marks').textContent;
+});
+document.querySelectorAll('#reporting-lines tbody tr').forEach(function (tr) {
+  lines.push(tr.cells[0].textContent + ' > ' + tr.cells[1].querySelector('a').textContent);
+});
+return [units, roles, lines];
+"""
+
+
+def _marks(presence: Presence, confidence: Confidence) -> str:
+    text = "[~]" if presence is Presence.UNCERTAIN else ""
+    return text + {Confidence.REPORTED: "[R]", Confidence.UNCERTAIN: "[U]"}.get(confidence, "")
 
 
 def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Path]) -> None:
-    """At every event date the page's tree has the engine's units, names and roles."""
+    """At every event date, and the day before each, the page's tree has the engine's units,
+    names, roles, reporting lines and marks (the terminal's [~], [R] and [U])."""
     timeline = load_timeline(default_events_path())
     data = publish_data(timeline, title="x")
     open_page(browser, pages["alibaba"])
-    for stop in data["stops"]:
+    for stop in sorted({*data["stops"], *(s - 1 for s in data["stops"])}):
         go_to(browser, f"#date={ordinal_iso(stop)}")
         state = timeline.state_at(stop)
-        units, roles = _tree_facts(browser)
-        assert units == {u.id: u.name for u in state.units.values()}, ordinal_iso(stop)
-        assert roles == {f"{r.person}|{r.unit}|{r.title}" for r in state.roles}
+        units, roles, lines = browser.execute_script(_READ_TREE)
+        assert units == {
+            u.id: [
+                u.name,
+                _marks(Presence.UNCERTAIN if u.uncertain_fields else u.presence, u.confidence),
+            ]
+            for u in state.units.values()
+        }, ordinal_iso(stop)
+        assert roles == {
+            f"{r.person}|{r.unit}|{r.title}": _marks(r.presence, r.confidence) for r in state.roles
+        }, ordinal_iso(stop)
+        assert sorted(lines) == sorted(
+            f"{r.person_name} > {r.reports_to_name}" for r in state.reporting_lines
+        )
 
 
 def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
