@@ -493,8 +493,18 @@
   }
   function personPage(id) {
     var p = D.people[id], box = el("article", { cls: "page person-page" }, el("h2", { text: p.name }));
-    var other = p.names.map(function (n) { return n[1] + " (" + n[0] + ")"; }).concat(p.aliases);
-    if (other.length) box.appendChild(el("p", { cls: "muted", text: "Also: " + other.join(" · ") }));
+    if (p.names.length || p.aliases.length) {
+      var also = el("p", { cls: "muted" }, "Also: ");
+      p.names.forEach(function (n, i) { // each name in its language, for fonts and screen readers
+        if (i) also.appendChild(document.createTextNode(" · "));
+        also.appendChild(el("span", { lang: n[0], text: n[1] }));
+        also.appendChild(document.createTextNode(" (" + n[0] + ")"));
+      });
+      p.aliases.forEach(function (a, i) {
+        also.appendChild(document.createTextNode((i || p.names.length ? " · " : "") + a));
+      });
+      box.appendChild(also);
+    }
     if (p.description) box.appendChild(el("p", { text: p.description }));
     var roles = roleFacts.filter(function (f) { return f.slot[0] === id; });
     box.appendChild(el("h3", { text: "Roles over time" }));
@@ -520,7 +530,7 @@
     if (u.aliases.length) box.appendChild(el("p", { cls: "muted", text: "Also: " + u.aliases.join(" · ") }));
     if (u.description) box.appendChild(el("p", { text: u.description }));
     box.appendChild(el("h3", { text: "Existence" }));
-    box.appendChild(timeline(g.u.map(function (f) { return [u.name, f]; })));
+    box.appendChild(timeline(g.u.map(function (f) { return [unitNameAt(id, f.sev), f]; })));
     box.appendChild(el("h3", { text: "Names" }));
     box.appendChild(factTable(["Name", "Other names", "From", "To", "Evidence"], g.n.map(function (f) {
       var ft = fromTo(f), others = [];
