@@ -165,16 +165,9 @@ IntoOption = Annotated[
 
 
 def _read(path: Path) -> bytes:
-    from reorg_cli.errors import ReorgError
+    from reorg_cli.interop.importing import read_import_file
 
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReorgError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReorgError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise ReorgError(f"{path}: cannot read ({err.strerror})") from None
+    return read_import_file(path)
 
 
 def _write(into: Path, files: dict[str, str]) -> None:

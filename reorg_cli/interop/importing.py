@@ -10,6 +10,28 @@ from pathlib import Path, PurePosixPath
 
 from reorg_cli.errors import EventFileError, Location, Problem, Severity
 
+#: Largest file ``reorg import`` reads (docs/interop.md). Event files are limited to 16 MiB
+#: each; an imported document may be larger, since its events are split over several files.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of the file to import, with the event loader's rules: a regular file only,
+    opened without blocking, at most :data:`MAX_IMPORT_BYTES`. Raises
+    :class:`EventFileError` with one problem otherwise."""
+    from reorg_cli.loader import read_regular_file
+
+    if not os.path.lexists(path):
+        raise EventFileError([Problem(Location(str(path)), "no such file")])
+    return read_regular_file(
+        path,
+        str(path),
+        MAX_IMPORT_BYTES,
+        what="imported files",
+        hint="split the input and import the parts into separate directories",
+        not_regular_hint="import a regular file",
+    )
+
 
 def check_files(files: Mapping[str, str], label: str) -> None:
     """Load and compile ``files`` (relative path -> text) as reorg would; raise
