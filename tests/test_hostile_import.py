@@ -5,11 +5,16 @@ user's input, exit 1, no traceback, no hang, and nothing written (issue 11, item
 
 from __future__ import annotations
 
+import copy as copy_module
+import json
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reorg_cli.interop import importing
 from tests.test_hostile import Run, run_reorg
@@ -94,3 +99,184 @@ def test_import_refuses_a_file_over_its_limit_unread(kind: str, tmp_path: Path) 
 
 def test_the_import_limit_admits_a_40_mb_document() -> None:
     assert importing.MAX_IMPORT_BYTES >= 64 * 1024 * 1024
+
+
+# -- item 5: Popolo JSON that the decoder would crash on or silently accept ----------------------
+
+ORGS = '{"organizations": [\n  {"id": "a", "name": "A"},\n  {"id": "b", "name": "B", %s}\n]}\n'
+
+JSON_HAZARDS: dict[str, tuple[str, str]] = {
+    # name: (document, the start of the one line expected after "FILE:")
+    "nested-arrays": ("[" * 100_000 + "]" * 100_000, "1:65: error: JSON nesting is too deep"),
+    "nested-objects": (
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+        "1:385: error: JSON nesting is too deep",
+    ),
+    "long-integer": (
+        ORGS % ('"seats": ' + "7" * 100_000),
+        "3:37: error: $.organizations[1].seats: number is too long",
+    ),
+    "feb-30": (
+        ORGS % '"founding_date": "2020-02-30"',
+        "3:45: error: $.organizations[1].founding_date: '2020-02-30' is not a date",
+    ),
+    "overflowing-float": (
+        ORGS % '"founding_date": 1e999999',
+        "3:45: error: $.organizations[1].founding_date: number is not finite",
+    ),
+    "nan": (ORGS % '"seats": NaN', "3:37: error: $.organizations[1].seats: number is not finite"),
+    "date-as-number": (
+        ORGS % '"founding_date": 2020',
+        "3:45: error: $.organizations[1].founding_date: must be text",
+    ),
+    "duplicate-key": (
+        ORGS % '"name": "Bee"',
+        "3:28: error: $.organizations[1].name: duplicate key 'name'",
+    ),
+    "duplicate-top-level-key": (
+        '{"persons": [],\n "persons": []}',
+        "2:2: error: $.persons: duplicate key 'persons'",
+    ),
+    "bad-other-names": (
+        ORGS % '"other_names": 5',
+        "3:43: error: $.organizations[1].other_names: must be a list",
+    ),
+    "not-an-object": ("[1, 2]", "1:1: error: $: a Popolo document must be a JSON object"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(JSON_HAZARDS))
+def test_hostile_popolo_json_gives_one_positioned_line(name: str, tmp_path: Path) -> None:
+    document, expected = JSON_HAZARDS[name]
+    path = tmp_path / f"{name}.json"
+    path.write_text(document, encoding="utf-8")
+    into = tmp_path / "out"
+    run = run_reorg("import", "popolo", str(path), "--into", str(into))
+    assert_one_clean_line(run, f"{path}:{expected}", into)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value (depth-first)."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = copy_module.deepcopy(document)
+    target = copy
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return copy
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2020-02-30", "2020", "", "a b", "by 2020", "9999-12-31", "0000"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=6,
+)
+
+
+@pytest.fixture(scope="module")
+def popolo_documents() -> list[Any]:
+    from reorg_cli.interop.popolo import popolo_document
+    from reorg_cli.timeline import load_timeline
+    from tests.conftest import MINI, day
+
+    extended = popolo_document(load_timeline(MINI), day("2025-06-30"))
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k != "reorg"}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return [extended, plain(extended)]
+
+
+@given(data=st.data())
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_value_anywhere_in_a_popolo_document_gives_user_errors_only(
+    popolo_documents: list[Any], data: st.DataObject
+) -> None:
+    """Replace one value of a valid document (with or without reorg objects) by any JSON
+    value: the import converts it or reports problems; it never raises anything else."""
+    from reorg_cli.errors import EventFileError
+    from reorg_cli.interop.importing import check_files
+    from reorg_cli.interop.popolo_import import import_popolo
+
+    document = data.draw(st.sampled_from(popolo_documents))
+    path = data.draw(st.sampled_from(_paths(document)))
+    changed = _replaced(document, path, data.draw(JSON_VALUES))
+    try:
+        files = import_popolo(json.dumps(changed, indent=1), "doc.json")
+        check_files(files, "doc.json")
+    except EventFileError as err:
+        for problem in err.problems:
+            assert problem.location.path == "doc.json", problem
+            assert "\n" not in str(problem)
+
+
+# -- messages to mend: a parent cycle is a parent cycle ----------------------------------------
+
+CYCLES = {
+    "three-founded-together": (
+        '{"organizations": [\n'
+        ' {"id": "a", "name": "A", "parent_id": "b", "founding_date": "2020"},\n'
+        ' {"id": "b", "name": "B", "parent_id": "c", "founding_date": "2020"},\n'
+        ' {"id": "c", "name": "C", "parent_id": "a", "founding_date": "2020"}]}',
+        "2:40: error: $.organizations[0].parent_id: parent cycle: a → b → c → a",
+    ),
+    "founded-apart": (
+        '{"organizations": [\n'
+        ' {"id": "a", "name": "A", "parent_id": "b", "founding_date": "2021"},\n'
+        ' {"id": "b", "name": "B", "parent_id": "a", "founding_date": "2020"}]}',
+        "2:40: error: $.organizations[0].parent_id: parent cycle: a → b → a",
+    ),
+    "own-parent": (
+        '{"organizations": [\n {"id": "a", "name": "A", "parent_id": "a"}]}',
+        "2:40: error: $.organizations[0].parent_id: organization 'a' is its own parent",
+    ),
+    "reorg-objects": (
+        '{"reorg": {"format": "popolo", "format_version": 1},\n'
+        ' "events": [{"id": "e1", "name": "E", "reorg": {"date": "2020"}}],\n'
+        ' "organizations": [\n'
+        + ",\n".join(
+            f'  {{"id": "{unit}", "name": "{unit}", "reorg": {{"start": {{"event": "e1"}}, '
+            f'"names": [{{"name": "{unit}", "start": {{"event": "e1"}}}}], '
+            f'"kinds": [{{"kind": "team", "start": {{"event": "e1"}}}}], '
+            f'"parents": [{{"parent_id": "{parent}", "start": {{"event": "e1"}}}}]}}}}'
+            for unit, parent in (("a", "b"), ("b", "a"))
+        )
+        + "]}",
+        "4:197: error: $.organizations[0].reorg.parents[0].parent_id: parent cycle when event "
+        "'e1' creates them: a → b → a",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CYCLES))
+def test_a_parent_cycle_in_popolo_is_reported_as_one(name: str, tmp_path: Path) -> None:
+    document, expected = CYCLES[name]
+    path = tmp_path / f"{name}.json"
+    path.write_text(document, encoding="utf-8")
+    into = tmp_path / "out"
+    run = run_reorg("import", "popolo", str(path), "--into", str(into))
+    stderr = assert_one_clean_line(run, f"{path}:{expected}", into)
+    assert "does not exist yet" not in stderr

@@ -258,13 +258,22 @@ def test_bad_documents_are_reported_with_where_the_problem_is(mini: Timeline) ->
     document = popolo_document(mini, day("2025-06-30"))
     document["memberships"][0]["reorg"]["start"]["event"] = "no-such-event"
     document["persons"][1]["id"] = "bad id"
+    text = json.dumps(document, indent=2)
     with pytest.raises(EventFileError) as caught:
-        import_popolo(json.dumps(document), "doc.json")
-    assert [str(p) for p in caught.value.problems] == [
-        "doc.json: persons[1].id: 'bad id' is not a valid reorg id (use letters, digits, '.', "
-        "'_' and '-', starting with a letter or digit)",
-        "doc.json: memberships[0].reorg.start.event: unknown event 'no-such-event'",
+        import_popolo(text, "doc.json")
+    problems = caught.value.problems
+    assert [(p.location.path, p.message, p.hint) for p in problems] == [
+        (
+            "doc.json",
+            "$.persons[1].id: 'bad id' is not a valid reorg id",
+            "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+        ),
+        ("doc.json", "$.memberships[0].reorg.start.event: unknown event 'no-such-event'", ""),
     ]
+    # Each is placed at the line and column of the value it names.
+    lines = text.splitlines()
+    spots = [lines[p.location.line - 1][p.location.column - 1 :] for p in problems]
+    assert spots == ['"bad id",', '"no-such-event",']
 
 
 def test_import_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
