@@ -189,13 +189,13 @@ def import_csv(file: FileArgument, into: IntoOption) -> None:
     Example: reorg import csv hr.csv --into events/hr
     """
     from reorg_cli.interop.files import check_new_directory
-    from reorg_cli.interop.hrcsv import import_hr_csv
-    from reorg_cli.interop.importing import check_files
+    from reorg_cli.interop.hrcsv import convert_hr_csv
+    from reorg_cli.interop.importing import check_imported
 
     check_new_directory(into)
-    files = import_hr_csv(_read(file), str(file), file.name)
-    check_files(files, str(file))
-    _write(into, files)
+    imported = convert_hr_csv(_read(file), str(file), file.name)
+    check_imported(imported, str(file))
+    _write(into, imported.files)
 
 
 @_import_command("popolo")
@@ -207,14 +207,14 @@ def import_popolo(file: FileArgument, into: IntoOption) -> None:
     """
     from reorg_cli.errors import ReorgError
     from reorg_cli.interop.files import check_new_directory
-    from reorg_cli.interop.importing import check_files
-    from reorg_cli.interop.popolo_import import import_popolo as convert
+    from reorg_cli.interop.importing import check_imported
+    from reorg_cli.interop.popolo_import import convert_popolo
 
     check_new_directory(into)
     try:
         text = _read(file).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReorgError(f"{file}: not UTF-8 text") from None
-    files = convert(text, str(file))
-    check_files(files, str(file))
-    _write(into, files)
+    imported = convert_popolo(text, str(file))
+    check_imported(imported, str(file))
+    _write(into, imported.files)

@@ -491,7 +491,6 @@ def test_a_file_that_cannot_be_opened_fails_cleanly(
     if os.geteuid() != 0:
         secret.chmod(0)
     else:  # root reads anything: make opening this one file fail the way chmod 000 would
-
         real_open = os.open
 
         def deny(file: Any, *args: Any, **kwargs: Any) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import json
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -280,3 +281,33 @@ def test_a_parent_cycle_in_popolo_is_reported_as_one(name: str, tmp_path: Path) 
     run = run_reorg("import", "popolo", str(path), "--into", str(into))
     stderr = assert_one_clean_line(run, f"{path}:{expected}", into)
     assert "does not exist yet" not in stderr
+
+
+# -- item 7: problems found in the imported history are named in the user's document ---------
+
+
+def test_problems_in_the_imported_history_name_the_document_not_generated_files(
+    popolo_documents: list[Any], tmp_path: Path
+) -> None:
+    extended, plain = popolo_documents
+    for name, document in (("extended", extended), ("plain", plain)):
+        changed = copy_module.deepcopy(document)
+        membership = changed["memberships"][0]
+        changed["memberships"].append(copy_module.deepcopy(membership))
+        last = len(changed["memberships"]) - 1
+        path = tmp_path / f"{name}.json"
+        text = json.dumps(changed, indent=2)
+        path.write_text(text, encoding="utf-8")
+        into = tmp_path / f"out-{name}"
+        run = run_reorg("import", "popolo", str(path), "--into", str(into))
+        stderr = assert_one_clean_line(run, f"{path}:", into)
+        assert ".yaml" not in stderr, stderr
+        key = "reorg.start" if name == "extended" else "start_date"
+        match = re.match(rf"{re.escape(str(path))}:(\d+):(\d+): error: (\S+): ", stderr)
+        assert match is not None, stderr
+        line, column = int(match.group(1)), int(match.group(2))
+        # The copy (the last membership) is the one refused: at its own start, with the first
+        # holder's record named in the message.
+        assert match.group(3) in (f"$.memberships[{last}].{key}", f"$.memberships[0].{key}")
+        assert "already holds" in stderr and "$.memberships[" in stderr.split("already")[1]
+        assert text.splitlines()[line - 1][column - 1 :].startswith(("{", '"'))

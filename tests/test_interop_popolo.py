@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from reorg_cli.cli import app
 from reorg_cli.errors import EventFileError
 from reorg_cli.interop.files import write_tree
-from reorg_cli.interop.importing import check_files
+from reorg_cli.interop.importing import check_files, check_imported
 from reorg_cli.interop.popolo import popolo_document
-from reorg_cli.interop.popolo_import import import_popolo
+from reorg_cli.interop.popolo_import import convert_popolo, import_popolo
 from reorg_cli.loader import default_events_path
 from reorg_cli.timeline import Timeline, load_timeline
 from tests.conftest import CLI_ENV, MINI, day
@@ -297,10 +297,12 @@ def test_plain_popolo_that_makes_no_valid_history_is_refused() -> None:
             {"person_id": "p1", "organization_id": "org", "role": "Lead", "start_date": "2021"},
         ],
     }
-    files = import_popolo(json.dumps(document), "d.json")
+    imported = convert_popolo(json.dumps(document, indent=1), "d.json")
     with pytest.raises(EventFileError) as caught:
-        check_files(files, "d.json")
+        check_imported(imported, "d.json")
+    # Named by the records of the document, never by the generated files (issue 11, item 7).
     assert [str(p) for p in caught.value.problems] == [
-        "d.json: the imported history is not valid: 2021.yaml:9:5: 'p1' already holds 'Lead' "
-        "in 'org' (assigned at 2020.yaml:18:5) (end the role first, or remove this change)"
+        "d.json:26:18: $.memberships[1].start_date: 'p1' already holds 'Lead' in 'org' "
+        "(assigned at $.memberships[0].start_date, line 20) (end the role first, or remove "
+        "this change)"
     ]

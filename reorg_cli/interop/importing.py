@@ -3,10 +3,14 @@ written."""
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from reorg_cli.errors import EventFileError, Location, Problem, Severity
 
@@ -33,9 +37,82 @@ def read_import_file(path: Path) -> bytes:
     )
 
 
-def check_files(files: Mapping[str, str], label: str) -> None:
+#: Where in the generated files each record came from in the user's input: file name ->
+#: [(path in that file, such as ("events", 3, "changes", 1), origin)]. An origin is opaque
+#: text that the importer's ``place`` function turns into a location in the input.
+Origins = dict[str, list[tuple[tuple[str | int, ...], str]]]
+#: origins -> {origin: (location in the input, text to put before the message, or "")}
+Place = Callable[[list[str]], dict[str, tuple[Location, str]]]
+
+
+@dataclass(slots=True)
+class Imported:
+    """What an importer made: event files, and where their records came from."""
+
+    files: dict[str, str]
+    origins: Origins = field(default_factory=dict)
+    place: Place | None = None
+
+
+def split_events(
+    stem: str, records: list[dict[str, Any]], header: str
+) -> list[tuple[str, str, range]]:
+    """The events file(s) holding ``records`` in order: ``STEM.yaml``, or, when that would be
+    over the event loader's size limit, ``STEM-part-01.yaml``, ``STEM-part-02.yaml``... (which
+    the loader reads in this order). Returns (file name, text, indexes of the records in it).
+
+    Raises :class:`ValueError` with the index of a record too large for any file.
+    """
+    from reorg_cli import yamlfile
+    from reorg_cli.interop.common import dump_yaml
+
+    limit = yamlfile.MAX_FILE_BYTES
+    text = dump_yaml({"events": records}, header)
+    if len(text.encode("utf-8")) <= limit:
+        return [(f"{stem}.yaml", text, range(len(records)))]
+    lead = "events:\n"
+    # A block sequence's items are written the same whatever surrounds them.
+    pieces = [dump_yaml({"events": [record]})[len(lead) :] for record in records]
+    budget = limit - len((header + lead).encode("utf-8"))
+    chunks: list[range] = []
+    first, size = 0, 0
+    for index, piece in enumerate(pieces):
+        length = len(piece.encode("utf-8"))
+        if length > budget:
+            raise ValueError(index)
+        if size + length > budget:
+            chunks.append(range(first, index))
+            first, size = index, 0
+        size += length
+    chunks.append(range(first, len(pieces)))
+    width = max(2, len(str(len(chunks))))
+    return [
+        (
+            f"{stem}-part-{number:0{width}d}.yaml",
+            header + lead + "".join(pieces[i] for i in chunk),
+            chunk,
+        )
+        for number, chunk in enumerate(chunks, 1)
+    ]
+
+
+def check_imported(imported: Imported, label: str) -> None:
+    """:func:`check_files` for an importer's result, naming problems by their origin."""
+    check_files(imported.files, label, imported.origins, imported.place)
+
+
+def check_files(
+    files: Mapping[str, str],
+    label: str,
+    origins: Origins | None = None,
+    place: Place | None = None,
+) -> None:
     """Load and compile ``files`` (relative path -> text) as reorg would; raise
-    :class:`EventFileError` naming ``label`` if they do not make a valid history."""
+    :class:`EventFileError` naming ``label`` if they do not make a valid history.
+
+    With ``origins`` and ``place``, each problem is named by the place in the input that
+    produced the record it is in (and so are the places its message mentions), never by the
+    generated files, which the user has not seen yet."""
     from reorg_cli.compiler import compile_dataset
     from reorg_cli.loader import load_dataset
 
@@ -49,17 +126,109 @@ def check_files(files: Mapping[str, str], label: str) -> None:
         if not any(p.severity is Severity.ERROR for p in problems):
             problems = problems + compile_dataset(dataset).problems
         prefix = str(root) + os.sep
-    errors = [p for p in problems if p.severity is Severity.ERROR]
+    errors = [_unprefixed(p, prefix) for p in problems if p.severity is Severity.ERROR]
     if errors:
-        # Name the generated files by their place in the output directory.
-        raise EventFileError(
-            [
+        raise EventFileError(_placed(errors, files, label, origins or {}, place))
+
+
+def _unprefixed(problem: Problem, prefix: str) -> Problem:
+    location = problem.location
+    return Problem(
+        Location(location.path.replace(prefix, ""), location.line, location.column),
+        problem.message.replace(prefix, ""),
+        problem.hint.replace(prefix, ""),
+    )
+
+
+def _placed(
+    errors: list[Problem],
+    files: Mapping[str, str],
+    label: str,
+    origins: Origins,
+    place: Place | None,
+) -> list[Problem]:
+    """``errors`` in generated files, named by their places in the input where known."""
+    names = sorted(files, key=len, reverse=True)
+    reference = re.compile(
+        "(" + "|".join(re.escape(name) for name in names) + r"):(\d+):(\d+)" if names else "(?!)"
+    )
+    lines: dict[str, tuple[list[int], list[str]]] = {}
+
+    def origin_of(name: str, line: int) -> str | None:
+        if name not in lines:
+            lines[name] = _origin_lines(files.get(name, ""), name, origins.get(name, []))
+        starts, found = lines[name]
+        index = bisect.bisect_right(starts, line) - 1
+        return found[index] if index >= 0 else None
+
+    wanted: list[str] = []
+    for problem in errors:
+        origin = origin_of(problem.location.path, problem.location.line)
+        if origin is not None:
+            wanted.append(origin)
+        for match in reference.finditer(problem.message + problem.hint):
+            origin = origin_of(match.group(1), int(match.group(2)))
+            if origin is not None:
+                wanted.append(origin)
+    places = place(list(dict.fromkeys(wanted))) if place is not None and wanted else {}
+
+    def mention(match: re.Match[str]) -> str:
+        origin = origin_of(match.group(1), int(match.group(2)))
+        if origin in places:
+            location, shown = places[origin]
+            if not shown:
+                return str(location)
+            return f"{shown}, line {location.line}" if location.line else shown
+        return f"the imported {match.group(1)}"
+
+    result = []
+    for problem in errors:
+        message = reference.sub(mention, problem.message)
+        hint = reference.sub(mention, problem.hint)
+        origin = origin_of(problem.location.path, problem.location.line)
+        if origin in places:
+            location, shown = places[origin]
+            result.append(Problem(location, f"{shown}: {message}" if shown else message, hint))
+        else:
+            result.append(
                 Problem(
                     Location(label),
-                    "the imported history is not valid: "
-                    + f"{p.location}: {p.message}".replace(prefix, ""),
-                    p.hint.replace(prefix, ""),
+                    f"the imported history is not valid: in the imported "
+                    f"{problem.location.path}: {message}",
+                    hint,
                 )
-                for p in errors
-            ]
-        )
+            )
+    return result
+
+
+def _origin_lines(
+    text: str, name: str, records: list[tuple[tuple[str | int, ...], str]]
+) -> tuple[list[int], list[str]]:
+    """The first line of each record of ``records`` in the generated file ``text`` (sorted),
+    with its origin; a record's lines run up to the next record's first line."""
+    from reorg_cli.yamlfile import YamlList, YamlMap, YamlProblem, read_yaml_bytes
+
+    if not records:
+        return [], []
+    try:
+        document = read_yaml_bytes(text.encode("utf-8"), name)
+    except YamlProblem:  # pragma: no cover - the importers write valid YAML
+        return [], []
+    starts: list[tuple[int, int, str]] = []
+    for path, origin in records:
+        node: Any = document
+        line = 0
+        for step in path:
+            if isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
+                line = node.item_locations[step].line
+                node = node[step]
+            elif isinstance(node, YamlMap) and isinstance(step, str) and step in node:
+                line = node.key_locations[step].line
+                node = node[step]
+            else:
+                line = 0
+                break
+        if line:
+            starts.append((line, len(path), origin))
+    starts.sort()
+    return [line for line, _, _ in starts], [origin for _, _, origin in starts]

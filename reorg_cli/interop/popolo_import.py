@@ -17,6 +17,7 @@ from typing import Any
 from reorg_cli.dates import NEG_INF, POS_INF, DateSyntaxError, parse_partial, parse_window
 from reorg_cli.errors import EventFileError, Location, Problem
 from reorg_cli.interop.common import dump_yaml, slug, source_dict
+from reorg_cli.interop.importing import Imported, Origins, split_events
 from reorg_cli.interop.jsonread import format_path, load_json, locate, parse_path
 from reorg_cli.loader import ID_RE, LANG_RE
 from reorg_cli.model import UNIT_KINDS, Source
@@ -33,6 +34,7 @@ class _Edge:
     event: str
     confidence: str | None = None
     reason: str | None = None
+    where: str = ""  # what in the document says so (a JSON path)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class _Event:
     notes: str | None = None
     announced: str | None = None
     sources: list[Source] = field(default_factory=list)
+    where: str = ""  # the record's JSON path, if there is one
 
 
 @dataclass(slots=True)
@@ -73,6 +76,7 @@ class _History:
     person_sources: dict[str, list[Source]] = field(default_factory=dict)
     infos: list[dict[str, Any]] = field(default_factory=list)
     info_sources: dict[str, list[Source]] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)  # ("person"/"unit", id)
     units: list[_Unit] = field(default_factory=list)
     roles: list[_Dated] = field(default_factory=list)  # (person, unit, title, head, shared)
     vacancies: list[_Dated] = field(default_factory=list)  # (unit, title, holder)
@@ -106,6 +110,11 @@ class _Reader:
             )
             result[where] = (Location(self.display, line, column), format_path(path))
         return result
+
+    def places_problems(self, where: str, message: str, hint: str = "") -> list[Problem]:
+        """One problem at ``where``, placed in the document."""
+        location, path = self.places([where])[where]
+        return [Problem(location, f"{path}: {message}", hint)]
 
     @property
     def problems(self) -> list[Problem]:
@@ -265,7 +274,7 @@ class _Extended:
         confidence = self.reader.text(item, "confidence", where)
         if confidence is not None and confidence not in ("confirmed", "reported", "uncertain"):
             raise self.reader.fail(f"{where}.confidence", f"unknown confidence {confidence!r}")
-        return _Edge(event, confidence, self.reader.text(item, "reason", where))
+        return _Edge(event, confidence, self.reader.text(item, "reason", where), where)
 
     def dated(self, item: dict[str, Any], where: str, value: tuple[Any, ...]) -> _Dated:
         start = self.edge(item.get("start"), f"{where}.start")
@@ -335,6 +344,7 @@ class _Extended:
                 else None
             ),
             sources=reader.sources(item, extension, where),
+            where=where,
         )
 
     def person(self, where: str, item: dict[str, Any]) -> None:
@@ -358,6 +368,7 @@ class _Extended:
         if notes:
             record["notes"] = notes
         self.history.people.append(record)
+        self.history.where["person", person_id] = where
         self.history.person_sources[person_id] = reader.sources(item, extension, where)
         lines = extension.get("reporting_lines") or []
         if not isinstance(lines, list):
@@ -408,6 +419,7 @@ class _Extended:
         if notes:
             info["notes"] = notes
         sources = reader.sources({}, extension, where)
+        self.history.where["unit", unit_id] = where
         if len(info) > 1 or sources:
             self.history.infos.append(info)
             self.history.info_sources[unit_id] = sources
@@ -477,7 +489,7 @@ class _Plain:
         except DateSyntaxError as err:
             raise self.reader.fail(f"{where}.{key}", str(err)) from None
 
-    def edge(self, date: str, sources: list[Source], stage: int = 1) -> _Edge:
+    def edge(self, date: str, sources: list[Source], stage: int = 1, where: str = "") -> _Edge:
         """The event for ``date`` and ``stage``: 0 organizations founded, 1 other changes,
         2 organizations dissolved. Stages are the events' ``seq``, so on any day every
         founding replays before the changes and every dissolution after them."""
@@ -496,7 +508,7 @@ class _Plain:
             self.events[(date, stage)] = event
         known = {s.url for s in event.sources}
         event.sources.extend(s for s in sources if s.url not in known)
-        return _Edge(event.id)
+        return _Edge(event.id, where=where)
 
     def read(self) -> _History:
         reader, history = self.reader, self.history
@@ -517,6 +529,7 @@ class _Plain:
                 if summary:
                     record["description"] = summary
                 history.people.append(record)
+                history.where["person", person_id] = where
                 history.person_sources[person_id] = reader.sources(item, {}, where)
             except _Bad:
                 continue
@@ -597,8 +610,8 @@ class _Plain:
                 end = None
             history.roles.append(
                 _Dated(
-                    self.edge(begin, sources),
-                    self.edge(end, sources) if end else None,
+                    self.edge(begin, sources, where=f"{where}.start_date"),
+                    self.edge(end, sources, where=f"{where}.end_date") if end else None,
                     (person, unit, title, False, True),
                 )
             )
@@ -657,8 +670,12 @@ class _Plain:
             aliases += [str(entry["name"]).strip() for entry in rest]
             classification = str(item.get("classification") or "").strip()
             kind = classification.casefold().replace(" ", "_").replace("-", "_")
-            start = self.edge(founding, sources, 0)
-            end = self.edge(dissolution, sources, 2) if dissolution else None
+            start = self.edge(founding, sources, 0, f"{where}.founding_date")
+            end = (
+                self.edge(dissolution, sources, 2, f"{where}.dissolution_date")
+                if dissolution
+                else None
+            )
             unit = _Unit(unit_id, _Dated(start, end, ()), where)
             unit.names.append(_Dated(start, None, (name, names)))
             unit.kinds.append(_Dated(start, None, (kind if kind in UNIT_KINDS else "group",)))
@@ -673,7 +690,7 @@ class _Plain:
                 if lo(p_founding) > lo(founding) or (
                     lo(p_founding) == lo(founding) and p_founding != founding
                 ):
-                    joined = self.edge(p_founding, [])
+                    joined = self.edge(p_founding, [], where=f"{where}.parent_id")
                     unit.parents.append(_Dated(start, joined, (None,)))
                     unit.parents.append(_Dated(joined, None, (parent,)))
                 else:
@@ -683,7 +700,7 @@ class _Plain:
                     or lo(p_dissolution) < lo(dissolution)
                     or (lo(p_dissolution) == lo(dissolution) and p_dissolution != dissolution)
                 ):
-                    left = self.edge(p_dissolution, [])
+                    left = self.edge(p_dissolution, [], where=f"{where}.parent_id")
                     unit.parents[-1].end = left
                     unit.parents.append(_Dated(left, None, (None,)))
             else:
@@ -698,6 +715,7 @@ class _Plain:
                 info["description"] = description
             if classification and kind not in UNIT_KINDS:
                 info["notes"] = f"Popolo classification: {classification}"
+            self.history.where["unit", unit_id] = where
             if len(info) > 1:
                 self.history.infos.append(info)
         self.history.units.sort(key=lambda u: lo(units[u.id][0]))
@@ -724,6 +742,7 @@ class _Writer:
         self.phases: dict[str, list[list[dict[str, Any]]]] = {
             e.id: [[] for _ in range(6)] for e in history.events
         }
+        self.origin: dict[int, str] = {}  # id(change) -> what in the document made it
         self.creations: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
         self.ends: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
 
@@ -733,6 +752,7 @@ class _Writer:
 
     def add(self, edge: _Edge, phase: int, change: dict[str, Any]) -> None:
         change.update(self.confidence(edge))
+        self.origin[id(change)] = edge.where
         self.phases[edge.event][phase].append(change)
 
     def build(self) -> None:
@@ -889,6 +909,7 @@ class _Writer:
         if first_parent.value[0] is not None:
             change["parent"] = first_parent.value[0]
         change.update(self.confidence(life.start))
+        self.origin[id(change)] = life.start.where
         self.creations.setdefault(life.start.event, []).append(
             (unit.id, first_parent.value[0], change)
         )
@@ -913,38 +934,49 @@ class _Writer:
                 else {"type": "unit_dissolved", "unit": unit.id}
             )
             ended.update(self.confidence(life.end))
+            self.origin[id(ended)] = life.end.where
             parent = unit.parents[-1].value[0]
             self.ends.setdefault(life.end.event, []).append((unit.id, parent, ended))
 
-    def files(self, label: str) -> dict[str, str]:
+    def files(self, label: str) -> Imported:
         self.build()
-        registry = _source_registry(self.history)
+        history = self.history
+        registry = _source_registry(history)
         header = f"# Imported by 'reorg import popolo' from {label}.\n"
         files: dict[str, str] = {}
+        origins: Origins = {}
         people: dict[str, Any] = {"people": []}
-        for person in self.history.people:
+        for person in history.people:
             entry = dict(person)
-            sources = self.history.person_sources.get(person["id"], [])
+            sources = history.person_sources.get(person["id"], [])
             if sources:
                 entry["sources"] = [_source_ref(s, registry) for s in sources]
             people["people"].append(entry)
         if people["people"]:
             files["people.yaml"] = dump_yaml(people, header)
+            origins["people.yaml"] = [
+                (("people", i), history.where.get(("person", p["id"]), ""))
+                for i, p in enumerate(history.people)
+            ]
         if registry:
             files["sources.yaml"] = dump_yaml(
                 {"sources": [source_dict(s) for s in registry.values()]}, header
             )
-        if self.history.infos:
+        if history.infos:
             infos = []
-            for info in self.history.infos:
+            for info in history.infos:
                 entry = dict(info)
-                sources = self.history.info_sources.get(info["id"], [])
+                sources = history.info_sources.get(info["id"], [])
                 if sources:
                     entry["sources"] = [_source_ref(s, registry) for s in sources]
                 infos.append(entry)
             files["units.yaml"] = dump_yaml({"units": infos}, header)
-        by_file: dict[str, list[dict[str, Any]]] = {}
-        for event in self.history.events:
+            origins["units.yaml"] = [
+                (("units", i), history.where.get(("unit", info["id"]), ""))
+                for i, info in enumerate(history.infos)
+            ]
+        by_file: dict[str, list[tuple[dict[str, Any], str, list[str]]]] = {}
+        for event in history.events:
             record: dict[str, Any] = {"id": event.id, "date": event.date}
             if event.seq:
                 record["seq"] = event.seq
@@ -959,17 +991,43 @@ class _Writer:
             if event.sources:
                 record["sources"] = [_source_ref(s, registry) for s in event.sources]
             record["changes"] = [c for phase in self.phases[event.id] for c in phase]
-            by_file.setdefault(_file_for(event.date), []).append(record)
-        for name, events in by_file.items():
-            files[name] = dump_yaml({"events": events}, header)
-        return files
+            changes = [self.origin.get(id(c), "") for c in record["changes"]]
+            # A plain document's events are made up: name the first record behind one instead.
+            where = event.where or next((c for c in changes if c), "")
+            by_file.setdefault(_file_for(event.date), []).append((record, where, changes))
+        for stem, entries in by_file.items():
+            try:
+                parts = split_events(stem, [record for record, _, _ in entries], header)
+            except ValueError as err:
+                record, where, _ = entries[err.args[0]]
+                raise EventFileError(
+                    self.reader.places_problems(
+                        where,
+                        f"event {record['id']!r} has {len(record['changes'])} changes, too many "
+                        "for one event file",
+                        "split the document and import the parts into separate directories",
+                    )
+                ) from None
+            for name, text, indexes in parts:
+                files[name] = text
+                records: list[tuple[tuple[str | int, ...], str]] = []
+                for position, index in enumerate(indexes):
+                    _, where, changes = entries[index]
+                    records.append((("events", position), where))
+                    records += [
+                        (("events", position, "changes", j), origin)
+                        for j, origin in enumerate(changes)
+                    ]
+                origins[name] = records
+        return Imported(files, origins, self.reader.places)
 
 
 def _file_for(date: str) -> str:
+    """The events file (without ``.yaml``) for an event on ``date``: its year, or undated."""
     day = parse_window(date).sort_day
     if day in (NEG_INF, POS_INF) or day > dt.date.max.toordinal():
-        return "undated.yaml"
-    return f"{dt.date.fromordinal(day).year:04d}.yaml"
+        return "undated"
+    return f"{dt.date.fromordinal(day).year:04d}"
 
 
 def _ordered(
@@ -1027,6 +1085,12 @@ def import_popolo(text: str, label: str) -> dict[str, str]:
 
     ``label`` names the input in messages. Raises :class:`EventFileError` listing every problem.
     """
+    return convert_popolo(text, label).files
+
+
+def convert_popolo(text: str, label: str) -> Imported:
+    """:func:`import_popolo` with where each record of the files came from in the document,
+    for :func:`~reorg_cli.interop.importing.check_imported`."""
     reader = _Reader(label, text)
     document = load_json(text, label)
     if not isinstance(document, dict):
