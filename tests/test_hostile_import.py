@@ -219,19 +219,19 @@ def test_any_value_anywhere_in_a_popolo_document_gives_user_errors_only(
     """Replace one value of a valid document (with or without reorg objects) by any JSON
     value: the import converts it or reports problems; it never raises anything else."""
     from reorg_cli.errors import EventFileError
-    from reorg_cli.interop.importing import check_files
-    from reorg_cli.interop.popolo_import import import_popolo
+    from reorg_cli.interop.importing import check_imported
+    from reorg_cli.interop.popolo_import import convert_popolo
 
     document = data.draw(st.sampled_from(popolo_documents))
     path = data.draw(st.sampled_from(_paths(document)))
     changed = _replaced(document, path, data.draw(JSON_VALUES))
     try:
-        files = import_popolo(json.dumps(changed, indent=1), "doc.json")
-        check_files(files, "doc.json")
+        check_imported(convert_popolo(json.dumps(changed, indent=1), "doc.json"), "doc.json")
     except EventFileError as err:
         for problem in err.problems:
             assert problem.location.path == "doc.json", problem
             assert "\n" not in str(problem)
+            assert ".yaml" not in str(problem), problem  # named in the document (item 7)
 
 
 # -- messages to mend: a parent cycle is a parent cycle ----------------------------------------

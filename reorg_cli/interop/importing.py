@@ -116,6 +116,16 @@ def check_files(
     from reorg_cli.compiler import compile_dataset
     from reorg_cli.loader import load_dataset
 
+    if not files:
+        raise EventFileError(
+            [
+                Problem(
+                    Location(label),
+                    "nothing to import",
+                    "it holds no people, units or events that reorg can read",
+                )
+            ]
+        )
     with tempfile.TemporaryDirectory(prefix="reorg-import-") as scratch:
         root = Path(scratch)
         for name, text in files.items():
@@ -156,7 +166,7 @@ def _placed(
 
     def origin_of(name: str, line: int) -> str | None:
         if name not in lines:
-            lines[name] = _origin_lines(files.get(name, ""), name, origins.get(name, []))
+            lines[name] = _origin_lines(files.get(name, ""), origins.get(name, []))
         starts, found = lines[name]
         index = bisect.bisect_right(starts, line) - 1
         return found[index] if index >= 0 else None
@@ -202,33 +212,35 @@ def _placed(
 
 
 def _origin_lines(
-    text: str, name: str, records: list[tuple[tuple[str | int, ...], str]]
+    text: str, records: list[tuple[tuple[str | int, ...], str]]
 ) -> tuple[list[int], list[str]]:
     """The first line of each record of ``records`` in the generated file ``text`` (sorted),
-    with its origin; a record's lines run up to the next record's first line."""
-    from reorg_cli.yamlfile import YamlList, YamlMap, YamlProblem, read_yaml_bytes
+    with its origin; a record's lines run up to the next record's first line.
 
-    if not records:
-        return [], []
-    try:
-        document = read_yaml_bytes(text.encode("utf-8"), name)
-    except YamlProblem:  # pragma: no cover - the importers write valid YAML
+    The importers write block YAML, so the records are found by their indentation alone: a
+    list item at column 1 is ``(top-level key, index)``, one at column 3 is ``(..., key at
+    column 3 above it, index)``. This also works for a file the loader refuses."""
+    wanted = dict(records)
+    if not wanted:
         return [], []
     starts: list[tuple[int, int, str]] = []
-    for path, origin in records:
-        node: Any = document
-        line = 0
-        for step in path:
-            if isinstance(node, YamlList) and isinstance(step, int) and step < len(node):
-                line = node.item_locations[step].line
-                node = node[step]
-            elif isinstance(node, YamlMap) and isinstance(step, str) and step in node:
-                line = node.key_locations[step].line
-                node = node[step]
-            else:
-                line = 0
-                break
-        if line:
-            starts.append((line, len(path), origin))
+    top: str | None = None
+    inner: str | None = None
+    index, inner_index = -1, -1
+    for number, line in enumerate(text.splitlines(), 1):
+        path: tuple[str | int, ...] | None = None
+        if line.startswith("- "):
+            index, inner, inner_index = index + 1, None, -1
+            path = (top, index) if top is not None else None
+        elif line.startswith("  - "):
+            inner_index += 1
+            if top is not None and inner is not None:
+                path = (top, index, inner, inner_index)
+        elif line[:1] not in (" ", "#", "") and line.rstrip().endswith(":"):
+            top, index = line.rstrip()[:-1], -1
+        elif line[:2] == "  " and line[2:3] not in (" ", "-") and ":" in line:
+            inner, inner_index = line[2:].split(":", 1)[0], -1
+        if path is not None and path in wanted:
+            starts.append((number, len(path), wanted[path]))
     starts.sort()
     return [line for line, _, _ in starts], [origin for _, _, origin in starts]
