@@ -311,3 +311,123 @@ def test_problems_in_the_imported_history_name_the_document_not_generated_files(
         assert match.group(3) in (f"$.memberships[{last}].{key}", f"$.memberships[0].{key}")
         assert "already holds" in stderr and "$.memberships[" in stderr.split("already")[1]
         assert text.splitlines()[line - 1][column - 1 :].startswith(("{", '"'))
+
+
+# -- item 6: a year of events larger than one event file is split over several ---------------
+
+
+def one_year_history(root: Path, events: int) -> Path:
+    """Event files for ``events`` events in 2020: units created under one root, each with a
+    head appointed; one year file of them would be about ``events`` x 300 bytes. They are
+    written 40 events to a file, so that they load under a small size limit."""
+    people = "\n".join(f"  - {{id: p{i}, name: Person {i}}}" for i in range(events))
+    blocks = [
+        "  - id: root\n    date: 2020-01-01\n    title: Root\n    confidence: confirmed\n"
+        "    sources: [{url: 'https://example.com/root'}]\n    changes:\n"
+        "      - {type: unit_created, unit: root, name: Root, kind: company}\n"
+    ]
+    for i in range(events):
+        blocks.append(
+            f"  - id: e{i}\n    date: 2020-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+            f"    title: Team {i} set up\n    confidence: reported\n"
+            f"    sources: [{{url: 'https://example.com/{i}'}}]\n    changes:\n"
+            f"      - {{type: unit_created, unit: u{i}, name: Team {i}, kind: team, "
+            "parent: root}\n"
+            f"      - {{type: role_assigned, person: p{i}, unit: u{i}, title: Head, head: true}}\n"
+        )
+    root.mkdir()
+    (root / "people.yaml").write_text(f"people:\n{people}\n", encoding="utf-8")
+    for number, first in enumerate(range(0, len(blocks), 40)):
+        text = "events:\n" + "".join(blocks[first : first + 40])
+        (root / f"2020-{number:02d}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def small_file_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Event files limited to 32 KiB (instead of 16 MiB), for the loader and the importers."""
+    limit = 32 * 1024
+    monkeypatch.setattr("reorg_cli.yamlfile.MAX_FILE_BYTES", limit)
+    monkeypatch.setattr("reorg_cli.loader.MAX_FILE_BYTES", limit)
+    return limit
+
+
+@pytest.mark.parametrize("kind", ["extended", "plain"])
+def test_a_year_over_the_file_limit_is_split_into_parts(
+    kind: str, tmp_path: Path, small_file_limit: int
+) -> None:
+    from typer.testing import CliRunner
+
+    from reorg_cli.cli import app
+    from reorg_cli.interop.popolo import popolo_document
+    from reorg_cli.timeline import load_timeline
+    from tests.conftest import CLI_ENV, day
+
+    source = load_timeline(one_year_history(tmp_path / "source", 400))
+    document = popolo_document(source, day("2020-12-31"))
+    if kind == "plain":
+        document = {k: v for k, v in _plain(document).items() if k != "events"}
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    into = tmp_path / "org"
+    result = CliRunner().invoke(
+        app, ["import", "popolo", str(path), "--into", str(into)], env=CLI_ENV
+    )
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in into.iterdir())
+    parts = [n for n in names if n.startswith("2020-part-")]
+    assert len(parts) >= 3 and "2020.yaml" not in names, names
+    assert parts == [f"2020-part-{i:02d}.yaml" for i in range(1, len(parts) + 1)]
+    assert all((into / n).stat().st_size <= small_file_limit for n in names)
+    imported = load_timeline(into)
+    if kind == "extended":  # the same history: it exports to the same document
+        assert popolo_document(imported, day("2020-12-31")) == document
+    else:
+        state = imported.state_at(day("2020-12-31"))
+        assert len(state.roles) == 400
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "reorg"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_an_event_too_large_for_any_file_is_refused_at_its_record(
+    tmp_path: Path, small_file_limit: int
+) -> None:
+    from typer.testing import CliRunner
+
+    from reorg_cli.cli import app
+    from tests.conftest import CLI_ENV
+
+    # A plain document whose 400 memberships all start on one day: one event of 400 changes.
+    document = {
+        "persons": [{"id": f"p{i}", "name": f"Person {i}"} for i in range(400)],
+        "organizations": [{"id": "org", "name": "Org", "founding_date": "2020-01-01"}],
+        "memberships": [
+            {
+                "person_id": f"p{i}",
+                "organization_id": "org",
+                "role": f"Role {i}",
+                "start_date": "2020-02-01",
+            }
+            for i in range(400)
+        ],
+    }
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    into = tmp_path / "org"
+    result = CliRunner().invoke(
+        app, ["import", "popolo", str(path), "--into", str(into)], env=CLI_ENV
+    )
+    assert result.exit_code == 1 and result.stdout == ""
+    assert re.match(
+        rf"{re.escape(str(path))}:\d+:\d+: error: \$\.memberships\[0\]\.start_date: event "
+        r"'popolo-2020-02-01' has 400 changes, too many for one event file",
+        result.stderr,
+    )
+    assert "too many for one event file" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not into.exists()
