@@ -67,12 +67,15 @@ def split_events(
     from reorg_cli.interop.common import dump_yaml
 
     limit = yamlfile.MAX_FILE_BYTES
-    text = dump_yaml({"events": records}, header)
+    lead = "events:\n"
+    if not records:
+        return [(f"{stem}.yaml", dump_yaml({"events": []}, header), range(0))]
+    # Each record is written once, alone: a block sequence's items are written the same
+    # whatever surrounds them, so the pieces joined are the file dump_yaml would write.
+    pieces = [dump_yaml({"events": [record]})[len(lead) :] for record in records]
+    text = header + lead + "".join(pieces)
     if len(text.encode("utf-8")) <= limit:
         return [(f"{stem}.yaml", text, range(len(records)))]
-    lead = "events:\n"
-    # A block sequence's items are written the same whatever surrounds them.
-    pieces = [dump_yaml({"events": [record]})[len(lead) :] for record in records]
     budget = limit - len((header + lead).encode("utf-8"))
     chunks: list[range] = []
     first, size = 0, 0
