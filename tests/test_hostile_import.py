@@ -431,3 +431,21 @@ def test_an_event_too_large_for_any_file_is_refused_at_its_record(
     )
     assert "too many for one event file" in result.stderr and len(result.stderr.splitlines()) == 1
     assert not into.exists()
+
+
+# -- messages to mend: --into a symbolic link ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_into_a_symlink_to_an_empty_directory_says_what_it_is(kind: str, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(empty)
+    path = tmp_path / f"input.{kind}"
+    path.write_text("{}" if kind == "popolo" else "effective_date,action\n", encoding="utf-8")
+    run = run_reorg("import", kind, str(path), "--into", str(link))
+    stderr = assert_one_clean_line(run, f"reorg: error: {link}: is a symbolic link (to {empty})")
+    assert f"pass the directory itself: --into {empty}" in stderr
+    assert "is not a directory" not in stderr
+    assert link.is_symlink() and list(empty.iterdir()) == []
