@@ -205,16 +205,22 @@ def import_popolo(file: FileArgument, into: IntoOption) -> None:
 
     Example: reorg import popolo org.json --into events/org
     """
-    from reorg_cli.errors import ReorgError
+    from reorg_cli.errors import EventFileError, Location, Problem
     from reorg_cli.interop.files import check_new_directory
     from reorg_cli.interop.importing import check_imported
     from reorg_cli.interop.popolo_import import convert_popolo
 
     check_new_directory(into)
+    data = _read(file)
     try:
-        text = _read(file).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReorgError(f"{file}: not UTF-8 text") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise EventFileError(
+            [Problem(Location(str(file), line, column), "not UTF-8 text", "save it as UTF-8")]
+        ) from None
     imported = convert_popolo(text, str(file))
     check_imported(imported, str(file))
     _write(into, imported.files)

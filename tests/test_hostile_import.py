@@ -449,3 +449,11 @@ def test_into_a_symlink_to_an_empty_directory_says_what_it_is(kind: str, tmp_pat
     assert f"pass the directory itself: --into {empty}" in stderr
     assert "is not a directory" not in stderr
     assert link.is_symlink() and list(empty.iterdir()) == []
+
+
+def test_popolo_that_is_not_utf8_names_the_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"persons": [\n  {"id": "p", "name": "Jos\u00e9"}]}'.encode("latin-1"))
+    into = tmp_path / "out"
+    run = run_reorg("import", "popolo", str(path), "--into", str(into))
+    assert_one_clean_line(run, f"{path}:2:28: error: not UTF-8 text", into)
