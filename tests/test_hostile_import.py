@@ -456,4 +456,4 @@ def test_popolo_that_is_not_utf8_names_the_first_bad_byte(tmp_path: Path) -> Non
     path.write_bytes('{"persons": [\n  {"id": "p", "name": "Jos\u00e9"}]}'.encode("latin-1"))
     into = tmp_path / "out"
     run = run_reorg("import", "popolo", str(path), "--into", str(into))
-    assert_one_clean_line(run, f"{path}:2:28: error: not UTF-8 text", into)
+    assert_one_clean_line(run, f"{path}:2:27: error: not UTF-8 text", into)
