@@ -457,3 +457,39 @@ def test_popolo_that_is_not_utf8_names_the_first_bad_byte(tmp_path: Path) -> Non
     into = tmp_path / "out"
     run = run_reorg("import", "popolo", str(path), "--into", str(into))
     assert_one_clean_line(run, f"{path}:2:27: error: not UTF-8 text", into)
+
+
+# -- the JSON reader's pieces --------------------------------------------------------------------
+
+
+def test_json_paths_are_written_and_read_back() -> None:
+    from reorg_cli.interop.jsonread import format_path, parse_path
+
+    path = ("organizations", 3, "reorg", "odd key", 0)
+    assert format_path(path) == '$.organizations[3].reorg["odd key"][0]'
+    assert parse_path(format_path(path)) == path
+    assert parse_path("organizations[3].founding_date") == ("organizations", 3, "founding_date")
+    assert format_path(()) == "$"
+
+
+def test_locate_finds_values_at_any_depth_without_recursion() -> None:
+    from reorg_cli.interop.jsonread import locate
+
+    text = '{"a": [1, {"b": "x,]}"}],\n "c": {"d": [true, {"e": null}], "f": {}}}'
+    assert locate(text, [("a", 1, "b"), ("c", "d", 1, "e"), ("c", "f"), ("missing",)]) == {
+        ("a", 1, "b"): (1, 17),
+        ("c", "d", 1, "e"): (2, 26),
+        ("c", "f"): (2, 39),
+    }
+    deep = "[" * 50_000 + "7" + "]" * 50_000
+    assert locate(deep, [(0,) * 50_000]) == {(0,) * 50_000: (1, 50_001)}
+
+
+def test_integers_are_limited_to_18_digits_either_sign() -> None:
+    from reorg_cli.errors import EventFileError
+    from reorg_cli.interop.jsonread import load_json
+
+    assert load_json('{"a": -123456789012345678}', "x") == {"a": -123456789012345678}
+    for text in ('{"a": 1234567890123456789}', '{"a": -1234567890123456789}'):
+        with pytest.raises(EventFileError, match=r"^x:1:7: \$\.a: number is too long"):
+            load_json(text, "x")

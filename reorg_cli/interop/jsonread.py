@@ -260,7 +260,7 @@ def load_json(text: str, label: str) -> Any:
         return result
 
     def integer(token: str) -> int:
-        if len(token) > MAX_INT_DIGITS + 1 and _too_long(token):
+        if len(token) > MAX_INT_DIGITS and _too_long(token):
             raise _Refused("integer")
         return int(token)
 
