@@ -493,3 +493,24 @@ def test_integers_are_limited_to_18_digits_either_sign() -> None:
     for text in ('{"a": 1234567890123456789}', '{"a": -1234567890123456789}'):
         with pytest.raises(EventFileError, match=r"^x:1:7: \$\.a: number is too long"):
             load_json(text, "x")
+
+
+def test_csv_import_problems_in_the_history_name_the_row() -> None:
+    """A problem only the loader finds (here made by editing a generated file) is named by the
+    CSV row behind the event, not by the generated file."""
+    from reorg_cli.errors import EventFileError
+    from reorg_cli.interop.hrcsv import convert_hr_csv
+    from reorg_cli.interop.importing import check_imported
+    from tests.conftest import FIXTURES
+
+    imported = convert_hr_csv((FIXTURES / "hr" / "hr-50.csv").read_bytes(), "hr.csv", "hr.csv")
+    name = "2020-02-03.yaml"
+    assert "  - type: reporting_line_set\n    person: e005\n" in imported.files[name]
+    imported.files[name] = imported.files[name].replace(
+        "    person: e005\n    reports_to: e002", "    person: e005\n    reports_to: nobody"
+    )
+    with pytest.raises(EventFileError) as caught:
+        check_imported(imported, "hr.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "hr.csv:11: unknown person 'nobody' (add them under 'people:')"
+    ]
