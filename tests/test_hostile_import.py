@@ -481,8 +481,11 @@ def test_locate_finds_values_at_any_depth_without_recursion() -> None:
         ("c", "d", 1, "e"): (2, 26),
         ("c", "f"): (2, 39),
     }
-    deep = "[" * 50_000 + "7" + "]" * 50_000
-    assert locate(deep, [(0,) * 50_000]) == {(0,) * 50_000: (1, 50_001)}
+    deep = '{"deep": ' + "[" * 50_000 + "7" + "]" * 50_000 + ',\n "after": 1}'
+    assert locate(deep, [("after",), ("deep", 0, 0)]) == {
+        ("after",): (2, 11),
+        ("deep", 0, 0): (1, 12),
+    }
 
 
 def test_integers_are_limited_to_18_digits_either_sign() -> None:
