@@ -628,7 +628,7 @@ def timeline(
 
     Example: reorg timeline --from 2026-03 --to 2026-04
     """
-    import datetime as dt
+    from reorg_cli.dates import today_date
 
     first = _date(date_from, "--from") if date_from else None
     last = _date(date_to, "--to") if date_to else None
@@ -648,7 +648,7 @@ def timeline(
         last.day if last else None,
         person=person_id,
         unit=unit_id,
-        today=dt.date.today().toordinal(),
+        today=today_date().toordinal(),
         min_confidence=_confidence(min_confidence),
     )
     if output is TableFormat.json:

@@ -14,7 +14,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from reorg_cli.dates import NEG_INF, POS_INF
+from reorg_cli.dates import NEG_INF, POS_INF, today_date
 from reorg_cli.model import Confidence
 from reorg_cli.render import legend, safe_text, sanitize
 from reorg_cli.views import PersonHistory, RoleSpan
@@ -140,7 +140,7 @@ class Gantt:
 
     def __init__(self, history: PersonHistory, *, today: int | None = None) -> None:
         self.history = history
-        self.today = today if today is not None else dt.date.today().toordinal()
+        self.today = today if today is not None else today_date().toordinal()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self._lines(options.max_width)

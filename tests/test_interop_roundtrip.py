@@ -23,9 +23,10 @@ from reorg_cli.interop.timelinejs import timelinejs_document
 from reorg_cli.model import Confidence
 from reorg_cli.timeline import Timeline, load_timeline
 from reorg_cli.views import OrgState
+from tests.conftest import examples
 from tests.strategies import History, HistoryEvent, histories, history_files, write_files
 
-EXAMPLES = int(os.environ.get("REORG_PROPERTY_EXAMPLES", "100"))
+EXAMPLES = examples(int(os.environ.get("REORG_PROPERTY_EXAMPLES", "100")))
 
 #: Issue 10: a line set and cleared inside one event, then the reverse line. The Popolo
 #: document has no order of changes inside an event, so exporting the zero-length line made

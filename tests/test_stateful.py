@@ -21,6 +21,7 @@ from reorg_cli.errors import EventFileError
 from reorg_cli.facts import Presence
 from reorg_cli.timeline import load_timeline
 from reorg_cli.views import Entry, OrgState
+from tests.conftest import examples
 from tests.strategies import (
     EXACT_DATES,
     HistoryEvent,
@@ -131,7 +132,7 @@ class HistoryMachine(RuleBasedStateMachine):
 
 TestHistoryMachine = HistoryMachine.TestCase
 TestHistoryMachine.settings = settings(
-    max_examples=int(os.environ.get("REORG_STATEFUL_EXAMPLES", "100")),
+    max_examples=examples(int(os.environ.get("REORG_STATEFUL_EXAMPLES", "100"))),
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -116,9 +116,7 @@ def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
         extension["notes"] = person.notes
     if person.sources:
         extension["sources"] = [source_dict(s) for s in person.sources]
-    lines = [
-        f for f in timeline.reporting_facts if f.slot[0] == person_id and not never_held(f)
-    ]
+    lines = [f for f in timeline.reporting_facts if f.slot[0] == person_id and not never_held(f)]
     if lines:
         # No end reasons: a line only gets one from person_left, which the roles' ends tell.
         extension["reporting_lines"] = [
