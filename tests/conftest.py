@@ -73,7 +73,8 @@ WriteEvents = Callable[..., Path]
 def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests (and the processes they start) never touch the user's compiled-timeline cache."""
     os.environ["REORG_CACHE_DIR"] = str(tmp_path_factory.mktemp("reorg-cache"))
-    os.environ.pop("REORG_NO_CACHE", None)
+    if not os.environ.get("REORG_MUTATING"):  # make mutate turns the cache off on purpose
+        os.environ.pop("REORG_NO_CACHE", None)
 
 
 @pytest.fixture(autouse=True)
