@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from reorg_cli.interop.csvexport import roles_csv
 from reorg_cli.interop.files import write_tree
@@ -25,6 +26,7 @@ from reorg_cli.timeline import Timeline, load_timeline
 from reorg_cli.views import OrgState
 from tests.conftest import examples
 from tests.strategies import History, HistoryEvent, histories, history_files, write_files
+from tests.test_oracle import build, files_of
 
 EXAMPLES = examples(int(os.environ.get("REORG_PROPERTY_EXAMPLES", "100")))
 
@@ -168,3 +170,32 @@ def test_one_event_set_clear_reverse_round_trips_through_the_command_line(
     document = json.loads(exported.read_text("utf-8"))
     bo = next(p for p in document["persons"] if p["id"] == "bo")
     assert "reporting_lines" not in bo.get("reorg", {}), "the zero-length line is not a fact"
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
+    data: st.DataObject,
+) -> None:
+    """The same, over the oracle's histories: corrections, retractions, per-change confidence,
+    and same-day events ordered only by file and position."""
+    events = data.draw(st.composite(lambda draw: build(draw))())
+    with tempfile.TemporaryDirectory() as tmp:
+        timeline = load_timeline(write_files(Path(tmp) / "events", files_of(events)))
+        days = sorted(
+            {
+                d
+                for e in timeline.order
+                for d in (e.date.lo - 1, e.date.lo, e.date.hi, e.date.hi + 1)
+            }
+        )
+        document = popolo_document(timeline, days[-1])
+        target = Path(tmp) / "imported"
+        write_tree(target, import_popolo(json.dumps(document), "doc.json"))
+        imported = load_timeline(target)
+        assert_same_states(timeline, imported, days)
+        assert popolo_document(imported, days[-1]) == document
