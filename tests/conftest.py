@@ -39,7 +39,7 @@ settings.register_profile(
     "explore",
     derandomize=False,
     deadline=None,
-    max_examples=int(os.environ.get("REORG_EXPLORE_EXAMPLES", "1000")),
+    max_examples=int(os.environ.get("REORG_EXPLORE_EXAMPLES", "500")),
     print_blob=True,
     suppress_health_check=_SLOW_IS_FINE,
 )

@@ -40,7 +40,7 @@ def statistics(output: str) -> Counter[str]:
 def main() -> int:
     """Run rounds until the time is up; exit 1 if any round failed."""
     minutes = float(os.environ.get("EXPLORE_MINUTES", "10"))
-    per_round = os.environ.get("REORG_EXPLORE_EXAMPLES", "1000")
+    per_round = os.environ.get("REORG_EXPLORE_EXAMPLES", "500")
     deadline = time.monotonic() + minutes * 60
     started = time.monotonic()
     totals: Counter[str] = Counter()

@@ -160,3 +160,93 @@ def test_a_bad_reorg_today_is_a_usage_error(
         assert code == 2, (args, out, err)
         assert err.startswith(f"reorg: error: {message} (set REORG_TODAY to a day"), err
         assert "Traceback" not in err and out == ""
+
+
+# -- survivors of make mutate (docs/reliability.md, "Mutation testing") ------------------------
+
+LESS_SURE_END = """\
+events:
+  - id: s1
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+  - id: s2
+    date: 2024-02
+    title: Ann said to leave
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: ann, unit: corp, title: CEO, confidence: uncertain}
+  - id: s3
+    date: 2024-03
+    title: Lab founded some day in March
+    confidence: reported
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: lab, name: Lab, kind: lab, parent: corp}
+      - {type: role_assigned, person: bo, unit: lab, title: Head, head: true}
+      - {type: role_ended, person: bo, unit: lab, title: Head, confidence: uncertain}
+"""
+
+
+def test_min_confidence_ignores_a_less_sure_end(write_events: WriteEvents) -> None:
+    """At --min-confidence reported an uncertain end is ignored: the role still holds, fully
+    present after its start, uncertain inside its start window, absent before it, and cites only
+    its start."""
+    from reorg_cli.facts import Presence
+    from reorg_cli.model import Confidence
+
+    timeline = load_timeline(write_events({"history.yaml": LESS_SURE_END}))
+    reported = Confidence.REPORTED
+
+    def roles(on: str, level: Confidence = reported) -> dict[str, tuple[Presence, tuple[str, ...]]]:
+        state = timeline.state_at(day(on), level)
+        return {r.person: (r.presence, r.events) for r in state.roles}
+
+    assert roles("2023-12-31") == {}
+    assert roles("2024-01-01") == {"ann": (Presence.PRESENT, ("s1",))}
+    assert roles("2024-06-01") == {
+        "ann": (Presence.PRESENT, ("s1",)),
+        "bo": (Presence.PRESENT, ("s3",)),
+    }
+    assert roles("2024-03-01") == {
+        "ann": (Presence.PRESENT, ("s1",)),
+        "bo": (Presence.UNCERTAIN, ("s3",)),
+    }
+    assert roles("2024-02-29") == {"ann": (Presence.PRESENT, ("s1",))}
+    # Without the filter the end counts: gone after February, and it cites both events.
+    assert roles("2024-06-01", Confidence.UNCERTAIN) == {}
+    assert roles("2024-02-10", Confidence.UNCERTAIN) == {"ann": (Presence.UNCERTAIN, ("s1", "s2"))}
+
+
+def test_apply_diff_rebuilds_vacancies_in_order_and_says_what_is_wrong() -> None:
+    """build_state sorts vacancies by unit and title; apply_diff's refusals say why."""
+    from reorg_cli.dates import parse_window
+    from reorg_cli.diffapply import DiffMismatchError, apply_diff, build_state, state_entries
+    from reorg_cli.facts import Presence
+    from reorg_cli.model import Confidence
+    from reorg_cli.views import DiffChange, Entry, OrgDiff, OrgState, VacancyState
+
+    since = parse_window("2024-01-01")
+
+    def vacancy(unit: str, title: str) -> VacancyState:
+        return VacancyState(
+            unit, title, "vacant", since, Presence.PRESENT, Confidence.CONFIRMED, ("e1",)
+        )
+
+    entries: dict[tuple[str, ...], Entry] = {
+        ("vacancy", u, t): vacancy(u, t) for u, t in (("b", "Head"), ("a", "Z"), ("a", "CEO"))
+    }
+    built = build_state(5, entries)
+    assert [(v.unit, v.title) for v in built.vacancies] == [("a", "CEO"), ("a", "Z"), ("b", "Head")]
+
+    twice = OrgState(5, {}, (), (vacancy("a", "CEO"), vacancy("a", "CEO")), ())
+    with pytest.raises(DiffMismatchError, match=r"the state has two entries for \('vacancy', 'a'"):
+        state_entries(twice)
+    wrong_key = DiffChange("vacancy_added", "x", (), ("vacancy", "a", "X"), None, vacancy("b", "Y"))
+    with pytest.raises(DiffMismatchError, match=r"change vacancy_added .* has a mismatched entry"):
+        apply_diff(OrgState(5, {}, (), (), ()), OrgDiff(5, 6, (wrong_key,)))
