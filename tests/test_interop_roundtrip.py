@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
 from reorg_cli.interop.csvexport import roles_csv
 from reorg_cli.interop.files import write_tree
@@ -26,7 +25,7 @@ from reorg_cli.timeline import Timeline, load_timeline
 from reorg_cli.views import OrgState
 from tests.conftest import examples
 from tests.strategies import History, HistoryEvent, histories, history_files, write_files
-from tests.test_oracle import build, files_of
+from tests.test_oracle import OracleEvent, files_of, oracle_histories
 
 EXAMPLES = examples(int(os.environ.get("REORG_PROPERTY_EXAMPLES", "100")))
 
@@ -177,13 +176,12 @@ def test_one_event_set_clear_reverse_round_trips_through_the_command_line(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.data())
+@given(oracle_histories())
 def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
-    data: st.DataObject,
+    events: list[OracleEvent],
 ) -> None:
     """The same, over the oracle's histories: corrections, retractions, per-change confidence,
     and same-day events ordered only by file and position."""
-    events = data.draw(st.composite(lambda draw: build(draw))())
     with tempfile.TemporaryDirectory() as tmp:
         timeline = load_timeline(write_files(Path(tmp) / "events", files_of(events)))
         days = sorted(

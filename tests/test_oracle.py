@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reorg_cli.facts import Presence
@@ -147,6 +147,10 @@ def build(draw: st.DrawFn) -> list[OracleEvent]:
     return events
 
 
+#: Histories for the oracle (and for the Popolo round trip).
+oracle_histories = st.composite(build)
+
+
 def files_of(events: list[OracleEvent]) -> dict[str, str]:
     """The events as YAML files (no ``seq``: order inside a day is by file and position)."""
     texts: dict[str, list[str]] = {"f0.yaml": [], "f1.yaml": [], "f2.yaml": []}
@@ -211,21 +215,25 @@ def replay(events: list[OracleEvent]) -> Snapshot:
     )
 
 
-def touched(event: OracleEvent) -> tuple[set[str], set[tuple[str, str, str]], set[str]]:
-    """Units, roles and reporting lines (by person) an event creates, ends or changes; a unit
-    that ends takes its roles with it."""
+def touched(event: OracleEvent) -> tuple[set[str], set[tuple[str, str, str]], set[str], set[str]]:
+    """Units, roles, reporting lines (by person) and people leaving that an event creates, ends
+    or changes; a unit that ends takes its roles with it, a person who leaves their roles and
+    line."""
     units: set[str] = set()
     roles: set[tuple[str, str, str]] = set()
-    people: set[str] = set()
+    lines: set[str] = set()
+    leavers: set[str] = set()
     for change in event.changes:
         kind = change["type"]
         if kind in ("unit_created", "unit_merged", "unit_dissolved"):
             units.add(change["unit"])
         elif kind in ("role_assigned", "role_ended"):
             roles.add((change["person"], change["unit"], change["title"]))
-        elif kind in ("reporting_line_set", "reporting_line_cleared", "person_left"):
-            people.add(change["person"])
-    return units, roles, people
+        elif kind in ("reporting_line_set", "reporting_line_cleared"):
+            lines.add(change["person"])
+        elif kind == "person_left":
+            leavers.add(change["person"])
+    return units, roles, lines, leavers
 
 
 def observed(timeline: Timeline, day: dt.date) -> dict[str, dict[Any, Any]]:
@@ -252,14 +260,43 @@ def expected_certain(snapshot: Snapshot) -> dict[str, dict[Any, Any]]:
     }
 
 
+#: Found by make explore (seed 319368352): a line set inside a window while a role is held does
+#: not make the role uncertain (the reference first said it did).
+FOUND_BY_EXPLORE = [
+    OracleEvent("e0", "2023", "f0.yaml", ({"type": "person_left", "person": "ann"},), "uncertain"),
+    OracleEvent("e0-r", "2024-01-01", "f0.yaml", (), "confirmed", retracts="e0"),
+    OracleEvent(
+        "e2",
+        "2024-01-01",
+        "f0.yaml",
+        ({"type": "unit_created", "unit": "u1", "parent": None, "name": "Alpha", "kind": "lab"},),
+        "uncertain",
+    ),
+    OracleEvent(
+        "e5",
+        "2024-01-31",
+        "f0.yaml",
+        ({"type": "role_assigned", "person": "ann", "unit": "u1", "title": "Head", "head": False},),
+        "uncertain",
+    ),
+    OracleEvent(
+        "e6",
+        "2024-02",
+        "f0.yaml",
+        ({"type": "reporting_line_set", "person": "ann", "reports_to": "bo"},),
+        "uncertain",
+    ),
+]
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.data())
-def test_the_replay_agrees_with_the_reference_model(data: st.DataObject) -> None:
-    events = data.draw(st.composite(lambda draw: build(draw))())
+@given(oracle_histories())
+@example(FOUND_BY_EXPLORE)
+def test_the_replay_agrees_with_the_reference_model(events: list[OracleEvent]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         timeline = load_timeline(write_files(Path(tmp) / "events", files_of(events)))
     order = replayed(events)
@@ -279,7 +316,7 @@ def test_the_replay_agrees_with_the_reference_model(data: st.DataObject) -> None
             continue  # an event replayed later but already over: nor there
         without = replay([e for e in order if e.last <= day])
         with_it = replay([e for e in order if e.last <= day or e is event])
-        units, roles, people = touched(event)
+        units, roles, lines, leavers = touched(event)
         seen = observed(timeline, day)
         for unit in without.units | with_it.units:
             sure = unit in without.units and unit in with_it.units and unit not in units
@@ -293,7 +330,7 @@ def test_the_replay_agrees_with_the_reference_model(data: st.DataObject) -> None
                 key in without.roles
                 and key in with_it.roles
                 and key not in roles
-                and key[0] not in people
+                and key[0] not in leavers
                 and key[1] not in units
             )
             if key[1] in seen["units"]:
@@ -304,7 +341,7 @@ def test_the_replay_agrees_with_the_reference_model(data: st.DataObject) -> None
         assert set(seen["lines"]) == set(without.lines) | set(with_it.lines), day
         for person, (boss, presence, confidence) in seen["lines"].items():
             before, after = without.lines.get(person), with_it.lines.get(person)
-            if before == after and person not in people:
+            if before == after and person not in lines | leavers:
                 assert before == (boss, confidence) and presence is Presence.PRESENT, day
             else:
                 assert presence is Presence.UNCERTAIN, (day, person)
