@@ -221,6 +221,15 @@ def test_min_confidence_ignores_a_less_sure_end(write_events: WriteEvents) -> No
     # Without the filter the end counts: gone after February, and it cites both events.
     assert roles("2024-06-01", Confidence.UNCERTAIN) == {}
     assert roles("2024-02-10", Confidence.UNCERTAIN) == {"ann": (Presence.UNCERTAIN, ("s1", "s2"))}
+    # Once the less sure end may have happened, the role is only as sure as that end.
+    confidence = {
+        on: [r.confidence for r in timeline.state_at(day(on)).roles]
+        for on in ("2024-01-31", "2024-02-10")
+    }
+    assert confidence == {
+        "2024-01-31": [Confidence.CONFIRMED],
+        "2024-02-10": [Confidence.UNCERTAIN],
+    }
 
 
 def test_apply_diff_rebuilds_vacancies_in_order_and_says_what_is_wrong() -> None:
