@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _TEST_LINE = re.compile(r"^(tests/\S+::\S+):$")
+_SUMMARY = re.compile(r"\d+ (passed|failed|error)")
 _COUNT_LINE = re.compile(r"^\s+- (\d+) passing, (\d+) failing, and (\d+) invalid")
 
 
@@ -67,7 +68,6 @@ def main() -> int:
             "no:cacheprovider",
             "--hypothesis-show-statistics",
             f"--hypothesis-seed={seed}",
-            "-q",
             *sys.argv[1:],
         ]
         result = subprocess.run(
@@ -76,7 +76,10 @@ def main() -> int:
         rounds += 1
         counts = statistics(result.stdout)
         totals.update(counts)
-        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+        totals_lines = [
+            line.strip("= ") for line in result.stdout.splitlines() if _SUMMARY.search(line)
+        ]
+        summary = totals_lines[-1] if totals_lines else f"pytest exited {result.returncode}"
         elapsed = (time.monotonic() - started) / 60
         print(f"round {rounds} (seed {seed}, {elapsed:.1f} min): {summary}", flush=True)
         if result.returncode != 0:

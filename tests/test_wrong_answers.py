@@ -224,10 +224,11 @@ def test_min_confidence_ignores_a_less_sure_end(write_events: WriteEvents) -> No
     # Once the less sure end may have happened, the role is only as sure as that end.
     confidence = {
         on: [r.confidence for r in timeline.state_at(day(on)).roles]
-        for on in ("2024-01-31", "2024-02-10")
+        for on in ("2024-01-31", "2024-02-01", "2024-02-10")
     }
     assert confidence == {
         "2024-01-31": [Confidence.CONFIRMED],
+        "2024-02-01": [Confidence.UNCERTAIN],
         "2024-02-10": [Confidence.UNCERTAIN],
     }
 
