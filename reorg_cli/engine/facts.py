@@ -110,6 +110,13 @@ class Fact:
             return "current"
         return "ended (date unknown)" if end.window.hi == POS_INF else "ended"
 
+    @property
+    def zero_length(self) -> bool:
+        """True when one event both started and ended the fact (a line set and cleared in
+        one event): all its changes happen at one instant, so the fact never held at the end
+        of any day."""
+        return self.end is not None and self.end.order == self.start.order
+
     def presence(self, day: int) -> Presence:
         """Whether the fact holds at the end of ``day``."""
         start = self.start.window
@@ -117,6 +124,8 @@ class Fact:
             return Presence.ABSENT
         end = self.end
         if end is not None:
+            if end.order == self.start.order:
+                return Presence.ABSENT
             if day >= end.window.hi:
                 return Presence.ABSENT
             if day >= end.window.lo:
