@@ -13,6 +13,7 @@ from reorg_cli.cli.common import (
     TableFormat,
     WhyOption,
     confidence_of,
+    coverage_warning,
     footnotes,
     load,
     parse_date,
@@ -45,6 +46,7 @@ def diff(
         )
     timeline = load(events, quiet=output is TableFormat.json)
     confidence = confidence_of(min_confidence)
+    coverage_warning(timeline, first.day, second.day)
     result = timeline.diff(first.day, second.day, confidence)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import diff_dict

@@ -11,6 +11,7 @@ from reorg_cli.cli.common import (
     EventsOption,
     HistoryFormat,
     MinConfidenceOption,
+    StaleAfterOption,
     WhyOption,
     confidence_of,
     footnotes,
@@ -27,20 +28,24 @@ def history(
         typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
     ] = HistoryFormat.table,
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
     """Show every role a person has held, with dates at their recorded precision.
 
+    A role with no end reads "current" only if a source confirms it within --stale-after days
+    of the data's coverage end; otherwise it reads "last confirmed DATE".
+
     Example: reorg history "Zhou Jingren"
     """
     timeline = load(events, quiet=output is HistoryFormat.json)
     found = timeline.find_person(person)
-    result = timeline.person_history(found.id, confidence_of(min_confidence))
+    result = timeline.person_history(found.id, confidence_of(min_confidence), stale_after)
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict
 
-        write_json(history_dict(timeline, result))
+        write_json(history_dict(timeline, result, stale_after))
         return
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt

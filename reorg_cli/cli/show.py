@@ -14,8 +14,10 @@ from reorg_cli.cli.common import (
     EventsOption,
     MinConfidenceOption,
     ShowFormat,
+    StaleAfterOption,
     WhyOption,
     confidence_of,
+    coverage_warning,
     footnotes,
     load,
     parse_date,
@@ -40,6 +42,7 @@ def show(
         ShowFormat.tree
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     events: EventsOption = None,
     out: Annotated[
@@ -54,6 +57,9 @@ def show(
     """Show the organization as of a date: units, who holds which role, reporting lines.
 
     A partial date means the end of its period (--at 2026-04 is April 30, 2026).
+    A role, unit or reporting line that no source has confirmed for more than --stale-after
+    days before the date (or the data's coverage end) is marked [?] with its last
+    confirmation instead of reading as current.
     --format svg or html saves the tree, as the terminal shows it, to --out.
 
     Example: reorg show --at 2026-04-08
@@ -68,7 +74,8 @@ def show(
     query = parse_date(at, "--at")
     timeline = load(events, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
-    state = timeline.state_at(query.day, confidence)
+    coverage_warning(timeline, query.day)
+    state = timeline.state_at(query.day, confidence, stale_after)
     root = None
     keep: list[str] | None = None
     if unit is not None:
@@ -91,7 +98,16 @@ def show(
     if output is ShowFormat.json:
         from reorg_cli.output.serialize import state_dict
 
-        write_json(state_dict(timeline, state, at_input=at, min_confidence=confidence, units=keep))
+        write_json(
+            state_dict(
+                timeline,
+                state,
+                at_input=at,
+                min_confidence=confidence,
+                units=keep,
+                stale_after_days=stale_after,
+            )
+        )
         return
     from reorg_cli.output.render import render_state_table, render_state_tree
 

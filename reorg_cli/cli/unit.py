@@ -10,6 +10,7 @@ from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
     MinConfidenceOption,
+    StaleAfterOption,
     TableFormat,
     WhyOption,
     confidence_of,
@@ -26,6 +27,7 @@ def unit(
         TableFormat.table
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
@@ -35,11 +37,11 @@ def unit(
     """
     timeline = load(events, quiet=output is TableFormat.json)
     found = timeline.find_unit(name)
-    result = timeline.unit_history(found, confidence_of(min_confidence))
+    result = timeline.unit_history(found, confidence_of(min_confidence), stale_after)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import unit_history_dict
 
-        write_json(unit_history_dict(timeline, result))
+        write_json(unit_history_dict(timeline, result, stale_after))
         return
     from reorg_cli.output.render import render_unit_history
 

@@ -130,13 +130,16 @@ class _Compiler:
         assert self.edge is not None
         if fact is None or fact.start is self.edge:
             return
-        window = self.edge.window
+        window, event = self.edge.window, self.edge.event
+        others = tuple(e for e in fact.confirmed_by if e != event)
         if fact.last_confirmed is None or confirmation_day(window) >= confirmation_day(
             fact.last_confirmed
         ):
+            # The event that set last_confirmed is kept last.
             fact.last_confirmed = window
-        if self.edge.event not in fact.confirmed_by:
-            fact.confirmed_by = (*fact.confirmed_by, self.edge.event)
+            fact.confirmed_by = (*others, event)
+        else:
+            fact.confirmed_by = (event, *others)
 
     def confirm_unit(self, unit: str | None) -> None:
         """A dated change about a unit (or a role in it) shows the unit exists then."""

@@ -82,7 +82,8 @@ class Fact:
     ``last_confirmed`` is the date window of the latest event that shows the fact holding: its
     start, or a later confirming event (``role_confirmed``, ``unit_confirmed``,
     ``reporting_line_confirmed``; see docs/event-format.md, "Confirmations"), compared by
-    :func:`confirmation_day`. ``confirmed_by`` lists the confirming events in replay order.
+    :func:`confirmation_day`. ``confirmed_by`` lists the confirming events; the one that set
+    ``last_confirmed`` (if any did) is last.
     """
 
     kind: FactKind
@@ -101,6 +102,14 @@ class Fact:
     def confirmed_window(self) -> DateWindow:
         """The window of the latest event that shows the fact holding (its start if none)."""
         return self.last_confirmed if self.last_confirmed is not None else self.start.window
+
+    @property
+    def latest_confirmation(self) -> str | None:
+        """The id of the confirming event that set ``last_confirmed``, or None when no
+        confirmation is later than the start."""
+        if not self.confirmed_by or self.confirmed_window == self.start.window:
+            return None
+        return self.confirmed_by[-1]
 
     def stale_on(self, reference_day: int, stale_after_days: int) -> bool:
         """True when the fact has no end and its last confirmation is more than
