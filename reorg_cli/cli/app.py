@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from reorg_cli import __version__
-from reorg_cli.cli import diff, event, export, history, imports, schema, show, sources, unit
+from reorg_cli.cli import (
+    check,
+    diff,
+    event,
+    export,
+    history,
+    imports,
+    schema,
+    show,
+    sources,
+    unit,
+)
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -85,6 +96,7 @@ COMMANDS = (
     unit.unit,
     timeline_command.timeline,
     validate_command.validate,
+    check.check,
     sources.sources,
     event.event,
     schema.schema,

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from reorg_cli.engine.checks import CheckReport
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
     DiffChange,
@@ -530,6 +531,29 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
     if not entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
+
+
+def render_check(report: CheckReport) -> Text:
+    """``reorg check``: one line per finding (``path:line: check: message``) with its fix,
+    then a count per check."""
+    text = Text()
+    for finding in report.findings:
+        text.append(sanitize(finding.where), style="bold")
+        text.append(": ")
+        text.append(finding.check, style="yellow")
+        text.append(": ")
+        text.append(sanitize(finding.message))
+        text.append(f"\n    fix: {sanitize(finding.fix)}", style="dim")
+        text.append("\n")
+    counts = report.counts()
+    summary = ", ".join(f"{n} {check}" for check, n in counts.items() if n) or "no findings"
+    text.append(
+        f"{len(report.findings)} findings as of {ordinal_iso(report.reference_day)} "
+        f"(coverage end {report.coverage_end or 'none'}, stale after "
+        f"{report.stale_after_days} days): {summary}",
+        style="green" if not report.findings else "yellow",
+    )
+    return text
 
 
 def render_problems(problems: list[Problem]) -> Text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reorg_cli.engine.checks import CHECKS, CheckReport
 from reorg_cli.engine.results import (
     DiffChange,
     FactSummary,
@@ -353,6 +354,30 @@ def timeline_dict(
         "from": ordinal_iso(day_from) if day_from is not None else None,
         "to": ordinal_iso(day_to) if day_to is not None else None,
         "events": events,
+    }
+
+
+def check_dict(report: CheckReport) -> dict[str, Any]:
+    """``reorg check --format json``."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "coverage_end": report.coverage_end,
+        "as_of": ordinal_iso(report.reference_day),
+        "stale_after_days": report.stale_after_days,
+        "checks": dict(CHECKS),
+        "counts": report.counts(),
+        "findings": [
+            {
+                "check": f.check,
+                "path": f.path,
+                "line": f.line or None,
+                "message": f.message,
+                "fix": f.fix,
+                "subject": list(f.subject),
+                "events": list(f.events),
+            }
+            for f in report.findings
+        ],
     }
 
 
