@@ -302,16 +302,14 @@ class _Checker:
             window = event.date
             if window.first is None:
                 continue
-            dates = []
-            for source in event.sources:
-                if source.published is None:
-                    dates = []
-                    break
-                dates.append(parse_partial(source.published))
+            dates = [parse_partial(s.published) for s in event.sources if s.published]
             if not dates:
                 continue
             earliest = min(dates, key=lambda d: d.last_day())
-            if window.lo != NEG_INF and window.lo > earliest.last_day():
+            announced = event.announced
+            if announced is not None and confirmation_day(announced) <= earliest.last_day():
+                pass  # announced ahead: a source may report it before it took effect
+            elif window.lo != NEG_INF and window.lo > earliest.last_day():
                 # No source can report what happened after it was published.
                 self.add(
                     "date_precision",
@@ -323,8 +321,10 @@ class _Checker:
                     (event_id,),
                 )
                 continue
-            if window.first.precision is Precision.DAY and all(
-                d.precision is not Precision.DAY for d in dates
+            if (
+                window.first.precision is Precision.DAY
+                and len(dates) == len(event.sources)
+                and all(d.precision is not Precision.DAY for d in dates)
             ):
                 self.add(
                     "date_precision",
