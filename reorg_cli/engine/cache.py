@@ -282,6 +282,8 @@ _FACT_FIELDS = (
     "end_confidence",
     "end_reason",
     "successor",
+    "last_confirmed",
+    "confirmed_by",
 )
 _EDGE_FIELDS = ("window", "event", "order", "implied_by")
 _WINDOW_FIELDS = ("kind", "lo", "hi", "first", "second")

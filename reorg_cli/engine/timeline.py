@@ -41,6 +41,7 @@ from reorg_cli.events.model import (
     Event,
     Person,
     Source,
+    event_date_bounds,
     kind_label,
 )
 
@@ -270,12 +271,26 @@ class Timeline:
         """The date the data's knowledge reaches: the dataset's ``coverage_end``, else the
         latest event date (None for a history without dated events)."""
         settings = self.dataset.settings
-        return settings.coverage_end or settings.last_event
+        return settings.coverage_end or self._event_bounds()[1]
 
     @property
     def coverage_start(self) -> PartialDate | None:
         """The earliest event date (None for a history without dated events)."""
-        return self.dataset.settings.first_event
+        return self._event_bounds()[0]
+
+    def _event_bounds(self) -> tuple[PartialDate | None, PartialDate | None]:
+        """The earliest and latest event dates: as the loader recorded them, else (a dataset
+        built in code) computed from the events."""
+        settings = self.dataset.settings
+        if settings.first_event is not None or settings.last_event is not None:
+            return settings.first_event, settings.last_event
+        bounds: tuple[PartialDate | None, PartialDate | None] | None = self.__dict__.get(
+            "_bounds"
+        )
+        if bounds is None:
+            bounds = event_date_bounds(self.dataset.events)
+            self.__dict__["_bounds"] = bounds
+        return bounds
 
     def stale_after_days(self, override: int | None = None) -> int:
         """The staleness threshold: ``override`` (``--stale-after``), else the dataset's, else
@@ -323,6 +338,14 @@ class Timeline:
         before the coverage end, when ``day`` is past it — are marked ``stale``."""
         reference = self.staleness_day(day)
         threshold = self.stale_after_days(stale_after)
+        recorded = self.events
+
+        def confirming(fact: Fact) -> tuple[str, ...]:
+            # Staleness counts every confirmation; the list cites only those sure enough.
+            if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
+                return fact.confirmed_by
+            return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+
         # Filtering ignores ends below the threshold, which the day indexes cannot know about.
         filtered = min_confidence is not Confidence.UNCERTAIN
         unit_items = self.unit_facts.items() if filtered else self._live_unit_facts(day)
@@ -375,7 +398,7 @@ class Timeline:
                 uncertain_fields=unsure,
                 last_confirmed=exists.confirmed_window,
                 stale=exists.stale_on(reference, threshold),
-                confirmed_by=exists.confirmed_by,
+                confirmed_by=confirming(exists),
             )
         roles = []
         for fact, presence in _holding(live(FactKind.ROLE), day, min_confidence):
@@ -395,7 +418,7 @@ class Timeline:
                     events=fact.events_at(min_confidence),
                     last_confirmed=fact.confirmed_window,
                     stale=fact.stale_on(reference, threshold),
-                    confirmed_by=fact.confirmed_by,
+                    confirmed_by=confirming(fact),
                 )
             )
         vacancies = []
@@ -429,7 +452,7 @@ class Timeline:
                     events=fact.events_at(min_confidence),
                     last_confirmed=fact.confirmed_window,
                     stale=fact.stale_on(reference, threshold),
-                    confirmed_by=fact.confirmed_by,
+                    confirmed_by=confirming(fact),
                 )
             )
         roles.sort(key=lambda r: (r.unit, r.title, r.person))

@@ -836,7 +836,9 @@ def test_closed_pipe_on_large_output_exits_quietly(args: tuple[str, ...], big_ev
     finally:
         process.kill()
         process.stderr.close()
-    assert (code, stderr) == (0, b"")
+    # The only thing on stderr may be the coverage note (the queries reach past 2020-01-01).
+    other = [line for line in stderr.splitlines() if not line.startswith(b"reorg: note: ")]
+    assert (code, other) == (0, [])
 
 
 @pytest.mark.parametrize(
