@@ -419,6 +419,7 @@ def test_unrelated_and_hidden_files_are_ignored(tmp_path: Path) -> None:
         "2024-01-15-founding.yaml",
         "2025-03-upgrade.yaml",
         "archive/more.yml",
+        "dataset.yaml",
         "people.yaml",
     )
 
@@ -441,6 +442,7 @@ def test_directory_symlinks_are_not_followed(tmp_path: Path) -> None:
         "2024-01-15-founding.yaml",
         "2025-03-upgrade.yaml",
         "alias.yaml",
+        "dataset.yaml",
         "people.yaml",
     ]
 
