@@ -217,8 +217,7 @@ class _Checker:
             self.add(
                 "no_head",
                 exists.start.event,
-                f"{self.timeline.unit_name_now(unit)} has no head on "
-                f"{ordinal_iso(self.reference)}",
+                f"{self.timeline.unit_name_now(unit)} has no head on {ordinal_iso(self.reference)}",
                 "assign its head (role_assigned with 'head: true') from a source, or record "
                 "the post as unknown (role_ended with 'vacancy: unknown') if the sources name "
                 "nobody",

@@ -114,9 +114,7 @@ class Fact:
     def stale_on(self, reference_day: int, stale_after_days: int) -> bool:
         """True when the fact has no end and its last confirmation is more than
         ``stale_after_days`` before ``reference_day`` (see :func:`is_stale`)."""
-        return self.end is None and is_stale(
-            self.confirmed_window, reference_day, stale_after_days
-        )
+        return self.end is None and is_stale(self.confirmed_window, reference_day, stale_after_days)
 
     @property
     def confidence(self) -> Confidence:

@@ -284,9 +284,7 @@ class Timeline:
         settings = self.dataset.settings
         if settings.first_event is not None or settings.last_event is not None:
             return settings.first_event, settings.last_event
-        bounds: tuple[PartialDate | None, PartialDate | None] | None = self.__dict__.get(
-            "_bounds"
-        )
+        bounds: tuple[PartialDate | None, PartialDate | None] | None = self.__dict__.get("_bounds")
         if bounds is None:
             bounds = event_date_bounds(self.dataset.events)
             self.__dict__["_bounds"] = bounds
@@ -315,13 +313,10 @@ class Timeline:
         last = day_to if day_to is not None else day_from
         coverage, start = self.coverage_end, self.coverage_start
         if coverage is not None and last > coverage.last_day():
-            return (
-                f"events known up to {coverage.iso()}; later changes are not in this data"
-            )
+            return f"events known up to {coverage.iso()}; later changes are not in this data"
         if start is not None and day_from < start.first_day():
             return (
-                f"events known from {start.iso()}; the organization before that is not in "
-                "this data"
+                f"events known from {start.iso()}; the organization before that is not in this data"
             )
         return None
 

@@ -454,9 +454,7 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
         lines.add_column("From", no_wrap=True)
         lines.add_column("Until", no_wrap=True)
         confirmations = history.reporting_line_confirmations
-        for index, (_, name, start, end, events, confidence) in enumerate(
-            history.reporting_lines
-        ):
+        for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
             last, stale, by = (
                 confirmations[index] if index < len(confirmations) else (None, False, ())
             )

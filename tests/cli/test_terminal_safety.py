@@ -326,7 +326,8 @@ def test_piped_with_colour_forced(name: str, events: Path) -> None:
     )
     # stderr holds at most the coverage note (diff starts before the first event).
     other = [
-        line for line in SGR_RE.sub(b"", result.stderr).splitlines()
+        line
+        for line in SGR_RE.sub(b"", result.stderr).splitlines()
         if not line.startswith(b"reorg: note: ")
     ]
     assert result.returncode == 0 and other == []
