@@ -10,13 +10,16 @@ from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
     HistoryFormat,
+    KnownAsOfOption,
     MinConfidenceOption,
     StaleAfterOption,
     WhyOption,
     confidence_of,
     footnotes,
-    load,
+    load_known,
+    print_knowledge,
     print_out,
+    with_knowledge,
     write_json,
 )
 
@@ -30,6 +33,7 @@ def history(
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     stale_after: StaleAfterOption = None,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show every role a person has held, with dates at their recorded precision.
@@ -39,19 +43,20 @@ def history(
 
     Example: reorg history "Zhou Jingren"
     """
-    timeline = load(events, quiet=output is HistoryFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is HistoryFormat.json)
     found = timeline.find_person(person)
     result = timeline.person_history(found.id, confidence_of(min_confidence), stale_after)
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict
 
-        write_json(history_dict(timeline, result, stale_after))
+        write_json(with_knowledge(history_dict(timeline, result, stale_after), report))
         return
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
 
-        print_out(Gantt(result))
+        print_out(Gantt(result, today=result.today))
         return
     from reorg_cli.output.render import render_person_history
 
     print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_knowledge(report)

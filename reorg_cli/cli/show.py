@@ -12,6 +12,7 @@ from reorg_cli.cli.common import (
     ColorMode,
     ConfidenceLevel,
     EventsOption,
+    KnownAsOfOption,
     MinConfidenceOption,
     ShowFormat,
     StaleAfterOption,
@@ -19,11 +20,13 @@ from reorg_cli.cli.common import (
     confidence_of,
     coverage_warning,
     footnotes,
-    load,
+    load_known,
     parse_date,
+    print_knowledge,
     print_out,
     settings,
     top_of,
+    with_knowledge,
     write_json,
 )
 
@@ -44,6 +47,7 @@ def show(
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     stale_after: StaleAfterOption = None,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
     out: Annotated[
         Path | None,
@@ -72,7 +76,7 @@ def show(
     if out is not None and not picture:
         raise UsageError("--out is only for --format svg or html")
     query = parse_date(at, "--at")
-    timeline = load(events, quiet=output is ShowFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
     coverage_warning(timeline, query.day)
     state = timeline.state_at(query.day, confidence, stale_after)
@@ -99,13 +103,16 @@ def show(
         from reorg_cli.output.serialize import state_dict
 
         write_json(
-            state_dict(
-                timeline,
-                state,
-                at_input=at,
-                min_confidence=confidence,
-                units=keep,
-                stale_after_days=stale_after,
+            with_knowledge(
+                state_dict(
+                    timeline,
+                    state,
+                    at_input=at,
+                    min_confidence=confidence,
+                    units=keep,
+                    stale_after_days=stale_after,
+                ),
+                report,
             )
         )
         return
@@ -119,6 +126,7 @@ def show(
             state, cut = top_of(state, root, depth)
     if output is ShowFormat.table:
         print_out(render_state_table(state, units=keep, why=notes), soft_wrap=why)
+        print_knowledge(report)
     elif picture:
         from rich.console import Group
         from rich.text import Text
@@ -142,3 +150,4 @@ def show(
             from rich.text import Text
 
             print_out(Text(cut, style="dim"))
+        print_knowledge(report)

@@ -233,6 +233,8 @@ class PersonHistory:
     reporting_lines: tuple[
         tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...], Confidence], ...
     ]
+    #: The day (ordinal) the statuses are relative to; a line starting after it is planned.
+    today: int | None = None
     # For each reporting line, in the same order: (last confirmed, stale, confirming events).
     reporting_line_confirmations: tuple[tuple[DateWindow, bool, tuple[str, ...]], ...] = ()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +31,7 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import POS_INF, DateWindow, PartialDate
+from reorg_cli.events.dates import POS_INF, DateWindow, PartialDate, today_ordinal
 from reorg_cli.events.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
 from reorg_cli.events.model import (
     DEFAULT_STALE_AFTER_DAYS,
@@ -44,16 +43,10 @@ from reorg_cli.events.model import (
     event_date_bounds,
     kind_label,
 )
+from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
     from reorg_cli.engine.compiler import Compiled, EventStatus
-
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
@@ -631,15 +624,12 @@ class Timeline:
                 changes.append(DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b))
 
     # -- histories -------------------------------------------------------------------------------
-    def _span(self, fact: Fact, reference: int, threshold: int) -> RoleSpan:
+    def _span(self, fact: Fact, today: int, reference: int, threshold: int) -> RoleSpan:
         person, unit, title = fact.slot
-        stale = fact.stale_on(reference, threshold)
-        if fact.end is None:
-            status = "stale" if stale else "current"
-        elif fact.end.hi == POS_INF:
-            status = "ended (date unknown)"
-        else:
-            status = "ended"
+        status = fact.status(today)
+        stale = status == "current" and fact.stale_on(reference, threshold)
+        if stale:
+            status = "stale"
         name = self.unit_name_at_order(unit, fact.start.order)
         name_at_end = (
             self.unit_name_at_order(unit, fact.end.order - 1)
@@ -671,13 +661,20 @@ class Timeline:
         person_id: str,
         min_confidence: Confidence = Confidence.UNCERTAIN,
         stale_after: int | None = None,
+        *,
+        today: int | None = None,
     ) -> PersonHistory:
-        """Every role ``person_id`` held, in replay order, with their reporting lines. Roles
-        and lines with no end are judged stale or not as of the coverage end."""
+        """Every role ``person_id`` held, in replay order, with their reporting lines.
+
+        ``today`` (an ordinal; default: the clock's) decides which roles are ``planned``,
+        ``current`` or ``ended``; a role or line with no end is ``stale`` when no source
+        confirms it within ``stale_after`` days (else the dataset's threshold) of today or,
+        when today is past it, of the coverage end."""
         person = self.dataset.people[person_id]
-        reference, threshold = self.staleness_day(), self.stale_after_days(stale_after)
+        today = today_ordinal() if today is None else today
+        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
         spans = [
-            self._span(f, reference, threshold)
+            self._span(f, today, reference, threshold)
             for f in self._facts_about(FactKind.ROLE, person_id)
             if f.start_confidence >= min_confidence
         ]
@@ -705,6 +702,7 @@ class Timeline:
             description=person.description,
             roles=tuple(spans),
             reporting_lines=lines,
+            today=today,
             reporting_line_confirmations=tuple(
                 (f.confirmed_window, f.stale_on(reference, threshold), f.confirmed_by)
                 for f in line_facts
@@ -716,9 +714,12 @@ class Timeline:
         unit: str,
         min_confidence: Confidence = Confidence.UNCERTAIN,
         stale_after: int | None = None,
+        *,
+        today: int | None = None,
     ) -> UnitHistory:
         """A unit's creation, renames, reclassifications, moves, merges, end and heads; roles
-        with no end are judged stale or not as of the coverage end."""
+        with no end are judged stale or not as in :meth:`person_history`."""
+        today = today_ordinal() if today is None else today
         by_kind = self.unit_facts[unit]
         changes: list[UnitChange] = []
         exists = by_kind[FactKind.UNIT]
@@ -830,9 +831,9 @@ class Timeline:
             )
         changes = [c for c in changes if c.confidence >= min_confidence]
         changes.sort(key=lambda c: c.order)
-        reference, threshold = self.staleness_day(), self.stale_after_days(stale_after)
+        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
         spans = [
-            self._span(f, reference, threshold)
+            self._span(f, today, reference, threshold)
             for f in self.role_facts
             if f.slot[1] == unit and f.confidence >= min_confidence
         ]

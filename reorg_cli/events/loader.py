@@ -49,6 +49,7 @@ from reorg_cli.events.model import (
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
     MAX_FILE_BYTES,
+    ItemSink,
     YamlList,
     YamlMap,
     YamlProblem,
@@ -64,8 +65,30 @@ _TOP_KEYS = (*_LIST_KEYS, "dataset")
 _DATASET_KEYS = ("coverage_end", "stale_after_days")
 #: The largest staleness threshold a dataset may set (about a century).
 MAX_STALE_AFTER_DAYS = 36_500
+#: Top-level lists whose items are read as soon as they are parsed (not held as a whole).
+STREAMED_KEYS = frozenset(_LIST_KEYS)
+#: Unknown keys of one mapping listed one by one; the rest are counted in one line.
+MAX_UNKNOWN_KEYS_LISTED = 20
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
 _UNIT_KEYS = ("id", "aliases", "description", "notes", "sources")
+
+
+def is_source_url(url: str) -> bool:
+    """Whether ``url`` may be a source's address: ``http(s)://host...`` with no white space, or
+    a ``file:`` URL (``reorg import csv`` cites the HR export that way). Anything else, such as
+    ``=WEBSERVICE(...)`` or ``javascript:``, is refused when the file is read."""
+    if any(char.isspace() for char in url):
+        return False
+    lower = url.lower()
+    if lower.startswith("file:"):
+        return len(url) > len("file:")
+    for scheme in ("http://", "https://"):
+        if lower.startswith(scheme):
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host)
+    return False
+
+
 _SOURCE_KEYS = ("id", "url", "publisher", "published", "title", "note")
 _EVENT_KEYS = (
     "id",
@@ -130,7 +153,12 @@ def discover_event_files(path: Path) -> list[tuple[str, Path]]:
     return [(display, real) for _, display, real in found]
 
 
-def read_event_file(path: Path, display: str) -> Any:
+def read_event_file(
+    path: Path,
+    display: str,
+    sink: ItemSink | None = None,
+    streamed: frozenset[str] = frozenset(),
+) -> Any:
     """Read and parse one event file; raises :class:`YamlProblem`."""
     try:
         info = os.stat(path)
@@ -150,7 +178,7 @@ def read_event_file(path: Path, display: str) -> Any:
     except OSError as err:
         reason = err.strerror or str(err)
         raise YamlProblem(Problem(Location(display), f"cannot read file: {reason}")) from None
-    return read_yaml_bytes(data, display)
+    return read_yaml_bytes(data, display, sink, streamed)
 
 
 def load_dataset(
@@ -166,7 +194,7 @@ def load_dataset(
         if progress is not None:
             progress("read", done, len(files))
         try:
-            document = read_event_file(real, display)
+            document = read_event_file(real, display, builder.add_item, STREAMED_KEYS)
         except YamlProblem as err:
             builder.problems.append(err.problem)
             continue
@@ -226,25 +254,20 @@ class _DatasetBuilder:
                 )
             )
             return
-        for key in document:
-            if key not in _TOP_KEYS:
-                self.problems.append(
-                    Problem(
-                        document.key_locations[key],
-                        f"unknown top-level key {key!r}",
-                        closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
-                    )
+        unknown = [key for key in document if key not in _TOP_KEYS]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            self.problems.append(
+                Problem(
+                    document.key_locations[key],
+                    f"unknown top-level key {key!r}",
+                    closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
                 )
+            )
+        self.more_unknown_keys(document, unknown, "the file's top level")
         if "dataset" in document:
             with contextlib.suppress(_Skip):
                 self.add_settings(document, document["dataset"])
-        readers: dict[str, Callable[[YamlMap, int], None]] = {
-            "sources": self.add_source,
-            "people": self.add_person,
-            "units": self.add_unit,
-            "events": self.add_event,
-        }
-        for key, reader in readers.items():
+        for key in self.readers():
             if key not in document:
                 continue
             items = document[key]
@@ -259,33 +282,61 @@ class _DatasetBuilder:
                     )
                 )
                 continue
+            if items.streamed:
+                continue  # already read, item by item, through add_item
             for position, item in enumerate(items):
-                where = items.item_locations[position]
-                if not isinstance(item, YamlMap):
-                    self.problems.append(
-                        Problem(
-                            where,
-                            f"each item of '{key}' must be a mapping",
-                            "write 'key: value' lines under '- '",
-                        )
-                    )
-                    continue
-                with contextlib.suppress(_Skip):
-                    reader(item, position)
+                self.add_item(key, position, item, items.item_locations[position])
+
+    def readers(self) -> dict[str, Callable[[YamlMap, int], None]]:
+        """The reader of each top-level list's items."""
+        return {
+            "sources": self.add_source,
+            "people": self.add_person,
+            "units": self.add_unit,
+            "events": self.add_event,
+        }
+
+    def add_item(self, key: str, position: int, item: Any, where: Location) -> None:
+        """Read one item of the top-level list ``key`` (called as soon as it is parsed)."""
+        if not isinstance(item, YamlMap):
+            self.problems.append(
+                Problem(
+                    where,
+                    f"each item of '{key}' must be a mapping",
+                    "write 'key: value' lines under '- '",
+                )
+            )
+            return
+        with contextlib.suppress(_Skip):
+            self.readers()[key](item, position)
 
     # -- field readers -------------------------------------------------------------------------
     def check_keys(self, item: YamlMap, allowed: Iterable[str], what: str) -> None:
         allowed = tuple(allowed)
-        bad = False
-        for key in item:
-            if key not in allowed:
-                hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
-                self.problems.append(
-                    Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
-                )
-                bad = True
-        if bad:
+        unknown = [key for key in item if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
+            self.problems.append(
+                Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
+            )
+        self.more_unknown_keys(item, unknown, what)
+        if unknown:
             raise _Skip()
+
+    def more_unknown_keys(self, item: YamlMap, unknown: list[str], what: str) -> None:
+        """One line for the unknown keys past the first :data:`MAX_UNKNOWN_KEYS_LISTED`."""
+        if len(unknown) <= MAX_UNKNOWN_KEYS_LISTED:
+            return
+        first = unknown[MAX_UNKNOWN_KEYS_LISTED]
+        self.problems.append(
+            Problem(
+                item.key_locations[first],
+                f"{len(unknown) - MAX_UNKNOWN_KEYS_LISTED:,} more unknown keys in {what} "
+                f"(from {first!r} on)",
+                "only the first "
+                f"{MAX_UNKNOWN_KEYS_LISTED} are listed one by one; check how the file was written",
+            )
+        )
 
     def text(
         self,
@@ -324,7 +375,8 @@ class _DatasetBuilder:
             raise self.problem(
                 item.where(key),
                 f"{value!r} is not a valid id",
-                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "use ASCII letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter "
+                "or digit; names in other scripts go in 'names' or 'aliases'",
             )
         return value
 
@@ -425,6 +477,14 @@ class _DatasetBuilder:
         source_id = self.ident(item, "id", "a source", required=registry)
         url = self.text(item, "url", "a source", required=True)
         assert url is not None
+        if not is_source_url(url):
+            # Reported, but the source is kept, so its citations are not reported as unknown.
+            self.problem(
+                item.where("url"),
+                f"source url {url!r} is not an http(s) address",
+                "write it as https://host/path; only http:// and https:// addresses, or file: "
+                "for a local document, are accepted",
+            )
         return Source(
             url=url,
             id=source_id,
