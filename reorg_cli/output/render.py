@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from reorg_cli.engine.checks import CheckReport
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
     DiffChange,
@@ -32,6 +32,9 @@ from reorg_cli.engine.results import (
 from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence, Event, kind_label
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
 
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

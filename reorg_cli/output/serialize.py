@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reorg_cli.engine.checks import CHECKS, CheckReport
 from reorg_cli.engine.results import (
     DiffChange,
     FactSummary,
@@ -26,6 +25,9 @@ from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.fastjson import dumps_sorted_indented
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
 
 #: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
 SCHEMA_VERSION = 1
@@ -359,6 +361,8 @@ def timeline_dict(
 
 def check_dict(report: CheckReport) -> dict[str, Any]:
     """``reorg check --format json``."""
+    from reorg_cli.engine.checks import CHECKS
+
     return {
         "schema_version": SCHEMA_VERSION,
         "coverage_end": report.coverage_end,
