@@ -396,11 +396,14 @@ def test_confirmations_change_nothing_but_staleness(history: History) -> None:
         # Staleness fields are not compared: the states are otherwise the same ...
         assert with_them == without
         # ... and a confirmation never makes a fact staler, nor an older last confirmation.
-        for a, b in zip(
-            (*with_them.roles, *with_them.reporting_lines, *with_them.units.values()),
-            (*without.roles, *without.reporting_lines, *without.units.values()),
-            strict=True,
-        ):
+        pairs: list[tuple[UnitState | RoleState | ReportingLineState, Any]] = list(
+            zip(
+                (*with_them.roles, *with_them.reporting_lines, *with_them.units.values()),
+                (*without.roles, *without.reporting_lines, *without.units.values()),
+                strict=True,
+            )
+        )
+        for a, b in pairs:
             assert not (a.stale and not b.stale)
             assert a.last_confirmed is not None and b.last_confirmed is not None
             assert confirmation_day(a.last_confirmed) >= confirmation_day(b.last_confirmed)
