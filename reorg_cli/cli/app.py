@@ -16,6 +16,7 @@ import typer
 from reorg_cli import __version__
 from reorg_cli.cli import (
     blame,
+    check,
     diff,
     event,
     export,
@@ -102,6 +103,7 @@ COMMANDS = (
     blame.blame,
     when.when,
     validate_command.validate,
+    check.check,
     sources.sources,
     event.event,
     schema.schema,
