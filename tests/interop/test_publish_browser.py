@@ -142,9 +142,10 @@ return [units, roles, lines];
 """
 
 
-def _marks(presence: Presence, confidence: Confidence) -> str:
+def _marks(presence: Presence, confidence: Confidence, stale: bool) -> str:
     text = "[~]" if presence is Presence.UNCERTAIN else ""
-    return text + {Confidence.REPORTED: "[R]", Confidence.UNCERTAIN: "[U]"}.get(confidence, "")
+    text += {Confidence.REPORTED: "[R]", Confidence.UNCERTAIN: "[U]"}.get(confidence, "")
+    return text + ("[?]" if stale else "")
 
 
 def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Path]) -> None:
@@ -160,12 +161,17 @@ def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Pa
         assert units == {
             u.id: [
                 u.name,
-                _marks(Presence.UNCERTAIN if u.uncertain_fields else u.presence, u.confidence),
+                _marks(
+                    Presence.UNCERTAIN if u.uncertain_fields else u.presence,
+                    u.confidence,
+                    u.stale,
+                ),
             ]
             for u in state.units.values()
         }, ordinal_iso(stop)
         assert roles == {
-            f"{r.person}|{r.unit}|{r.title}": _marks(r.presence, r.confidence) for r in state.roles
+            f"{r.person}|{r.unit}|{r.title}": _marks(r.presence, r.confidence, r.stale)
+            for r in state.roles
         }, ordinal_iso(stop)
         assert sorted(lines) == sorted(
             f"{r.person_name} > {r.reports_to_name}" for r in state.reporting_lines

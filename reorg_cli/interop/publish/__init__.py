@@ -15,7 +15,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from reorg_cli.engine.facts import Fact, FactKind
+from reorg_cli.engine.facts import Fact, FactKind, confirmation_day
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
 from reorg_cli.events.model import Event, Source
@@ -50,9 +50,13 @@ def _source_row(source: Source) -> list[str | None]:
     return [source.url, source.title, source.publisher, source.published, source.id]
 
 
-def _fact_row(fact: Fact, event_index: dict[str, int]) -> list[Any]:
+def _fact_row(fact: Fact, event_index: dict[str, int], stale_after: int) -> list[Any]:
     """``[kind, slot..., value, start lo, start hi, start event, start confidence,
-    end lo, end hi, end event, end confidence]`` (the end fields null while the fact holds)."""
+    end lo, end hi, end event, end confidence, stale from, last confirmed by]`` (the end
+    fields null while the fact holds; the last two null once it has an end). A fact with no
+    end is stale on the days from ``stale from`` (judged on the coverage end past it, as
+    :meth:`Timeline.staleness_day` does); ``last confirmed by`` is the confirming event
+    later than its start, if any."""
     start = fact.start
     row: list[Any] = [_KIND_CODES[fact.kind], *fact.slot]
     if fact.kind is FactKind.NAME:
@@ -63,7 +67,12 @@ def _fact_row(fact: Fact, event_index: dict[str, int]) -> list[Any]:
         row.append(fact.value[0] if fact.value else None)
     row += [start.lo, start.hi, event_index[start.event], int(fact.start_confidence)]
     if fact.end is None:
+        confirmed = fact.latest_confirmation
         row += [None, None, None, None]
+        row += [
+            confirmation_day(fact.confirmed_window) + stale_after + 1,
+            event_index[confirmed] if confirmed is not None else None,
+        ]
     else:
         end_confidence = fact.end_confidence if fact.end_confidence is not None else None
         row += [
@@ -71,6 +80,8 @@ def _fact_row(fact: Fact, event_index: dict[str, int]) -> list[Any]:
             fact.end.hi,
             event_index[fact.end.event],
             None if end_confidence is None else int(end_confidence),
+            None,
+            None,
         ]
     return row
 
@@ -103,7 +114,6 @@ def publish_data(
     day_from: int | None = None,
     day_to: int | None = None,
     title: str,
-    coverage_end: int | None = None,
 ) -> dict[str, Any]:
     """The data document of the page: every fact (so the page can replay any date), every
     event with its changes and sources, the names search uses, and the slider's stops (the
@@ -152,11 +162,13 @@ def publish_data(
         )
 
     facts: list[list[Any]] = []
+    stale_after = timeline.stale_after_days()
+    coverage = timeline.coverage_end
     for by_kind in timeline.unit_facts.values():
         for kind in (FactKind.UNIT, FactKind.NAME, FactKind.KIND, FactKind.PARENT):
-            facts.extend(_fact_row(f, event_index) for f in by_kind.get(kind, []))
+            facts.extend(_fact_row(f, event_index, stale_after) for f in by_kind.get(kind, []))
     for group in (timeline.role_facts, timeline.vacancy_facts, timeline.reporting_facts):
-        facts.extend(_fact_row(f, event_index) for f in group)
+        facts.extend(_fact_row(f, event_index, stale_after) for f in group)
 
     # The keys of the command line's name lookup, so the page finds what `reorg history` finds.
     person_keys, unit_keys = (_keys_by_owner(i) for i in timeline._build_indexes())
@@ -190,7 +202,8 @@ def publish_data(
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "range": [day_from, day_to],
-        "coverage_end": coverage_end,
+        "coverage_end": coverage.last_day() if coverage is not None else None,
+        "stale_after_days": stale_after,
         "stops": sorted(days),
         "events": event_rows,
         "sources": sources,

@@ -14,8 +14,8 @@
     var k = row[0], n = SLOT[k], i = 1 + n;
     var f = { k: k, slot: row.slice(1, i), v: row[i], slo: row[i + 1], shi: row[i + 2],
       sev: row[i + 3], sconf: row[i + 4], elo: row[i + 5], ehi: row[i + 6], eev: row[i + 7],
-      econf: row[i + 8], stale: row[i + 9] || null };
-    if (f.stale !== null) anyStale = true;
+      econf: row[i + 8], stale: row[i + 9], confirmed: row[i + 10] };
+    if (f.stale !== null) anyStale = true; // the legend lists [?] when a fact can be stale
     if (k === "r") roleFacts.push(f);
     else if (k === "v") vacancyFacts.push(f);
     else if (k === "l") lineFacts.push(f);
@@ -60,7 +60,9 @@
     return keys.map(function (k) { return chosen[k]; });
   }
   function personName(id) { var p = D.people[id]; return p ? p.name : id; }
-  function isStale(f, day) { return f.stale !== null && day >= f.stale; }
+  function isStale(f, day) { // Timeline.staleness_day: a date past the coverage end is judged at it
+    return f.stale !== null && Math.min(day, D.coverage_end === null ? day : D.coverage_end) >= f.stale;
+  }
 
   var stateCache = new Map(); // a few recent states: slider moves revisit them
   function stateAt(day) {
@@ -76,11 +78,11 @@
         parent: pa[0] ? pa[0].v : null, since: ex.sev,
         presence: (nm[1] || kd[1] || pa[1]) ? 1 : presence(ex, day),
         conf: Math.min.apply(null, used.map(function (f) { return confOn(f, day); })),
-        stale: used.some(function (f) { return isStale(f, day); }),
+        stale: isStale(ex, day), exists: ex,
         events: used.map(function (f) { return f.sev; }) };
     });
     function entry(f, p) {
-      return { f: f, presence: p, conf: confOn(f, day), stale: isStale(f, day), since: f.sev,
+      return { f: f, presence: p, conf: confOn(f, day), stale: isStale(f, day) ? f : null, since: f.sev,
         events: factEvents(f) };
     }
     var roles = [], vacancies = [], lines = [];
@@ -172,8 +174,12 @@
     if (presenceValue === 1) add("[~]", "mark-date", "may or may not hold on this date (the change's date is imprecise)");
     if (conf === 1) add("[R]", "mark-reported", "reported: a single outlet or unconfirmed");
     else if (conf === 0) add("[U]", "mark-uncertain", "uncertain: sources conflict or are weak");
-    if (stale) add("[S]", "mark-stale", "stale: not confirmed for a long time");
+    if (stale) add("[?]", "mark-stale", "stale: no source confirms it within " + D.stale_after_days + " days of this date or of the data's coverage end; it may no longer hold");
     return span;
+  }
+  function staleNote(f) { // ", last confirmed 2024-02" as in the terminal
+    if (!f) return null;
+    return el("span", { cls: "stale-note", text: f.confirmed === null ? ", not confirmed since" : ", last confirmed " + eventAt(f.confirmed).date });
   }
   function badge(text) { return el("span", { cls: "badge", text: text }); }
 
@@ -327,7 +333,7 @@
       var row = el("span", { cls: "row" },
         link(u.name, { unit: u.id }, "unit-name"), " ",
         el("span", { cls: "kind", text: "(" + u.kind.replace(/_/g, " ") + ")" }),
-        marks(u.presence, u.conf, u.stale), how ? badge(how) : null);
+        u.stale ? staleNote(u.exists) : null, marks(u.presence, u.conf, u.stale), how ? badge(how) : null);
       var li = el("li", { cls: "unit" + (how ? " changed" : ""), "data-unit": u.id, "data-parent": u.parent === null ? "" : u.parent }, row);
       var inner = el("ul");
       (state.rolesIn[u.id] || []).forEach(function (r) {
@@ -337,7 +343,7 @@
             el("span", { cls: "title", text: r.title + ": " }),
             link(personName(r.person), { person: r.person }, "person"),
             el("span", { cls: "since-date", text: " since " + windowText(eventAt(r.since)) }),
-            marks(r.presence, r.conf, r.stale), rh ? badge(rh) : null)));
+            staleNote(r.stale), marks(r.presence, r.conf, !!r.stale), rh ? badge(rh) : null)));
       });
       (state.vacanciesIn[u.id] || []).forEach(function (v) {
         var vh = changed["v" + v.key];
@@ -346,7 +352,7 @@
             el("span", { cls: "title", text: v.title + ": " }),
             el("span", { cls: "vacant", text: v.vacancy === "unknown" ? "holder unknown" : "vacant" }),
             el("span", { cls: "since-date", text: " since " + windowText(eventAt(v.since)) }),
-            marks(v.presence, v.conf, v.stale), vh ? badge(vh) : null)));
+            marks(v.presence, v.conf, false), vh ? badge(vh) : null)));
       });
       li.appendChild(inner);
       parent.appendChild(li);
@@ -358,7 +364,7 @@
       var lh = changed["l" + l.key];
       body.appendChild(el("tr", { cls: lh ? "changed" : "" },
         el("td", null, link(personName(l.person), { person: l.person })),
-        el("td", null, link(personName(l.boss), { person: l.boss }), marks(l.presence, l.conf, l.stale), lh ? badge(lh) : null),
+        el("td", null, link(personName(l.boss), { person: l.boss }), staleNote(l.stale), marks(l.presence, l.conf, !!l.stale), lh ? badge(lh) : null),
         el("td", { text: windowText(eventAt(l.since)) })));
     });
     $("reporting-lines").hidden = !state.lines.length;
@@ -699,6 +705,7 @@
     rendered = true;
   }
   window.addEventListener("hashchange", render);
+  $("stale-days").textContent = String(D.stale_after_days);
   if (anyStale) Array.prototype.forEach.call(document.querySelectorAll(".legend-stale"), function (n) { n.hidden = false; });
   var cover = "History of " + D.events.length + " events and " + D.sources.length + " sources";
   if (stops.length) cover += ", " + iso(stops[0]) + " to " + iso(stops[stops.length - 1]);
