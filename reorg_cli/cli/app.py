@@ -62,6 +62,13 @@ def _main_options(
     color: Annotated[
         ColorMode, typer.Option("--color", help="Colour output: auto, always or never.")
     ] = ColorMode.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page output (also REORG_PAGER= or PAGER=; the default is less -FRX).",
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -75,6 +82,7 @@ def _main_options(
     settings.debug = debug or os.environ.get("REORG_DEBUG", "") not in ("", "0")
     settings.color = color
     settings.use_cache = not no_cache
+    settings.pager = not no_pager
 
 
 #: Every command, in the order ``reorg --help`` lists them.

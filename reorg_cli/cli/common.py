@@ -40,6 +40,7 @@ class Settings:
     debug = False
     color = ColorMode.auto
     use_cache = True
+    pager = True
 
 
 settings = Settings()
@@ -122,10 +123,61 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
 
 
-def print_out(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
-    """Print a renderable on stdout."""
-    # soft_wrap leaves long lines (evidence URLs) whole for the terminal to wrap.
-    console().print(renderable, soft_wrap=soft_wrap)
+#: The pager when neither REORG_PAGER nor PAGER is set (as git does it).
+DEFAULT_PAGER = "less -FRX"
+
+
+def pager_command(environ: dict[str, str] | None = None) -> str | None:
+    """The pager to use: REORG_PAGER, else PAGER, else ``less -FRX``; None when the chosen
+    one is empty or ``cat`` (paging turned off)."""
+    env = os.environ if environ is None else environ
+    command = env.get("REORG_PAGER")
+    if command is None:
+        command = env.get("PAGER", DEFAULT_PAGER)
+    command = command.strip()
+    return None if command in ("", "cat") else command
+
+
+def print_out(renderable: RenderableType) -> None:
+    """Print a renderable on stdout, through the pager when a person is reading a terminal and
+    it is taller than the screen (never when piped, never with --no-pager).
+
+    Lines are never cropped: the renderers fit the width, and the one thing allowed past it is a
+    URL longer than the width, alone on its line, which the terminal then wraps.
+    """
+    out = console()
+    if not (settings.pager and out.is_terminal and sys.stdout.isatty()):
+        out.print(renderable, crop=False)
+        return
+    command = pager_command()
+    if command is None:
+        out.print(renderable, crop=False)
+        return
+    with out.capture() as captured:
+        out.print(renderable, crop=False)
+    text = captured.get()
+    if text.count("\n") < out.size.height or not page(text, command):
+        sys.stdout.write(text)
+
+
+def page(text: str, command: str) -> bool:
+    """Show ``text`` through the pager ``command`` (a shell command, as git runs it); False
+    if the pager could not be started."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        done = subprocess.run(
+            command, shell=True, input=text.encode("utf-8"), env=env, check=False
+        )
+    except OSError:
+        return False
+    except KeyboardInterrupt:
+        return True
+    return done.returncode != 127  # 127: the shell found no such command
 
 
 def write_json(data: dict[str, Any]) -> None:

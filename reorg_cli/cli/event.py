@@ -41,4 +41,4 @@ def event(
         return
     from reorg_cli.output.render import render_event
 
-    print_out(render_event(timeline.events[event_id], timeline.evidence(event_id)), soft_wrap=True)
+    print_out(render_event(timeline.events[event_id], timeline.evidence(event_id)))

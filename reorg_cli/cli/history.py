@@ -49,4 +49,4 @@ def history(
         return
     from reorg_cli.output.render import render_person_history
 
-    print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_out(render_person_history(result, footnotes(timeline, why)))

@@ -102,7 +102,7 @@ def show(
         if depth is not None:
             state, cut = top_of(state, root, depth)
     if output is ShowFormat.table:
-        print_out(render_state_table(state, units=keep, why=notes), soft_wrap=why)
+        print_out(render_state_table(state, units=keep, why=notes))
     elif picture:
         from rich.console import Group
         from rich.text import Text
@@ -121,7 +121,7 @@ def show(
             no_color=True if settings.color is ColorMode.never else None,
         )
     else:
-        print_out(render_state_tree(state, root=root, depth=depth, why=notes), soft_wrap=why)
+        print_out(render_state_tree(state, root=root, depth=depth, why=notes))
         if cut is not None:
             from rich.text import Text
 

@@ -71,4 +71,4 @@ def timeline(
         return
     from reorg_cli.output.render import render_timeline
 
-    print_out(render_timeline(entries, footnotes(loaded, why)), soft_wrap=why)
+    print_out(render_timeline(entries, footnotes(loaded, why)))

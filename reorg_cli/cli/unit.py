@@ -43,4 +43,4 @@ def unit(
         return
     from reorg_cli.output.render import render_unit_history
 
-    print_out(render_unit_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_out(render_unit_history(result, footnotes(timeline, why)))

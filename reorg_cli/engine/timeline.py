@@ -6,9 +6,7 @@ Every query reads the compiled facts; none replays events.
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,18 +31,13 @@ from reorg_cli.engine.results import (
     VacancyState,
 )
 from reorg_cli.events.dates import POS_INF, DateWindow
-from reorg_cli.events.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
+from reorg_cli.events.errors import EventFileError, Severity
 from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source, kind_label
 
 if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
     from reorg_cli.engine.compiler import Compiled, EventStatus
 
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
+from reorg_cli.engine.names import name_key
 
 
 def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
@@ -213,48 +206,22 @@ class Timeline:
             self._person_index, self._unit_index = people, units
         return self._person_index, self._unit_index
 
-    def _find(
-        self,
-        query: str,
-        index: dict[str, set[str]],
-        ids: Iterable[str],
-        what: str,
-        label: dict[str, str],
-    ) -> str:
-        stripped = query.strip()
-        if stripped in label:
-            return stripped
-        found = index.get(name_key(stripped), set())
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            listed = ", ".join(f"{label[i]} ({i})" for i in sorted(found))
-            raise AmbiguousNameError(
-                f"{query!r} matches more than one {what}: {listed}", "use the id"
-            )
-        keys: dict[str, str] = {}
-        for key, owners in index.items():
-            for owner in owners:
-                keys.setdefault(key, owner)
-        close = difflib.get_close_matches(name_key(stripped), list(keys), n=5, cutoff=0.6)
-        suggestions: list[str] = []
-        for key in close:
-            shown = label[keys[key]]
-            if shown not in suggestions:
-                suggestions.append(shown)
-        raise UnknownNameError(what, query, suggestions[:3])
-
     def find_person(self, query: str) -> Person:
-        """The person whose id, name or alias (in any script, any case) is ``query``."""
+        """The person whose id, name or alias (in any script, any case) is ``query``, or the
+        one person it matches (:func:`reorg_cli.engine.names.resolve`)."""
+        from reorg_cli.engine.names import resolve
+
         people, _ = self._build_indexes()
-        label = self._person_labels()
-        return self.dataset.people[self._find(query, people, label, "person", label)]
+        found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
+        return self.dataset.people[found]
 
     def find_unit(self, query: str) -> str:
-        """The id of the unit whose id, current or former name, or alias is ``query``."""
+        """The id of the unit whose id, current or former name, or alias is ``query``, or of
+        the one unit it matches (:func:`reorg_cli.engine.names.resolve`)."""
+        from reorg_cli.engine.names import resolve
+
         _, units = self._build_indexes()
-        label = self._unit_labels()
-        return self._find(query, units, label, "unit", label)
+        return resolve(self, query, "unit", ids=self._unit_labels(), exact=units)
 
     # -- state -----------------------------------------------------------------------------------
     def state_at(self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN) -> OrgState:
