@@ -49,6 +49,7 @@ Organization on 2025-03-10
         └── CTO: Cy Wu since Mar 2025 [~] [R]
 Reporting lines
 Person   Reports to  Since
+───────  ──────────  ──────────
 Bo Chen  Ann Lee     2024-01-15
 [~] may or may not hold on this date (the change's date is imprecise)
 [R] reported: a single outlet or unconfirmed
@@ -67,6 +68,7 @@ Organization on 2025-06-30
     └── … 2 sub-units not shown (raise --depth)
 Reporting lines
 Person   Reports to  Since
+───────  ──────────  ──────────
 Bo Chen  Ann Lee     2024-01-15
 """
     )
@@ -87,18 +89,14 @@ def test_history_table(mini: Timeline) -> None:
         == """\
 Bo Chen
 Roles
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━┓
-┃ Unit (as named then)                  ┃ Title  ┃ From       ┃ Until      ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━┩
-│ Research Lab (later AI Business Unit) │ Head   │ 2024-01-15 │ 2025-06-01 │
-│ Tech Committee                        │ Member │ 2025-06-01 │ current    │
-└───────────────────────────────────────┴────────┴────────────┴────────────┘
+Unit (as named then)                   Title   From        Until
+─────────────────────────────────────  ──────  ──────────  ──────────
+Research Lab (later AI Business Unit)  Head    2024-01-15  2025-06-01
+Tech Committee                         Member  2025-06-01  current
 Reporting lines
-┏━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┓
-┃ Reports to ┃ From       ┃ Until   ┃
-┡━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━┩
-│ Ann Lee    │ 2024-01-15 │ current │
-└────────────┴────────────┴─────────┘
+Reports to  From        Until
+──────────  ──────────  ───────
+Ann Lee     2024-01-15  current
 """
     )
 
@@ -110,20 +108,16 @@ def test_diff_groups_changes_with_their_events(mini: Timeline) -> None:
         == """\
 Changes from 2025-05-31 to 2025-06-30
 Added (4)
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
-┃ Change                                                ┃ Event                ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
-│ Tech Committee (committee) created under Example Corp │ 2025-06-01 committee │
-│ Ann Lee — Chair, Tech Committee                       │ 2025-06-01 committee │
-│ Bo Chen — Member, Tech Committee                      │ 2025-06-01 committee │
-│ Head, AI Business Unit: holder unknown                │ 2025-06-01 committee │
-└───────────────────────────────────────────────────────┴──────────────────────┘
+Change                                                 Event
+─────────────────────────────────────────────────────  ────────────────────
+Tech Committee (committee) created under Example Corp  2025-06-01 committee
+Ann Lee — Chair, Tech Committee                        2025-06-01 committee
+Bo Chen — Member, Tech Committee                       2025-06-01 committee
+Head, AI Business Unit: holder unknown                 2025-06-01 committee
 Removed (1)
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
-┃ Change                           ┃ Event                ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
-│ Bo Chen — Head, AI Business Unit │ 2025-06-01 committee │
-└──────────────────────────────────┴──────────────────────┘
+Change                            Event
+────────────────────────────────  ────────────────────
+Bo Chen — Head, AI Business Unit  2025-06-01 committee
 """
     )
 
