@@ -352,9 +352,9 @@ def misaligned(text: str, columns: int) -> list[str]:
             continue
         if not line.strip() or "  " not in line.strip():
             continue
-        cells = "".join((ch + "\0" * (cell_len(ch) - 1)) if cell_len(ch) else "" for ch in line)
+        gaps = {cell_len(line[:k]) for k in range(2, len(line)) if line[k - 2 : k] == "  "}
         for start in starts[1:]:
-            if start < len(cells) and cells[start - 2 : start] != "  ":
+            if start < cell_len(line) and start not in gaps:
                 bad.append(line)
                 break
     return bad
