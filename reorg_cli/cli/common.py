@@ -170,9 +170,7 @@ def page(text: str, command: str) -> bool:
     env.setdefault("LV", "-c")
     sys.stdout.flush()
     try:
-        done = subprocess.run(
-            command, shell=True, input=text.encode("utf-8"), env=env, check=False
-        )
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=env, check=False)
     except OSError:
         return False
     except KeyboardInterrupt:
@@ -184,7 +182,14 @@ def write_json(data: dict[str, Any]) -> None:
     """Write a JSON document (sorted, stable) on stdout."""
     from reorg_cli.output.serialize import dumps
 
-    sys.stdout.write(dumps(data))
+    text = dumps(data)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (tests)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def events_path(events: Path | None) -> Path:

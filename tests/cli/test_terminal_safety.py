@@ -184,12 +184,14 @@ def test_help_is_plain_and_safe(command: str, environment: str) -> None:
     assert unsafe_characters(out, colour=environment == "force-color") == []
 
 
-def test_json_output_is_ascii_with_markup_kept(events: Path) -> None:
+def test_json_output_is_utf8_with_markup_kept(events: Path) -> None:
     code, out, _ = invoke(
         ["show", "--at", "2024-02-01", "--format", "json", "--events", str(events)],
         ENVIRONMENTS["force-color"],
     )
-    assert code == 0 and out.isascii() and b"\x1b" not in out
+    assert code == 0 and b"\x1b" not in out
+    assert unsafe_characters(out, colour=False) == []
+    assert not out.isascii() and "通义".encode() in out
     assert b'"name": "[bold red]Evil[/]"' in out
 
 
@@ -330,6 +332,7 @@ def test_piped_with_colour_forced(name: str, events: Path) -> None:
 
 
 # -- double-width characters keep tables aligned ------------------------------------------------
+
 
 def misaligned(text: str, columns: int) -> list[str]:
     """Lines of ``text`` wider than ``columns``, and table rows whose cells do not start where
