@@ -14,7 +14,20 @@ from typing import Annotated
 import typer
 
 from reorg_cli import __version__
-from reorg_cli.cli import diff, event, export, history, imports, schema, show, sources, unit
+from reorg_cli.cli import (
+    blame,
+    diff,
+    event,
+    export,
+    history,
+    imports,
+    log,
+    schema,
+    show,
+    sources,
+    unit,
+    when,
+)
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -92,6 +105,9 @@ COMMANDS = (
     history.history,
     unit.unit,
     timeline_command.timeline,
+    log.log,
+    blame.blame,
+    when.when,
     validate_command.validate,
     sources.sources,
     event.event,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import FactKind
 from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError
+from reorg_cli.events.model import name_key
 
 if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
@@ -39,13 +40,7 @@ HOW = {EXACT: "exact", PREFIX: "prefix", WORDS: "words", INSIDE: "substring", CL
 #: At most this many candidates in a "did you mean".
 SUGGESTIONS = 8
 
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
 _WORD_RE = re.compile(r"\w+")
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 def words(text: str) -> list[str]:

@@ -56,6 +56,24 @@ LANG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _TOP_KEYS = ("people", "units", "sources", "events")
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
 _UNIT_KEYS = ("id", "aliases", "description", "notes", "sources")
+
+
+def is_source_url(url: str) -> bool:
+    """Whether ``url`` may be a source's address: ``http(s)://host...`` with no white space, or
+    a ``file:`` URL (``reorg import csv`` cites the HR export that way). Anything else, such as
+    ``=WEBSERVICE(...)`` or ``javascript:``, is refused when the file is read."""
+    if any(char.isspace() for char in url):
+        return False
+    lower = url.lower()
+    if lower.startswith("file:"):
+        return len(url) > len("file:")
+    for scheme in ("http://", "https://"):
+        if lower.startswith(scheme):
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host)
+    return False
+
+
 _SOURCE_KEYS = ("id", "url", "publisher", "published", "title", "note")
 _EVENT_KEYS = (
     "id",
@@ -307,7 +325,8 @@ class _DatasetBuilder:
             raise self.problem(
                 item.where(key),
                 f"{value!r} is not a valid id",
-                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "use ASCII letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter "
+                "or digit; names in other scripts go in 'names' or 'aliases'",
             )
         return value
 
@@ -408,6 +427,14 @@ class _DatasetBuilder:
         source_id = self.ident(item, "id", "a source", required=registry)
         url = self.text(item, "url", "a source", required=True)
         assert url is not None
+        if not is_source_url(url):
+            # Reported, but the source is kept, so its citations are not reported as unknown.
+            self.problem(
+                item.where("url"),
+                f"source url {url!r} is not an http(s) address",
+                "write it as https://host/path; only http:// and https:// addresses, or file: "
+                "for a local document, are accepted",
+            )
         return Source(
             url=url,
             id=source_id,

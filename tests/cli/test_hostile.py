@@ -585,7 +585,7 @@ def test_ending_a_role_before_it_starts_names_both(write_events: WriteEvents) ->
     assert message.startswith(
         f"{root / 'b.yaml'}:8:9: 'ann' does not hold 'CEO' in 'corp' on 2025-03-01"
     )
-    assert f"assigned only later, on Jun 2025 ({root / 'a.yaml'}:15:9)" in message
+    assert f"assigned only later, in Jun 2025 ({root / 'a.yaml'}:15:9)" in message
 
 
 def test_ending_a_role_twice_names_where_it_ended(write_events: WriteEvents) -> None:
