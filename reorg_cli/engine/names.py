@@ -231,7 +231,7 @@ def resolve(
         listed += f" and {more} more"
     what = f"{len(shown)} {PLURAL[kind]}"
     if best == EXACT:
-        raise AmbiguousNameError(f"{query!r} is the name of {what}: {listed}", "use the id")
+        raise AmbiguousNameError(f"{query!r} matches more than one {kind}: {listed}", "use the id")
     raise AmbiguousNameError(
         f"{query!r} matches {what}: did you mean {listed}?",
         f"give a fuller name or the id (reorg search {query!r} lists them)",
