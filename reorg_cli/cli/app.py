@@ -28,6 +28,8 @@ from reorg_cli.cli import (
     unit,
     when,
 )
+from reorg_cli.cli import people as people_command
+from reorg_cli.cli import search as search_command
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -104,6 +106,9 @@ COMMANDS = (
     diff.diff,
     history.history,
     unit.unit,
+    people_command.people,
+    people_command.units,
+    search_command.search,
     timeline_command.timeline,
     log.log,
     blame.blame,

@@ -30,6 +30,7 @@ from reorg_cli.events.model import name_key
 
 if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
+    from reorg_cli.events.dates import DateWindow
 
 KINDS = ("person", "unit", "event", "source")
 PLURAL = {"person": "people", "unit": "units", "event": "events", "source": "sources"}
@@ -236,3 +237,100 @@ def resolve(
         f"{query!r} matches {what}: did you mean {listed}?",
         f"give a fuller name or the id (reorg search {query!r} lists them)",
     )
+
+
+# -- listings (``reorg people``, ``reorg units``) ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    """A person for ``reorg people``: names, and the roles held on the day asked about."""
+
+    id: str
+    name: str
+    names: tuple[tuple[str, str], ...]
+    aliases: tuple[str, ...]
+    roles: tuple[tuple[str, str, str], ...]  # (title, unit id, unit name) on the day
+
+
+@dataclass(frozen=True, slots=True)
+class UnitEntry:
+    """A unit for ``reorg units``: its name, kind and parent (on the day, or latest), and
+    when it existed."""
+
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    parent_name: str | None
+    since: DateWindow | None
+    until: DateWindow | None
+    former_names: tuple[str, ...]
+
+
+def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]:
+    """Every person (with ``day``: those holding a role that day), sorted by name then id."""
+    held: dict[str, list[tuple[str, str, str]]] = {}
+    if day is not None:
+        state = timeline.state_at(day)
+        for role in state.roles:
+            name = state.units[role.unit].name if role.unit in state.units else role.unit
+            held.setdefault(role.person, []).append((role.title, role.unit, name))
+    found = [
+        PersonEntry(
+            person.id,
+            person.name,
+            person.names,
+            person.aliases,
+            tuple(sorted(held.get(person.id, []))),
+        )
+        for person in timeline.dataset.people.values()
+        if day is None or person.id in held
+    ]
+    found.sort(key=lambda p: (p.name.casefold(), p.id))
+    return found
+
+
+def units_list(timeline: Timeline, day: int | None = None) -> list[UnitEntry]:
+    """Every unit that ever existed (with ``day``: those existing that day, named as then),
+    sorted by name then id."""
+    found: list[UnitEntry] = []
+    if day is not None:
+        state = timeline.state_at(day)
+        for unit in state.units.values():
+            parent = state.units.get(unit.parent) if unit.parent else None
+            found.append(
+                UnitEntry(
+                    unit.id,
+                    unit.name,
+                    unit.kind,
+                    unit.parent,
+                    parent.name if parent else None,
+                    unit.since,
+                    None,
+                    (),
+                )
+            )
+    else:
+        for unit_id, by_kind in timeline.unit_facts.items():
+            lives = by_kind.get(FactKind.UNIT, [])
+            kinds = by_kind.get(FactKind.KIND, [])
+            parents = by_kind.get(FactKind.PARENT, [])
+            names = [str(f.value[0]) for f in by_kind.get(FactKind.NAME, [])]
+            current = parents[-1] if parents and parents[-1].end is None else None
+            parent_id = str(current.value[0]) if current is not None and current.value[0] else None
+            last = lives[-1] if lives else None
+            found.append(
+                UnitEntry(
+                    unit_id,
+                    timeline.unit_name_now(unit_id),
+                    str(kinds[-1].value[0]) if kinds else "",
+                    parent_id,
+                    timeline.unit_name_now(parent_id) if parent_id else None,
+                    lives[0].start.window if lives else None,
+                    last.end.window if last is not None and last.end is not None else None,
+                    tuple(dict.fromkeys(n for n in names[:-1] if n != names[-1])),
+                )
+            )
+    found.sort(key=lambda u: (u.name.casefold(), u.id))
+    return found

@@ -193,6 +193,8 @@ class DateWindow:
                 return f"{first.iso()}…{second.day:02d}"
             if first.year == second.year:
                 return f"{first.iso()}…{second.month:02d}-{second.day:02d}"
+        if first.year == second.year and second.month is not None:
+            return f"{first.iso()}…{second.iso()[5:]}"
         return f"{first.iso()}…{second.iso()}"
 
     def start_iso(self) -> str | None:

@@ -47,9 +47,16 @@ def as_text(value: Text | str) -> Text:
     return value if isinstance(value, Text) else Text(value)
 
 
+#: Names up to this many cells are kept whole; longer ones may break between words.
+KEEP_AT_MOST = 40
+
+
 def keep(value: Text | str) -> Text:
-    """``value`` as text that is never broken between its words (a name)."""
+    """``value`` as text that is never broken between its words (a name), when it is at most
+    :data:`KEEP_AT_MOST` cells wide (a longer one breaks between words, like any text)."""
     text = as_text(value)
+    if cell_len(text.plain) > KEEP_AT_MOST:
+        return text
     return Text(text.plain.replace(" ", KEEP), style=text.style, spans=list(text.spans))
 
 
@@ -95,6 +102,13 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
             empty = False
         current.rstrip()
         lines.append(current)
+    # A line that fits only without its indent (a long id) loses the indent.
+    for number, line in enumerate(lines):
+        plain = line.plain
+        if cell_len(plain) + (first if number == 0 else 0) > width:
+            bare = plain.lstrip(" ")
+            if bare and cell_len(bare) <= width and number:
+                lines[number] = line[len(plain) - len(bare) :]
     return lines
 
 
@@ -249,8 +263,11 @@ class Records:
                 cells.append(list(cell.split("\n")) if column.whole else wrap(cell, size))
             extra = [row[i] for i in below if row[i].plain]
             wrapped_rows.append((cells, extra))
+        # Rows are told apart by their first cell; blank lines between them only when a
+        # row of several lines has none.
         spaced = not self.sections and any(
-            max(len(c) for c in cells) > 1 or extra for cells, extra in wrapped_rows
+            (max(len(c) for c in cells) > 1 or extra) and not cells[0][0].plain.strip()
+            for cells, extra in wrapped_rows
         )
         for number, (cells, extra) in enumerate(wrapped_rows):
             out.extend(self._heading(number, width))
