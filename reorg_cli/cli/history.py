@@ -49,7 +49,8 @@ def history(
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
 
-        print_out(Gantt(result, today=result.today))
+        lives = {span.unit: timeline.unit_lifetime(span.unit) for span in result.roles}
+        print_out(Gantt(result, today=result.today, lives=lives))
         return
     from reorg_cli.output.render import render_person_history
 

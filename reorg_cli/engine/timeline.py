@@ -30,7 +30,7 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import POS_INF, DateWindow, today_ordinal
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, today_ordinal
 from reorg_cli.events.errors import EventFileError, Severity
 from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source, kind_label
 from reorg_cli.events.model import name_key as name_key  # re-exported
@@ -221,6 +221,16 @@ class Timeline:
 
         _, units = self._build_indexes()
         return resolve(self, query, "unit", ids=self._unit_labels(), exact=units)
+
+    def unit_lifetime(self, unit: str) -> tuple[int, int]:
+        """The first day a unit may have existed and the last (ordinals; ``POS_INF`` while it
+        exists): from the earliest possible day of its creation to the latest possible day of
+        its end. Charts use it so that no role is drawn where its unit was not."""
+        lives = self.unit_facts.get(unit, {}).get(FactKind.UNIT, [])
+        if not lives:
+            return NEG_INF, POS_INF
+        last = lives[-1]
+        return lives[0].start.window.lo, POS_INF if last.end is None else last.end.window.hi
 
     # -- state -----------------------------------------------------------------------------------
     def state_at(self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN) -> OrgState:

@@ -207,3 +207,18 @@ def test_people_and_units_at_a_date() -> None:
     every = run_json("units")["units"]
     assert len(every) > len(units)
     assert too_wide(run(50, "units"), 50) == [] and too_wide(run(80, "people"), 80) == []
+
+
+def test_gantt_bars_stay_inside_their_units_lives_and_labels_keep_their_marks() -> None:
+    text = run(80, "history", "Wu Zeming", "--format", "gantt")
+    lines = text.splitlines()
+    axis = lines[1]
+    flash = next(line for line in lines if line.startswith("Head, Taobao Flash"))
+    label_end = flash.index(" ", flash.index("[R]"))
+    first_bar = len(flash) - len(flash[label_end:].lstrip())
+    # Taobao Flash Sale was created on 2025-04-30: its head's bar starts in 2025.
+    assert first_bar > axis.index("2025")
+    assert "[R]" in flash
+    assert all(len(line) <= 80 for line in lines)
+    reported = [line for line in lines if "[R]" in line and not line.startswith("[R]")]
+    assert len(reported) >= 3  # every reported role keeps its mark, shortened or not
