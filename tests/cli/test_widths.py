@@ -222,3 +222,16 @@ def test_gantt_bars_stay_inside_their_units_lives_and_labels_keep_their_marks() 
     assert all(len(line) <= 80 for line in lines)
     reported = [line for line in lines if "[R]" in line and not line.startswith("[R]")]
     assert len(reported) >= 3  # every reported role keeps its mark, shortened or not
+
+
+def test_every_command_takes_events_as_a_path() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    names = [n for n in group.commands if n != "import"]  # type: ignore[attr-defined]
+    assert {"show", "schema", "people", "units", "search"} <= set(names)
+    for name in names:
+        result = CliRunner().invoke(app, [name, "--help"], env={**CLI_ENV, "COLUMNS": "200"})
+        assert re.search(r"--events <path>", result.stdout), name
+    schema = CliRunner().invoke(app, ["schema", "--events", "events"], env=CLI_ENV)
+    assert schema.exit_code == 0 and json.loads(schema.stdout)["$schema"]
