@@ -43,6 +43,7 @@ from reorg_cli.events.model import (
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
     MAX_FILE_BYTES,
+    ItemSink,
     YamlList,
     YamlMap,
     YamlProblem,
@@ -54,6 +55,10 @@ ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 LANG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 _TOP_KEYS = ("people", "units", "sources", "events")
+#: Top-level lists whose items are read as soon as they are parsed (not held as a whole).
+STREAMED_KEYS = frozenset(_TOP_KEYS)
+#: Unknown keys of one mapping listed one by one; the rest are counted in one line.
+MAX_UNKNOWN_KEYS_LISTED = 20
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
 _UNIT_KEYS = ("id", "aliases", "description", "notes", "sources")
 
@@ -135,7 +140,12 @@ def discover_event_files(path: Path) -> list[tuple[str, Path]]:
     return [(display, real) for _, display, real in found]
 
 
-def read_event_file(path: Path, display: str) -> Any:
+def read_event_file(
+    path: Path,
+    display: str,
+    sink: ItemSink | None = None,
+    streamed: frozenset[str] = frozenset(),
+) -> Any:
     """Read and parse one event file; raises :class:`YamlProblem`."""
     try:
         info = os.stat(path)
@@ -155,7 +165,7 @@ def read_event_file(path: Path, display: str) -> Any:
     except OSError as err:
         reason = err.strerror or str(err)
         raise YamlProblem(Problem(Location(display), f"cannot read file: {reason}")) from None
-    return read_yaml_bytes(data, display)
+    return read_yaml_bytes(data, display, sink, streamed)
 
 
 def load_dataset(
@@ -171,7 +181,7 @@ def load_dataset(
         if progress is not None:
             progress("read", done, len(files))
         try:
-            document = read_event_file(real, display)
+            document = read_event_file(real, display, builder.add_item, STREAMED_KEYS)
         except YamlProblem as err:
             builder.problems.append(err.problem)
             continue
@@ -230,22 +240,17 @@ class _DatasetBuilder:
                 )
             )
             return
-        for key in document:
-            if key not in _TOP_KEYS:
-                self.problems.append(
-                    Problem(
-                        document.key_locations[key],
-                        f"unknown top-level key {key!r}",
-                        closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
-                    )
+        unknown = [key for key in document if key not in _TOP_KEYS]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            self.problems.append(
+                Problem(
+                    document.key_locations[key],
+                    f"unknown top-level key {key!r}",
+                    closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
                 )
-        readers: dict[str, Callable[[YamlMap, int], None]] = {
-            "sources": self.add_source,
-            "people": self.add_person,
-            "units": self.add_unit,
-            "events": self.add_event,
-        }
-        for key, reader in readers.items():
+            )
+        self.more_unknown_keys(document, unknown, "the file's top level")
+        for key in self.readers():
             if key not in document:
                 continue
             items = document[key]
@@ -260,33 +265,61 @@ class _DatasetBuilder:
                     )
                 )
                 continue
+            if items.streamed:
+                continue  # already read, item by item, through add_item
             for position, item in enumerate(items):
-                where = items.item_locations[position]
-                if not isinstance(item, YamlMap):
-                    self.problems.append(
-                        Problem(
-                            where,
-                            f"each item of '{key}' must be a mapping",
-                            "write 'key: value' lines under '- '",
-                        )
-                    )
-                    continue
-                with contextlib.suppress(_Skip):
-                    reader(item, position)
+                self.add_item(key, position, item, items.item_locations[position])
+
+    def readers(self) -> dict[str, Callable[[YamlMap, int], None]]:
+        """The reader of each top-level list's items."""
+        return {
+            "sources": self.add_source,
+            "people": self.add_person,
+            "units": self.add_unit,
+            "events": self.add_event,
+        }
+
+    def add_item(self, key: str, position: int, item: Any, where: Location) -> None:
+        """Read one item of the top-level list ``key`` (called as soon as it is parsed)."""
+        if not isinstance(item, YamlMap):
+            self.problems.append(
+                Problem(
+                    where,
+                    f"each item of '{key}' must be a mapping",
+                    "write 'key: value' lines under '- '",
+                )
+            )
+            return
+        with contextlib.suppress(_Skip):
+            self.readers()[key](item, position)
 
     # -- field readers -------------------------------------------------------------------------
     def check_keys(self, item: YamlMap, allowed: Iterable[str], what: str) -> None:
         allowed = tuple(allowed)
-        bad = False
-        for key in item:
-            if key not in allowed:
-                hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
-                self.problems.append(
-                    Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
-                )
-                bad = True
-        if bad:
+        unknown = [key for key in item if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
+            self.problems.append(
+                Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
+            )
+        self.more_unknown_keys(item, unknown, what)
+        if unknown:
             raise _Skip()
+
+    def more_unknown_keys(self, item: YamlMap, unknown: list[str], what: str) -> None:
+        """One line for the unknown keys past the first :data:`MAX_UNKNOWN_KEYS_LISTED`."""
+        if len(unknown) <= MAX_UNKNOWN_KEYS_LISTED:
+            return
+        first = unknown[MAX_UNKNOWN_KEYS_LISTED]
+        self.problems.append(
+            Problem(
+                item.key_locations[first],
+                f"{len(unknown) - MAX_UNKNOWN_KEYS_LISTED:,} more unknown keys in {what} "
+                f"(from {first!r} on)",
+                "only the first "
+                f"{MAX_UNKNOWN_KEYS_LISTED} are listed one by one; check how the file was written",
+            )
+        )
 
     def text(
         self,
