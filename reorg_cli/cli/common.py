@@ -356,3 +356,48 @@ def with_knowledge(data: dict[str, Any], report: KnowledgeReport | None) -> dict
     from reorg_cli.output.gitlike_json import knowledge_dict
 
     return {**data, "known_as_of": knowledge_dict(report)}
+
+
+# -- completion ---------------------------------------------------------------------------------
+
+#: At most this many completions are offered.
+COMPLETIONS = 50
+
+
+def _completions(kind: str, ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Ids and names of ``kind`` that start with ``incomplete`` (ignoring case), each with a
+    help text; from the compiled store, as the command would read it. Never raises: a shell
+    asking for completions gets none rather than an error."""
+    try:
+        from reorg_cli.engine.names import named
+
+        events = ctx.params.get("events") if ctx is not None else None
+        timeline = load(events if isinstance(events, Path) else None, quiet=True)
+        typed = incomplete.casefold()
+        found: dict[str, str] = {}
+        for entry in named(timeline, [kind]):
+            for value in (entry.id, entry.name):
+                if value.casefold().startswith(typed) and value not in found:
+                    found[value] = entry.name if value == entry.id else entry.id
+        return sorted(found.items(), key=lambda item: item[0].casefold())[:COMPLETIONS]
+    except Exception:  # a completion must never print a traceback into the shell
+        return []
+
+
+def complete_person(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of person ids and names."""
+    return _completions("person", ctx, incomplete)
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of unit ids and names."""
+    return _completions("unit", ctx, incomplete)
+
+
+def complete_event(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of event ids."""
+    return [
+        (value, title)
+        for value, title in _completions("event", ctx, incomplete)
+        if " " not in value  # ids only: titles are not arguments of `reorg event`
+    ]

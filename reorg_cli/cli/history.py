@@ -13,6 +13,7 @@ from reorg_cli.cli.common import (
     KnownAsOfOption,
     MinConfidenceOption,
     WhyOption,
+    complete_person,
     confidence_of,
     footnotes,
     load_known,
@@ -24,7 +25,12 @@ from reorg_cli.cli.common import (
 
 
 def history(
-    person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            help="Id, name or alias, in any script or case.", autocompletion=complete_person
+        ),
+    ],
     output: Annotated[
         HistoryFormat,
         typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),

@@ -16,6 +16,7 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     ShowFormat,
     WhyOption,
+    complete_unit,
     confidence_of,
     footnotes,
     load_known,
@@ -34,7 +35,12 @@ def show(
         "today"
     ),
     unit: Annotated[
-        str | None, typer.Option("--unit", help="Show only this unit and what is under it.")
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Show only this unit and what is under it.",
+            autocompletion=complete_unit,
+        ),
     ] = None,
     depth: Annotated[
         int | None, typer.Option("--depth", min=1, help="Levels of units to show in the tree.")

@@ -13,6 +13,7 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     TableFormat,
     WhyOption,
+    complete_unit,
     confidence_of,
     footnotes,
     load_known,
@@ -24,7 +25,12 @@ from reorg_cli.cli.common import (
 
 
 def unit(
-    name: Annotated[str, typer.Argument(metavar="UNIT", help="Id, current or former name.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNIT", help="Id, current or former name.", autocompletion=complete_unit
+        ),
+    ],
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
