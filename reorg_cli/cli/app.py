@@ -28,6 +28,7 @@ from reorg_cli.cli import (
     unit,
     when,
 )
+from reorg_cli.cli import new as new_command
 from reorg_cli.cli import people as people_command
 from reorg_cli.cli import search as search_command
 from reorg_cli.cli import timeline as timeline_command
@@ -114,6 +115,7 @@ COMMANDS = (
     blame.blame,
     when.when,
     validate_command.validate,
+    new_command.new,
     sources.sources,
     event.event,
     schema.schema,

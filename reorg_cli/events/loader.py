@@ -114,6 +114,10 @@ _CHANGE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+#: Every change type with its required and optional keys (for ``reorg new``).
+CHANGE_KEYS = _CHANGE_KEYS
+
+
 def discover_event_files(path: Path) -> list[tuple[str, Path]]:
     """The event files under ``path``, as (display path, real path), in documented order."""
     try:
