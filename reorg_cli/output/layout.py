@@ -80,6 +80,7 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
     """
     lines: list[Text] = []
     for number, paragraph in enumerate(text.split("\n", allow_blank=True)):
+        paragraph = _unkeep_wider_than(paragraph, width - indent)
         current = Text() if number == 0 else Text(" " * indent)
         used = first if number == 0 else indent
         empty = True
@@ -110,6 +111,23 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
             if bare and cell_len(bare) <= width and number:
                 lines[number] = line[len(plain) - len(bare) :]
     return lines
+
+
+def _unkeep_wider_than(text: Text, width: int) -> Text:
+    """``text`` with the kept spaces of any kept phrase wider than ``width`` made breakable
+    (a name that fits no line may break between its words, never inside one)."""
+    plain = text.plain
+    if KEEP not in plain:
+        return text
+
+    def loosen(found: re.Match[str]) -> str:
+        run = found.group()
+        return run.replace(KEEP, " ") if cell_len(run) > width else run
+
+    loosened = re.sub(r"[^ \n]+", loosen, plain)
+    if loosened == plain:
+        return text
+    return Text(loosened, style=text.style, spans=list(text.spans))
 
 
 def _pad(line: Text, width: int, justify: str) -> Text:

@@ -403,7 +403,7 @@ def render_diff(
                 if i:
                     cell.append("\n")
                 cell.append(event_dates.get(event, ""), style="dim")
-                cell.append(" ")
+                cell.append(KEEP)  # the date stays beside its event while the line allows
                 cell.append_text(safe_text(event))
                 if why is not None:
                     cell.append_text(why.ref([event]))
@@ -623,7 +623,7 @@ def render_event(event: Event, evidence: Evidence) -> RenderableType:
     for change in event.changes:
         details = []
         for name in change.__dataclass_fields__:
-            if name == "location":
+            if name in ("location", "refs"):
                 continue
             value = getattr(change, name)
             if value in (None, (), False):

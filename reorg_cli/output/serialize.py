@@ -371,7 +371,7 @@ def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
     for change in event.changes:
         entry: dict[str, Any] = {"type": CHANGE_TYPE_NAMES[type(change)]}
         for name in change.__dataclass_fields__:
-            if name in ("location",):
+            if name in ("location", "refs"):
                 continue
             value = getattr(change, name)
             if isinstance(value, Confidence):
