@@ -619,7 +619,7 @@ def test_acting_on_a_dissolved_unit_names_the_dissolution(write_events: WriteEve
     )
     (message,) = errors_of(root)
     assert message == (
-        f"{root / 'b.yaml'}:8:9: unit 'corp' no longer exists here: it was dissolved on "
+        f"{root / 'b.yaml'}:8:36: unit 'corp' no longer exists here: it was dissolved on "
         f"2025-02-01 ({root / 'a.yaml'}:15:9)"
     )
 
@@ -691,7 +691,7 @@ def test_a_unit_used_before_it_is_created_names_the_creation(write_events: Write
     )
     (message,) = errors_of(root)
     assert message == (
-        f"{root / 'a.yaml'}:8:9: unit 'corp' does not exist yet on 2025-01-01; it is created on "
+        f"{root / 'a.yaml'}:8:50: unit 'corp' does not exist yet on 2025-01-01; it is created on "
         f"2025-06-01 ({root / 'b.yaml'}:8:9) (a unit must be created by an event that replays "
         "earlier)"
     )
