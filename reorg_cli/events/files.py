@@ -118,11 +118,25 @@ def _link_no_clobber(temp: Path, path: Path) -> None:
 
 
 def check_new_directory(target: Path) -> None:
-    """Refuse ``target`` unless it does not exist yet or is an empty directory."""
+    """Refuse ``target`` unless it does not exist yet or is an empty directory.
+
+    A symbolic link is refused whatever it points to: the files are moved into place by
+    renaming a directory over ``target``, which would replace the link, not fill its target.
+    """
     if target.is_symlink():
+        try:
+            points_to = os.readlink(target)
+        except OSError:  # pragma: no cover - it was a link a moment ago
+            points_to = "?"
+        real = target.resolve()
+        hint = (
+            f"pass the directory itself: --into {real}"
+            if real.is_dir()
+            else "choose a new directory"
+        )
         raise ReorgError(
-            f"{target}: is a symbolic link; --into must be a new or empty directory itself",
-            f"give the directory it points to: {os.path.realpath(target)}",
+            f"{target}: is a symbolic link (to {points_to}); reorg does not import through links",
+            hint,
         )
     if target.exists() and not target.is_dir():
         raise ReorgError(f"{target}: exists and is not a directory", "choose a new directory")

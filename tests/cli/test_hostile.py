@@ -493,13 +493,14 @@ def test_a_file_that_cannot_be_opened_fails_cleanly(
     if os.geteuid() != 0:
         secret.chmod(0)
     else:  # root reads anything: make opening this one file fail the way chmod 000 would
+        real_open = os.open
 
         def deny(file: Any, *args: Any, **kwargs: Any) -> Any:
             if Path(file) == secret:
                 raise PermissionError(13, "Permission denied", str(file))
-            return open(file, *args, **kwargs)
+            return real_open(file, *args, **kwargs)
 
-        monkeypatch.setattr("reorg_cli.events.loader.open", deny, raising=False)
+        monkeypatch.setattr("reorg_cli.events.loader.os.open", deny)
     result = invoke("show", "--events", str(root))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == f"{secret}: error: cannot read file: Permission denied\n"

@@ -106,8 +106,8 @@ def test_into_a_symlink_to_an_empty_directory_says_so(tmp_path: Path) -> None:
     with pytest.raises(ReorgError) as caught:
         check_new_directory(link)
     assert str(caught.value) == (
-        f"{link}: is a symbolic link; --into must be a new or empty directory itself "
-        f"(give the directory it points to: {real})"
+        f"{link}: is a symbolic link (to {real}); reorg does not import through links "
+        f"(pass the directory itself: --into {real})"
     )
 
 
