@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,20 +9,13 @@ import typer
 from reorg_cli.cli.common import EventsOption, TableFormat, load, print_out, write_json
 
 
-class SearchKind(StrEnum):
-    """What ``reorg search --kind`` looks among."""
-
-    person = "person"
-    unit = "unit"
-    event = "event"
-    source = "source"
-
-
 def search(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="A name, part of one, or an id.")],
     kind: Annotated[
-        list[SearchKind] | None,
-        typer.Option("--kind", "-k", help="Only these kinds (repeat for several)."),
+        str | None,
+        typer.Option(
+            "--kind", "-k", help="Only these kinds: person, unit, event, source (comma-separated)."
+        ),
     ] = None,
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
@@ -42,10 +34,13 @@ def search(
     from reorg_cli.engine.names import search as find
     from reorg_cli.events.errors import UsageError
 
-    if not text.strip():
+    if not text.strip():  # checked before the history is read
         raise UsageError("give some text to search for")
     timeline = load(events, quiet=output is TableFormat.json)
-    kinds = [k.value for k in kind] if kind else list(KINDS)
+    kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else list(KINDS)
+    for name in kinds:
+        if name not in KINDS:
+            raise UsageError(f"--kind {name!r} is not one of {', '.join(KINDS)}")
     found = find(timeline, text, kinds)
     if output is TableFormat.json:
         from reorg_cli.output.directory import matches_dict

@@ -159,6 +159,10 @@ def test_search_lists_both_zhous_with_ids() -> None:
     people = [m["id"] for m in found if m["kind"] == "person"]
     assert set(people) == {"zhou-jingren", "zhou-hao"}
     assert found[0]["kind"] == "person"  # people before the events that mention them
+    only = json.loads(run(100, "search", "Zhou", "--kind", "person,unit", "--format", "json"))
+    assert [m["id"] for m in only["matches"]] == ["zhou-hao", "zhou-jingren"]
+    bad = CliRunner().invoke(app, ["search", "Zhou", "--kind", "persons"], env=CLI_ENV)
+    assert bad.exit_code == 2 and "is not one of person, unit, event, source" in bad.stderr
 
 
 def test_search_finds_units_events_and_sources() -> None:
