@@ -16,6 +16,7 @@ import typer
 from reorg_cli import __version__
 from reorg_cli.cli import (
     blame,
+    check,
     diff,
     event,
     export,
@@ -116,6 +117,7 @@ COMMANDS = (
     when.when,
     validate_command.validate,
     new_command.new,
+    check.check,
     sources.sources,
     event.event,
     schema.schema,

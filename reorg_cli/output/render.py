@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
@@ -32,6 +33,9 @@ from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence, Event, kind_label
 from reorg_cli.output.layout import KEEP, Records, Wrapped, keep
 
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
+
 _UNSAFE_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000]"
 )
@@ -39,10 +43,13 @@ _UNSAFE_RE = re.compile(
 MARK_UNCERTAIN_DATE = "[~]"
 MARK_REPORTED = "[R]"
 MARK_UNCERTAIN = "[U]"
+MARK_STALE = "[?]"
 LEGEND = {
     MARK_UNCERTAIN_DATE: "may or may not hold on this date (the change's date is imprecise)",
     MARK_REPORTED: "reported: a single outlet or unconfirmed",
     MARK_UNCERTAIN: "uncertain: sources conflict or are weak",
+    MARK_STALE: "stale: no source confirms it within the staleness threshold (--stale-after) "
+    "of this date or of the data's coverage end; it may no longer hold",
 }
 
 
@@ -68,6 +75,34 @@ def _marks(presence: Presence, confidence: Confidence, used: set[str]) -> Text:
         marks.append(" " + MARK_UNCERTAIN, style="magenta")
         used.add(MARK_UNCERTAIN)
     return marks
+
+
+def _stale(
+    last_confirmed: DateWindow | None,
+    used: set[str],
+    prefix: str = ", ",
+    since: DateWindow | None = None,
+) -> Text:
+    """``, last confirmed 2024-02 [?]`` for a stale fact (``, not confirmed since [?]`` when
+    its last confirmation is its start, given as ``since``)."""
+    used.add(MARK_STALE)
+    if last_confirmed is None or last_confirmed == since:
+        words = "not confirmed since"
+    else:
+        words = f"last confirmed {last_confirmed.display()}"
+    text = Text(prefix + words, style="yellow")
+    text.append(" " + MARK_STALE, style="yellow bold")
+    return text
+
+
+def _date(window: DateWindow) -> Text:
+    """A date for a table cell: the short form, never broken inside ("by 2025-06-25")."""
+    return Text(window.short().replace(" ", KEEP))
+
+
+def _confirming(since: DateWindow, last: DateWindow | None, by: tuple[str, ...]) -> list[str]:
+    """For --why: the event that last confirmed a fact, when later than its start."""
+    return list(by[-1:]) if last is not None and last != since else []
 
 
 def legend(used: set[str]) -> Text | None:
@@ -137,6 +172,8 @@ def _unit_label(unit: UnitState, used: set[str]) -> Text:
     label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
     presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
     label.append_text(_marks(presence, unit.confidence, used))
+    if unit.stale:
+        label.append_text(_stale(unit.last_confirmed, used, " "))
     return label
 
 
@@ -183,14 +220,18 @@ def _add_one_unit(
     """Add ``unit``'s own branch; return it with the children still to add."""
     label = _unit_label(unit, used)
     if why is not None:
-        label.append_text(why.ref(unit.events))
+        confirming = _confirming(unit.since, unit.last_confirmed, unit.confirmed_by)
+        label.append_text(why.ref([*unit.events, *confirming]))
     branch = node.add(label)
     for role in state.roles_in(unit.id):
         line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
         line.append_text(_since(role.since))
+        if role.stale:
+            line.append_text(_stale(role.last_confirmed, used, since=role.since))
         line.append_text(_marks(role.presence, role.confidence, used))
         if why is not None:
-            line.append_text(why.ref(role.events))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
+            line.append_text(why.ref([*role.events, *confirming]))
         branch.add(line)
     for vacancy in state.vacancies_in(unit.id):
         holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
@@ -290,16 +331,20 @@ def _reporting_lines_table(
     table = Records(title="Reporting lines")
     table.add_column("Person")
     table.add_column("Reports to")
-    table.add_column("Since", whole=True)
+    table.add_column("Since")
     for line in state.reporting_lines:
+        since = _date(line.since)
+        if line.stale:
+            since.append_text(_stale(line.last_confirmed, used, since=line.since))
+        confirming = _confirming(line.since, line.last_confirmed, line.confirmed_by)
         table.add_row(
             keep(safe_text(line.person_name)),
             Text.assemble(
                 keep(safe_text(line.reports_to_name)),
                 _marks(line.presence, line.confidence, used),
-                why.ref(line.events) if why is not None else "",
+                why.ref([*line.events, *confirming]) if why is not None else "",
             ),
-            line.since.short(),
+            since,
         )
     return table
 
@@ -313,7 +358,7 @@ def render_state_table(
     table = Records(title=f"Organization on {ordinal_iso(state.day)}")
     table.add_column("Title")
     table.add_column("Person")
-    table.add_column("Since", whole=True)
+    table.add_column("Since")
     keep_units = set(units) if units is not None else set(state.units)
     ordered = sorted((state.units[u] for u in keep_units), key=lambda u: (u.name.casefold(), u.id))
     for unit in ordered:
@@ -328,19 +373,25 @@ def render_state_table(
             ),
             why.ref(unit.events) if why is not None else "",
         )
+        if unit.stale:
+            heading.append_text(_stale(unit.last_confirmed, used, " "))
         if parent is not None or unit.parent:
             heading.append(" in ", style="dim")
             heading.append_text(keep(safe_text(parent.name if parent else (unit.parent or ""))))
         table.add_section(heading)
         for role in state.roles_in(unit.id):
+            since = _date(role.since)
+            if role.stale:
+                since.append_text(_stale(role.last_confirmed, used, since=role.since))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
             table.add_row(
                 safe_text(role.title),
                 Text.assemble(
                     keep(safe_text(role.person_name)),
                     _marks(role.presence, role.confidence, used),
-                    why.ref(role.events) if why is not None else "",
+                    why.ref([*role.events, *confirming]) if why is not None else "",
                 ),
-                role.since.short(),
+                since,
             )
         for vacancy in state.vacancies_in(unit.id):
             holder = "(holder unknown)" if vacancy.vacancy == "unknown" else "(vacant)"
@@ -351,7 +402,7 @@ def render_state_table(
                     _marks(vacancy.presence, vacancy.confidence, used),
                     why.ref(vacancy.events) if why is not None else "",
                 ),
-                vacancy.since.short(),
+                _date(vacancy.since),
             )
     parts: list[RenderableType] = [table]
     if state.reporting_lines and units is None:
@@ -420,6 +471,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         unit.append(")")
     if span.status == "planned":
         end = Text("planned" if span.end is None else f"{span.end.short()} (planned)", "yellow")
+    elif span.end is None and span.stale:
+        end = _stale(span.last_confirmed, used, "")
     elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
@@ -433,7 +486,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
     if why is not None:
-        title.append_text(why.ref(span.events))
+        confirming = _confirming(span.start, span.last_confirmed, span.confirmed_by)
+        title.append_text(why.ref([*span.events, *confirming]))
     return [unit, title, span.start.short(), end]
 
 
@@ -462,14 +516,20 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
         lines = Records(title="Reporting lines")
         lines.add_column("Reports to")
         lines.add_column("From", whole=True)
-        lines.add_column("Until", whole=True)
-        for _, name, start, end, events, confidence in history.reporting_lines:
+        lines.add_column("Until")
+        confirmations = history.reporting_line_confirmations
+        for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
+            last, stale, by = (
+                confirmations[index] if index < len(confirmations) else (None, False, ())
+            )
             cell = keep(safe_text(name))
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
-                cell.append_text(why.ref(events))
+                cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
             planned = history.today is not None and start.lo > history.today
-            until = end.short() if end else ("planned" if planned else "current")
+            until: Text | str = _date(end) if end else ("planned" if planned else "current")
+            if end is None and stale and not planned:
+                until = _stale(last, used, "")
             lines.add_row(cell, start.short(), until)
         parts.append(lines)
     return _finish(parts, used, why)
@@ -535,6 +595,29 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
     if not entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
+
+
+def render_check(report: CheckReport) -> Text:
+    """``reorg check``: one line per finding (``path:line: check: message``) with its fix,
+    then a count per check."""
+    text = Text()
+    for finding in report.findings:
+        text.append(sanitize(finding.where), style="bold")
+        text.append(": ")
+        text.append(finding.check, style="yellow")
+        text.append(": ")
+        text.append(sanitize(finding.message))
+        text.append(f"\n    fix: {sanitize(finding.fix)}", style="dim")
+        text.append("\n")
+    counts = report.counts()
+    summary = ", ".join(f"{n} {check}" for check, n in counts.items() if n) or "no findings"
+    text.append(
+        f"{len(report.findings)} findings as of {ordinal_iso(report.reference_day)} "
+        f"(coverage end {report.coverage_end or 'none'}, stale after "
+        f"{report.stale_after_days} days): {summary}",
+        style="green" if not report.findings else "yellow",
+    )
+    return text
 
 
 def render_problems(problems: list[Problem]) -> Text:
