@@ -167,6 +167,7 @@ def test_tree_shows_stale_facts_with_their_last_confirmation(write_events: Write
         "    └── CTO: Bo Chen since 2024-01-01\n"
         "Reporting lines\n"
         "Person   Reports to  Since\n"
+        "───────  ──────────  ──────────\n"
         "Bo Chen  Ann Lee     2024-01-01\n"
     )
     late = timeline.state_at(day("2025-01-01"), stale_after=20)
@@ -177,6 +178,7 @@ def test_tree_shows_stale_facts_with_their_last_confirmation(write_events: Write
         "    └── CTO: Bo Chen since 2024-01-01, not confirmed since [?]\n"
         "Reporting lines\n"
         "Person   Reports to  Since\n"
+        "───────  ──────────  " + "─" * len("2024-01-01, not confirmed since [?]") + "\n"
         "Bo Chen  Ann Lee     2024-01-01, not confirmed since [?]\n"
         "[?] stale: no source confirms it within the staleness threshold (--stale-after)\n"
         "of this date or of the data's coverage end; it may no longer hold\n"
@@ -190,4 +192,4 @@ def test_history_reads_last_confirmed_in_place_of_current(write_events: WriteEve
     assert "current" in draw(render_person_history(timeline.person_history("ann")))
     drawn = draw(render_person_history(timeline.person_history("ann", stale_after=20)), 100)
     assert "current" not in drawn
-    assert "│ Corp                 │ CEO   │ 2024-01-01 │ last confirmed Feb 2024 [?] │" in drawn
+    assert "Corp                  CEO    2024-01-01  last confirmed Feb 2024 [?]\n" in drawn
