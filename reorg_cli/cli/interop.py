@@ -38,6 +38,7 @@ class ExportFormat(StrEnum):
     mermaid = "mermaid"
     dot = "dot"
     csv = "csv"
+    sqlite = "sqlite"
 
 
 class GroupBy(StrEnum):
@@ -72,7 +73,10 @@ def export(
     output: Annotated[
         ExportFormat,
         typer.Option(
-            "--format", "-f", help="popolo, timelinejs, mermaid, dot or csv.", show_default=False
+            "--format",
+            "-f",
+            help="popolo, timelinejs, mermaid, dot, csv or sqlite (needs --out).",
+            show_default=False,
         ),
     ],
     at: Annotated[
@@ -96,14 +100,26 @@ def export(
     events: EventsOption = None,
 ) -> None:
     """Export the history to another format: Popolo JSON, TimelineJS JSON, a Mermaid or
-    Graphviz chart, or a CSV of roles.
+    Graphviz chart, a CSV of roles, or the compiled store as an SQLite database
+    (docs/sqlite.md).
 
     Example: reorg export --format mermaid --at 2026-04-09 --out org.mmd
     """
     if group is not None and output is not ExportFormat.timelinejs:
         raise _usage("--group applies only to --format timelinejs")
+    if output is ExportFormat.sqlite and out is None:
+        raise _usage("--format sqlite writes a database file: give --out FILE")
+    if output is ExportFormat.sqlite and at is not None:
+        raise _usage("--at does not apply to --format sqlite (it holds the whole history)")
     query = _date(at, "--at") if at is not None else None
     timeline = _load(events)
+    if output is ExportFormat.sqlite:
+        from reorg_cli.events.files import write_atomic
+        from reorg_cli.interop.sqliteexport import store_bytes
+
+        assert out is not None
+        write_atomic(out, store_bytes(timeline), force=force)
+        return
     day = query.day if query is not None else _date("today", "--at").day
     if output is ExportFormat.popolo:
         from reorg_cli.interop.popolo import popolo_document

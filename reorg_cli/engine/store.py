@@ -1,0 +1,709 @@
+"""The compiled store: a compiled history in SQLite (schema in :mod:`reorg_cli.engine.schema`,
+documented in docs/sqlite.md).
+
+:func:`write_store` fills an empty database from a dataset and its compilation, in batches;
+:class:`Store` reads rows back as the engine's records (facts, events, people, sources). Every
+query of :class:`~reorg_cli.engine.timeline.Timeline` runs on a store, whether it lives in a
+cache file or in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from reorg_cli.engine.facts import Edge, Fact, FactKind
+from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
+from reorg_cli.events.dates import DateWindow, parse_window
+from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
+from reorg_cli.events.model import (
+    CHANGE_TYPE_NAMES,
+    CHANGE_TYPES,
+    Change,
+    Confidence,
+    Dataset,
+    Event,
+    Person,
+    Source,
+    UnitInfo,
+)
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.compiler import Compiled, EventStatus
+
+#: Rows written per statement batch while building a store.
+BATCH = 5000
+
+#: The application id in a store's header ("rorg"): a file that lacks it is not a store.
+APPLICATION_ID = 0x726F7267
+
+_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
+
+#: Columns of ``facts`` that :meth:`Store.fact` decodes, in order.
+FACT_COLUMNS = (
+    "id, kind, person, unit, title, value, names, head, shared, "
+    "start_date, start_lo, start_hi, start_event, start_step, start_implied_by, "
+    "start_confidence, end_date, end_lo, end_hi, end_event, end_step, end_implied_by, "
+    "end_confidence, end_reason, successor"
+)
+_KINDS = {kind.value: kind for kind in FactKind}
+
+
+def name_key(text: str) -> str:
+    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
+
+
+def connect(target: str) -> sqlite3.Connection:
+    """A connection to a store file (or ``:memory:``), tuned for one process's queries."""
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables, indexes and views of an empty store, and its day index."""
+    conn.executescript(SCHEMA)
+    try:  # an R*Tree finds the facts alive on a day without a scan ...
+        conn.execute("CREATE VIRTUAL TABLE fact_days USING rtree_i32(id, lo, hi)")
+    except sqlite3.OperationalError:  # ... a build of SQLite without it gets a plain index
+        conn.execute("CREATE TABLE fact_days (id INTEGER PRIMARY KEY, lo INTEGER, hi INTEGER)")
+        conn.execute("CREATE INDEX fact_days_by_lo ON fact_days (lo, hi)")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    statement: str | None = None
+    for batch in _batches(rows):
+        if statement is None:
+            marks = ", ".join("?" * len(batch[0]))
+            statement = f"INSERT INTO {table} VALUES ({marks})"
+        conn.executemany(statement, batch)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Sources:
+    """Numbers distinct sources as they are written."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.ids: dict[Source, int] = {}
+
+    def id(self, source: Source) -> int:
+        found = self.ids.get(source)
+        if found is None:
+            found = self.ids[source] = len(self.ids) + 1
+            self.conn.execute(
+                "INSERT INTO source_records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    found,
+                    source.id,
+                    source.url,
+                    source.publisher,
+                    source.published,
+                    source.title,
+                    source.note,
+                ),
+            )
+        return found
+
+
+def _change_row(event: Event, position: int, change: Change) -> tuple[Any, ...]:
+    fields: dict[str, Any] = {}
+    for cls in type(change).__mro__:
+        for name in getattr(cls, "__slots__", ()):
+            if name in ("location", "__weakref__") or name in fields:
+                continue
+            value = getattr(change, name)
+            if isinstance(value, Confidence):
+                value = value.label
+            fields[name] = value
+    other = getattr(change, "parent", None) or getattr(change, "into", None)
+    other = other or getattr(change, "reports_to", None)
+    return (
+        event.id,
+        position,
+        CHANGE_TYPE_NAMES[type(change)],
+        getattr(change, "person", None),
+        getattr(change, "unit", None),
+        other,
+        _json(fields),
+        change.location.line,
+        change.location.column,
+    )
+
+
+def _fact_row(index: int, fact: Fact) -> tuple[Any, ...]:
+    kind = fact.kind
+    person = unit = title = value = names = head = shared = None
+    if kind is FactKind.ROLE:
+        person, unit, title = fact.slot
+        head, shared = int(bool(fact.value[0])), int(bool(fact.value[1]))
+    elif kind is FactKind.VACANCY:
+        unit, title = fact.slot
+        value = fact.value[0]
+    elif kind is FactKind.REPORTING_LINE:
+        person = fact.slot[0]
+        value = fact.value[0]
+    else:
+        unit = fact.slot[0]
+        if fact.value:
+            value = fact.value[0]
+        if kind is FactKind.NAME:
+            rest = fact.value[1:]
+            names = _json([[rest[i], rest[i + 1]] for i in range(0, len(rest), 2)])
+    start, end = fact.start, fact.end
+    return (
+        index,
+        kind.value,
+        person,
+        unit,
+        title,
+        value,
+        names,
+        head,
+        shared,
+        start.window.text(),
+        start.window.lo,
+        start.window.hi,
+        start.event,
+        start.order,
+        start.implied_by,
+        int(fact.start_confidence),
+        end.window.text() if end else None,
+        end.window.lo if end else None,
+        end.window.hi if end else None,
+        end.event if end else None,
+        end.order if end else None,
+        end.implied_by if end else None,
+        None if fact.end_confidence is None else int(fact.end_confidence),
+        fact.end_reason,
+        fact.successor,
+        int(fact.confidence),
+    )
+
+
+def _last_day(fact: Fact) -> int:
+    """The last day on which a fact may hold (ignoring confidence filters). A fact that ends
+    where it starts never holds; the index lists it on its first day (queries then see it
+    absent), as an R*Tree box cannot be empty."""
+    from reorg_cli.events.dates import POS_INF
+
+    return POS_INF if fact.end is None else fact.end.window.hi - 1
+
+
+def write_store(
+    conn: sqlite3.Connection,
+    dataset: Dataset,
+    compiled: Compiled,
+    meta: dict[str, str] | None = None,
+    step: Callable[[], None] | None = None,
+) -> None:
+    """Fill an empty store (see :func:`create_schema`) with a compiled dataset, in batches."""
+    create_schema(conn)
+    conn.execute("BEGIN")
+    sources = _Sources(conn)
+    _insert(conn, "meta", ((k, v) for k, v in (meta or {}).items()))
+    _insert(conn, "files", enumerate(dataset.files))
+    _insert(
+        conn,
+        "registered_sources",
+        ((key, sources.id(src), i) for i, (key, src) in enumerate(dataset.sources.items())),
+    )
+    _insert(
+        conn,
+        "people",
+        (
+            (
+                p.id,
+                p.name,
+                _json(p.names),
+                _json(p.aliases),
+                p.description,
+                p.notes,
+                p.location.path,
+                p.location.line,
+                p.location.column,
+                i,
+            )
+            for i, p in enumerate(dataset.people.values())
+        ),
+    )
+    _insert(
+        conn,
+        "person_sources",
+        (
+            (p.id, i, sources.id(s))
+            for p in dataset.people.values()
+            for i, s in enumerate(p.sources)
+        ),
+    )
+    replay = {event.id: index for index, event in enumerate(compiled.order)}
+    statuses = compiled.statuses
+
+    def event_row(position: int, event: Event) -> tuple[Any, ...]:
+        status = statuses[event.id]
+        return (
+            event.id,
+            position,
+            replay.get(event.id),
+            event.date.text(),
+            event.date.lo,
+            event.date.hi,
+            event.date.sort_day,
+            event.title,
+            int(event.confidence),
+            event.seq,
+            event.summary,
+            event.notes,
+            event.announced.text() if event.announced else None,
+            event.corrects,
+            event.retracts,
+            status.corrected_by,
+            status.retracted_by,
+            event.path,
+            event.location.line,
+            event.location.column,
+            event.position,
+        )
+
+    _insert(conn, "event_records", itertools.starmap(event_row, enumerate(dataset.events)))
+    _insert(
+        conn,
+        "event_sources",
+        ((e.id, i, sources.id(s)) for e in dataset.events for i, s in enumerate(e.sources)),
+    )
+    _insert(
+        conn,
+        "changes",
+        (_change_row(e, i, c) for e in dataset.events for i, c in enumerate(e.changes)),
+    )
+    if step is not None:
+        step()
+    facts = compiled.facts
+    _insert(conn, "facts", (_fact_row(i, f) for i, f in enumerate(facts, 1)))
+    _insert(
+        conn,
+        "fact_days",
+        (
+            (i, f.start.window.lo, max(f.start.window.lo, _last_day(f)))
+            for i, f in enumerate(facts, 1)
+        ),
+    )
+    if step is not None:
+        step()
+    _write_units(conn, dataset, compiled, sources)
+    _insert(
+        conn,
+        "problems",
+        (
+            (
+                i,
+                p.location.path,
+                p.location.line,
+                p.location.column,
+                p.message,
+                p.hint,
+                p.severity.value,
+            )
+            for i, p in enumerate(compiled.problems)
+        ),
+    )
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+
+
+def _write_units(
+    conn: sqlite3.Connection, dataset: Dataset, compiled: Compiled, sources: _Sources
+) -> None:
+    created: dict[str, int] = {}
+    current: dict[str, str] = {}
+    person_keys: set[tuple[str, str]] = set()
+    for person in dataset.people.values():
+        for text in (person.id, person.name, *person.aliases, *(n for _, n in person.names)):
+            person_keys.add((name_key(text), person.id))
+    unit_keys: set[tuple[str, str]] = set()
+    for fact in compiled.facts:
+        if fact.kind is FactKind.UNIT:
+            unit = fact.slot[0]
+            created.setdefault(unit, fact.start.order)
+            unit_keys.add((name_key(unit), unit))
+        elif fact.kind is FactKind.NAME:
+            unit = fact.slot[0]
+            current[unit] = str(fact.value[0])
+            unit_keys.add((name_key(str(fact.value[0])), unit))
+            for other in fact.value[2::2]:
+                unit_keys.add((name_key(str(other)), unit))
+    for unit, info in dataset.units.items():
+        if unit in created:
+            for alias in info.aliases:
+                unit_keys.add((name_key(alias), unit))
+    rows = []
+    positions = {unit: i for i, unit in enumerate(dataset.units)}
+    for unit in {**created, **dict.fromkeys(dataset.units, 0)}:
+        described = dataset.units.get(unit)
+        rows.append(
+            (
+                unit,
+                created.get(unit),
+                current.get(unit),
+                _json(described.aliases) if described else None,
+                described.description if described else None,
+                described.notes if described else None,
+                described.location.path if described else None,
+                described.location.line if described else None,
+                described.location.column if described else None,
+                positions.get(unit),
+            )
+        )
+    _insert(conn, "unit_records", rows)
+    _insert(
+        conn,
+        "unit_sources",
+        ((u.id, i, sources.id(s)) for u in dataset.units.values() for i, s in enumerate(u.sources)),
+    )
+    _insert(
+        conn,
+        "names",
+        itertools.chain(
+            (("person", k, o) for k, o in sorted(person_keys)),
+            (("unit", k, o) for k, o in sorted(unit_keys)),
+        ),
+    )
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def window(text: str, lo: int, hi: int) -> DateWindow:
+    """A stored date window: its text as written, with the bounds the compiler gave it."""
+    found = parse_window(text)
+    if found.lo != lo or found.hi != hi:  # an `unknown` end starts where its fact did
+        found = DateWindow(found.kind, lo, hi, found.first, found.second)
+    return found
+
+
+_CONFIDENCES = tuple(Confidence)
+
+
+class StoreDamaged(ReorgError):
+    """A cached store turned out to be damaged while a query was reading it. The file has been
+    removed; the CLI then runs the command again without the cache (``retry_without_cache``)."""
+
+    retry_without_cache = True
+
+
+class Store:
+    """Reads a store's rows back as the engine's records.
+
+    ``on_damage`` is called when SQLite finds the file damaged in the middle of a query (a
+    cache entry then removes itself); the query raises :class:`StoreDamaged`.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        on_damage: Callable[[], None] | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.conn = conn
+        self.file = file  # the file it is read from (None: in memory)
+        self.built = file is None  # whether this run compiled it
+        self.on_damage = on_damage
+        self._sources: dict[int, Source] = {}
+
+    def _damaged(self, err: sqlite3.DatabaseError) -> StoreDamaged:
+        if self.on_damage is not None:
+            self.on_damage()
+        return StoreDamaged(f"the compiled-timeline cache is damaged ({err}); rebuilt")
+
+    def rows(self, sql: str, *args: Any) -> list[Any]:
+        """Every row of a query."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as err:
+            if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+                raise
+            raise self._damaged(err) from err
+
+    def one(self, sql: str, *args: Any) -> Any:
+        """The first row of a query, or None."""
+        rows = self.rows(sql + " LIMIT 1" if "LIMIT" not in sql else sql, *args)
+        return rows[0] if rows else None
+
+    def facts(self, where: str, *args: Any, order: str = "id") -> list[Fact]:
+        """The facts matching a WHERE clause, decoded."""
+        sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE {where} ORDER BY {order}"
+        decode = self.fact
+        return [decode(row) for row in self.rows(sql, *args)]
+
+    @staticmethod
+    def fact(row: Sequence[Any]) -> Fact:
+        """Decode one row of :data:`FACT_COLUMNS`."""
+        (
+            _,
+            kind_text,
+            person,
+            unit,
+            title,
+            value,
+            names,
+            head,
+            shared,
+            start_date,
+            start_lo,
+            start_hi,
+            start_event,
+            start_step,
+            start_implied,
+            start_conf,
+            end_date,
+            end_lo,
+            end_hi,
+            end_event,
+            end_step,
+            end_implied,
+            end_conf,
+            end_reason,
+            successor,
+        ) = row
+        kind = _KINDS[kind_text]
+        slot: tuple[str, ...]
+        values: tuple[str | bool | None, ...]
+        if kind is FactKind.ROLE:
+            slot, values = (person, unit, title), (bool(head), bool(shared))
+        elif kind is FactKind.VACANCY:
+            slot, values = (unit, title), (value,)
+        elif kind is FactKind.REPORTING_LINE:
+            slot, values = (person,), (value,)
+        elif kind is FactKind.UNIT:
+            slot, values = (unit,), ()
+        elif kind is FactKind.NAME:
+            slot = (unit,)
+            values = (value, *(text for pair in json.loads(names) for text in pair))
+        else:
+            slot, values = (unit,), (value,)
+        start = Edge(window(start_date, start_lo, start_hi), start_event, start_step, start_implied)
+        end = (
+            None
+            if end_date is None
+            else Edge(window(end_date, end_lo, end_hi), end_event, end_step, end_implied)
+        )
+        return Fact(
+            kind,
+            slot,
+            values,
+            start,
+            _CONFIDENCES[start_conf],
+            end,
+            None if end_conf is None else _CONFIDENCES[end_conf],
+            end_reason,
+            successor,
+        )
+
+    # -- records -----------------------------------------------------------------------------------
+    def source(self, source_id: int) -> Source:
+        """A source by row id."""
+        found = self._sources.get(source_id)
+        if found is None:
+            row = self.one("SELECT * FROM source_records WHERE id = ?", source_id)
+            found = self._sources[source_id] = Source(row[2], row[1], *row[3:])
+        return found
+
+    def sources_of(self, table: str, column: str, key: str) -> tuple[Source, ...]:
+        """The sources linked to a record, in order."""
+        rows = self.rows(f"SELECT source FROM {table} WHERE {column} = ? ORDER BY position", key)
+        return tuple(self.source(r[0]) for r in rows)
+
+    def person(self, row: Sequence[Any]) -> Person:
+        """Decode a row of ``people``."""
+        pid, name, names, aliases, description, notes, path, line, col, _ = row
+        return Person(
+            pid,
+            name,
+            tuple(tuple(pair) for pair in json.loads(names)),
+            tuple(json.loads(aliases)),
+            description,
+            notes,
+            self.sources_of("person_sources", "person", pid),
+            Location(path, line, col),
+        )
+
+    def people(self) -> dict[str, Person]:
+        """Every person, in file order."""
+        return {
+            row[0]: self.person(row) for row in self.rows("SELECT * FROM people ORDER BY position")
+        }
+
+    def unit_infos(self) -> dict[str, UnitInfo]:
+        """The registry of units (``units:``), in file order."""
+        found = {}
+        for row in self.rows(
+            "SELECT id, aliases, description, notes, path, line, col FROM unit_records "
+            "WHERE aliases IS NOT NULL ORDER BY position"
+        ):
+            uid, aliases, description, notes, path, line, col = row
+            found[uid] = UnitInfo(
+                uid,
+                tuple(json.loads(aliases)),
+                description,
+                notes,
+                self.sources_of("unit_sources", "unit", uid),
+                Location(path, line, col),
+            )
+        return found
+
+    def unit_info(self, unit: str) -> UnitInfo | None:
+        """One unit's registry entry, if it has one."""
+        row = self.one(
+            "SELECT aliases, description, notes, path, line, col FROM unit_records "
+            "WHERE id = ? AND aliases IS NOT NULL",
+            unit,
+        )
+        if row is None:
+            return None
+        aliases, description, notes, path, line, col = row
+        return UnitInfo(
+            unit,
+            tuple(json.loads(aliases)),
+            description,
+            notes,
+            self.sources_of("unit_sources", "unit", unit),
+            Location(path, line, col),
+        )
+
+    _EVENT_COLUMNS = (
+        "id, date, date_lo, date_hi, title, confidence, seq, summary, notes, announced, "
+        "corrects, retracts, path, line, col, file_position"
+    )
+
+    def events(self, where: str = "1", *args: Any, order: str = "position") -> list[Event]:
+        """Events matching a WHERE clause, decoded with their changes and sources."""
+        rows = self.rows(
+            f"SELECT {self._EVENT_COLUMNS} FROM event_records WHERE {where} ORDER BY {order}",
+            *args,
+        )
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        changes: dict[str, list[Change]] = {}
+        cited: dict[str, list[Source]] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            paths = {r[0]: r[12] for r in rows}
+            for event_id, type_name, fields, line, col in self.rows(
+                f"SELECT event, type, fields, line, col FROM changes WHERE event IN ({marks}) "
+                "ORDER BY event, position",
+                *chunk,
+            ):
+                changes.setdefault(event_id, []).append(
+                    _change(type_name, fields, Location(paths[event_id], line, col))
+                )
+            for event_id, source in self.rows(
+                f"SELECT event, source FROM event_sources WHERE event IN ({marks}) "
+                "ORDER BY event, position",
+                *chunk,
+            ):
+                cited.setdefault(event_id, []).append(self.source(source))
+        events = []
+        for row in rows:
+            (eid, date, lo, hi, title, conf, seq, summary, notes, announced) = row[:10]
+            corrects, retracts, path, line, col, position = row[10:]
+            events.append(
+                Event(
+                    eid,
+                    window(date, lo, hi),
+                    title,
+                    _CONFIDENCES[conf],
+                    tuple(changes.get(eid, ())),
+                    tuple(cited.get(eid, ())),
+                    seq,
+                    summary,
+                    notes,
+                    parse_window(announced) if announced is not None else None,
+                    corrects,
+                    retracts,
+                    Location(path, line, col),
+                    path,
+                    position,
+                )
+            )
+        return events
+
+    def statuses(self) -> dict[str, EventStatus]:
+        """Every event's status, by id."""
+        from reorg_cli.engine.compiler import EventStatus
+
+        plain = EventStatus(applied=True)
+        found = {}
+        for eid, replay, corrects, retracts, corrected_by, retracted_by in self.rows(
+            "SELECT id, replay, corrects, retracts, corrected_by, retracted_by "
+            "FROM event_records ORDER BY position"
+        ):
+            if replay is not None and not (corrects or retracts):
+                found[eid] = plain
+            else:
+                found[eid] = EventStatus(
+                    replay is not None, corrected_by, retracted_by, corrects, retracts
+                )
+        return found
+
+    def dataset(self) -> Dataset:
+        """The whole dataset, decoded (for exports that walk all of it)."""
+        registered = {
+            key: self.source(source)
+            for key, source in self.rows(
+                "SELECT key, source FROM registered_sources ORDER BY position"
+            )
+        }
+        return Dataset(
+            self.people(),
+            self.unit_infos(),
+            registered,
+            tuple(self.events()),
+            tuple(r[0] for r in self.rows("SELECT path FROM files ORDER BY position")),
+        )
+
+    def problems(self) -> list[Problem]:
+        """The warnings found while compiling."""
+        return [
+            Problem(Location(path, line, col), message, hint, Severity(severity))
+            for path, line, col, message, hint, severity in self.rows(
+                "SELECT path, line, col, message, hint, severity FROM problems ORDER BY position"
+            )
+        ]
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _change(type_name: str, fields: str, location: Location) -> Change:
+    values = json.loads(fields)
+    if "names" in values:
+        values["names"] = tuple(tuple(pair) for pair in values["names"])
+    if values.get("confidence") is not None:
+        values["confidence"] = Confidence.parse(values["confidence"])
+    return CHANGE_TYPES[type_name](location=location, **values)
