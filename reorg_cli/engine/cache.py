@@ -50,8 +50,9 @@ from typing import Any
 from urllib.parse import quote
 
 from reorg_cli import __version__
+from reorg_cli.engine.build import write_store
 from reorg_cli.engine.schema import SCHEMA_VERSION
-from reorg_cli.engine.store import APPLICATION_ID, Store, StoreDamaged, connect, write_store
+from reorg_cli.engine.store import APPLICATION_ID, Store, StoreDamaged, connect
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.errors import EventFileError, Severity
 

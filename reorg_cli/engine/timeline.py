@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reorg_cli.engine.facts import Fact, FactKind, Presence
+from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import (
     Evidence,
     FactSummary,
@@ -30,6 +30,7 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
+from reorg_cli.engine.state import holding, unit_state
 from reorg_cli.engine.store import Store, name_key
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.errors import (
@@ -45,54 +46,6 @@ if TYPE_CHECKING:
     from reorg_cli.engine.compiler import Compiled, EventStatus
 
 __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
-
-
-def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
-    if min_confidence is Confidence.UNCERTAIN:
-        return fact.presence(day)
-    if fact.start_confidence < min_confidence:
-        return Presence.ABSENT
-    return fact.presence_at(day, min_confidence)
-
-
-def _pick(
-    facts: Sequence[Fact], day: int, min_confidence: Confidence = Confidence.UNCERTAIN
-) -> tuple[Fact | None, bool]:
-    """The fact of a slot that holds on ``day``, and whether that is uncertain."""
-    chosen: Fact | None = None
-    chosen_presence = Presence.ABSENT
-    uncertain = False
-    for fact in facts:
-        presence = _presence(fact, day, min_confidence)
-        if presence is Presence.ABSENT:
-            continue
-        if presence is Presence.UNCERTAIN:
-            uncertain = True
-        if chosen is None or (
-            presence is Presence.PRESENT and chosen_presence is not Presence.PRESENT
-        ):
-            chosen, chosen_presence = fact, presence
-    return chosen, uncertain
-
-
-def _holding(
-    facts: Iterable[Fact], day: int, min_confidence: Confidence
-) -> list[tuple[Fact, Presence]]:
-    """The fact of each slot that holds on ``day``, with its presence.
-
-    Two facts of one slot can both be possible inside an imprecise window (a role ended some
-    day in March and given again on March 20): the slot is shown once, by its present fact if
-    it has one, else by its earliest, as :func:`_pick` does for unit names.
-    """
-    chosen: dict[tuple[str, ...], tuple[Fact, Presence]] = {}
-    for fact in facts:
-        presence = _presence(fact, day, min_confidence)
-        if presence is Presence.ABSENT:
-            continue
-        held = chosen.get(fact.slot)
-        if held is None or (presence is Presence.PRESENT and held[1] is not Presence.PRESENT):
-            chosen[fact.slot] = (fact, presence)
-    return list(chosen.values())
 
 
 _UNIT_KINDS = "('unit', 'name', 'kind', 'parent')"
@@ -142,6 +95,7 @@ class Timeline:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.events: Mapping[str, Event] = _EventsById(store)
+        self._cited: dict[str, Event] = {}
         self._people: dict[str, str] = {}
 
     @classmethod
@@ -158,11 +112,25 @@ class Timeline:
     @classmethod
     def from_compiled(cls, dataset: Dataset, compiled: Compiled) -> Timeline:
         """A timeline on an in-memory store of an already compiled dataset."""
-        from reorg_cli.engine.store import connect, write_store
+        from reorg_cli.engine.build import write_store
+        from reorg_cli.engine.store import connect
 
         conn = connect(":memory:")
         write_store(conn, dataset, compiled)
         return cls(Store(conn))
+
+    def cited(self, ids: Iterable[str]) -> dict[str, Event]:
+        """The events of ``ids`` by id, sorted, as a result cites them: date, title,
+        confidence, sources, path and line, read in batches (their ``changes`` are left
+        empty; ``events[id]`` has them)."""
+        wanted = sorted(set(ids))
+        missing = [i for i in wanted if i not in self._cited]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for event in self.store.events(f"id IN ({marks})", *chunk, changes=False):
+                self._cited[event.id] = event
+        return {i: self._cited[i] for i in wanted}
 
     # -- whole-history views (exports walk these; queries do not) ---------------------------------
     @functools.cached_property
@@ -381,18 +349,18 @@ class Timeline:
                 kinds[fact.kind].append(fact)
         units: dict[str, UnitState] = {}
         for unit, facts in unit_facts.items():
-            state = _unit_state(unit, facts, day, min_confidence)
+            state = unit_state(unit, facts, day, min_confidence)
             if state is not None:
                 units[unit] = state
-        holding = {kind: _holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
+        held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
         self._load_person_names(
             name
-            for fact, _ in holding[FactKind.REPORTING_LINE]
+            for fact, _ in held[FactKind.REPORTING_LINE]
             for name in (fact.slot[0], str(fact.value[0]))
         )
-        self._load_person_names(fact.slot[0] for fact, _ in holding[FactKind.ROLE])
+        self._load_person_names(fact.slot[0] for fact, _ in held[FactKind.ROLE])
         roles = []
-        for fact, presence in holding[FactKind.ROLE]:
+        for fact, presence in held[FactKind.ROLE]:
             person, unit, title = fact.slot
             if unit not in units:
                 continue
@@ -410,7 +378,7 @@ class Timeline:
                 )
             )
         vacancies = []
-        for fact, presence in holding[FactKind.VACANCY]:
+        for fact, presence in held[FactKind.VACANCY]:
             unit, title = fact.slot
             if unit not in units:
                 continue
@@ -426,7 +394,7 @@ class Timeline:
                 )
             )
         lines = []
-        for fact, presence in holding[FactKind.REPORTING_LINE]:
+        for fact, presence in held[FactKind.REPORTING_LINE]:
             boss = str(fact.value[0])
             lines.append(
                 ReportingLineState(
@@ -523,52 +491,6 @@ class Timeline:
         from reorg_cli.engine.provenance import single_reported_facts
 
         return single_reported_facts(self)
-
-
-def _unit_state(
-    unit: str, by_kind: dict[FactKind, list[Fact]], day: int, min_confidence: Confidence
-) -> UnitState | None:
-    exists, _exists_uncertain = _pick(by_kind[FactKind.UNIT], day, min_confidence)
-    if exists is None:
-        return None
-    name, name_unsure = _pick(by_kind[FactKind.NAME], day, min_confidence)
-    kind, kind_unsure = _pick(by_kind[FactKind.KIND], day, min_confidence)
-    parent, parent_unsure = _pick(by_kind[FactKind.PARENT], day, min_confidence)
-    if name is None:
-        name, name_unsure = _pick(by_kind[FactKind.NAME], day)
-    if kind is None:
-        kind, kind_unsure = _pick(by_kind[FactKind.KIND], day)
-    used = [f for f in (exists, name, kind, parent) if f is not None]
-    confidence = min(f.confidence_on(day, min_confidence) for f in used)
-    assert name is not None and kind is not None
-    unsure = tuple(
-        label
-        for label, flag in (
-            ("name", name_unsure),
-            ("kind", kind_unsure),
-            ("parent", parent_unsure),
-        )
-        if flag
-    )
-    events: list[str] = []
-    for fact in used:
-        if fact.start.event not in events:
-            events.append(fact.start.event)
-    other_names = name.value[1:]
-    return UnitState(
-        id=unit,
-        name=str(name.value[0]),
-        kind=str(kind.value[0]),
-        parent=parent.value[0] if parent is not None else None,  # type: ignore[arg-type]
-        since=exists.start.window,
-        presence=_presence(exists, day, min_confidence),
-        confidence=confidence,
-        events=tuple(events),
-        names=tuple(
-            (str(other_names[i]), str(other_names[i + 1])) for i in range(0, len(other_names), 2)
-        ),
-        uncertain_fields=unsure,
-    )
 
 
 def window_display(window: DateWindow | None) -> str:
