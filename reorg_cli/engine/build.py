@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,17 @@ if TYPE_CHECKING:
     from reorg_cli.engine.compiler import Compiled
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables, indexes and views of an empty store, and its day index."""
-    conn.executescript(SCHEMA)
+_STATEMENTS = [part.strip() for part in re.sub(r"--[^\n]*", "", SCHEMA).split(";") if part.strip()]
+#: Indexes are made once the rows are in (faster than keeping them up to date row by row).
+_INDEXES = [part for part in _STATEMENTS if "CREATE INDEX" in part]
+
+
+def create_schema(conn: sqlite3.Connection, *, indexes: bool = True) -> None:
+    """Create the tables, views and (unless not ``indexes``) indexes of an empty store, and
+    its day index."""
+    for statement in _STATEMENTS:
+        if indexes or statement not in _INDEXES:
+            conn.execute(statement)
     try:  # an R*Tree finds the facts alive on a day without a scan ...
         conn.execute("CREATE VIRTUAL TABLE fact_days USING rtree_i32(id, lo, hi)")
     except sqlite3.OperationalError:  # ... a build of SQLite without it gets a plain index
@@ -167,7 +176,7 @@ def write_store(
     step: Callable[[], None] | None = None,
 ) -> None:
     """Fill an empty store (see :func:`create_schema`) with a compiled dataset, in batches."""
-    create_schema(conn)
+    create_schema(conn, indexes=False)
     conn.execute("BEGIN")
     sources = _Sources(conn)
     _insert(conn, "meta", ((k, v) for k, v in (meta or {}).items()))
@@ -276,6 +285,8 @@ def write_store(
             for i, p in enumerate(compiled.problems)
         ),
     )
+    for statement in _INDEXES:
+        conn.execute(statement)
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
 

@@ -52,7 +52,7 @@ from urllib.parse import quote
 from reorg_cli import __version__
 from reorg_cli.engine.build import write_store
 from reorg_cli.engine.schema import SCHEMA_VERSION
-from reorg_cli.engine.store import APPLICATION_ID, Store, StoreDamaged, connect
+from reorg_cli.engine.store import APPLICATION_ID, PRIVATE, Store, StoreDamaged, connect
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.errors import EventFileError, Severity
 
@@ -273,7 +273,7 @@ def load_timeline_cached(
                     opened.store.built = True
                     return opened
                 return _in_memory_from_entry_failure(path, progress)
-        conn = connect(":memory:")
+        conn = connect(PRIVATE)
         write_store(conn, dataset, compiled)
     return Timeline(Store(conn))
 
@@ -299,7 +299,7 @@ def _build_entry(entry: Path, fill: Callable[[sqlite3.Connection], None]) -> Non
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # a half-built file is never renamed
             conn.execute("PRAGMA synchronous = OFF")
-            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA cache_size = -16384")
             fill(conn)
         finally:
             conn.close()

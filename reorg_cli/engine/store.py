@@ -57,6 +57,13 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
+#: The store of a run without a cache file: SQLite's private temporary database (the empty
+#: name), which lives in memory up to its page cache and spills to an anonymous temporary
+#: file beyond it, so a big history does not need its whole store in RAM; it is gone when
+#: the run ends, like ``:memory:``.
+PRIVATE = ""
+
+
 def connect(target: str) -> sqlite3.Connection:
     """A connection to a store file (or ``:memory:``), tuned for one process's queries."""
     conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)

@@ -113,9 +113,9 @@ class Timeline:
     def from_compiled(cls, dataset: Dataset, compiled: Compiled) -> Timeline:
         """A timeline on an in-memory store of an already compiled dataset."""
         from reorg_cli.engine.build import write_store
-        from reorg_cli.engine.store import connect
+        from reorg_cli.engine.store import PRIVATE, connect
 
-        conn = connect(":memory:")
+        conn = connect(PRIVATE)
         write_store(conn, dataset, compiled)
         return cls(Store(conn))
 
