@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -84,16 +85,26 @@ class _Sources:
         return found
 
 
+_FIELDS: dict[type[Change], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Change]) -> tuple[str, ...]:
+    """The fields of a change type that are stored (all but its location)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name != "location"
+        )
+    return names
+
+
 def _change_row(event: Event, position: int, change: Change) -> tuple[Any, ...]:
     fields: dict[str, Any] = {}
-    for cls in type(change).__mro__:
-        for name in getattr(cls, "__slots__", ()):
-            if name in ("location", "__weakref__") or name in fields:
-                continue
-            value = getattr(change, name)
-            if isinstance(value, Confidence):
-                value = value.label
-            fields[name] = value
+    for name in _field_names(type(change)):
+        value = getattr(change, name)
+        if isinstance(value, Confidence):
+            value = value.label
+        fields[name] = value
     other = getattr(change, "parent", None) or getattr(change, "into", None)
     other = other or getattr(change, "reports_to", None)
     return (
