@@ -1,5 +1,9 @@
-"""The ``reorg`` command line: the Typer app, shared options, the one error boundary, commands."""
+"""The ``reorg`` command line: the Typer app, shared options, the one error boundary, and one
+module per command (registered in :mod:`reorg_cli.cli.app`)."""
 
-from reorg_cli.cli.app import app, main
 
-__all__ = ["app", "main"]
+def main() -> None:
+    """Entry point of the ``reorg`` console script."""
+    from reorg_cli.cli.app import main as run
+
+    run()

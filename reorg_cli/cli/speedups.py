@@ -8,7 +8,9 @@ default enum member, a valid choice, a path, a plain in-range number. :func:`ins
 Typer's runtime parameters so that exactly those values are coerced with Typer's own helpers
 (``coerce_cli_choice``, ``coerce_cli_path``), giving the same result pydantic would; every
 other value, and so every error message, still goes through Typer's adapter, built the first
-time it is needed. If Typer's internals are not the expected ones, nothing is changed.
+time it is needed. It touches Typer internals, so it turns itself on only for the Typer
+series it was written and tested for (:data:`WRITTEN_FOR`); for any other version, or if the
+internals are not the expected ones, nothing is changed and Typer runs as shipped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import enum
 import re
 from pathlib import Path
 from typing import Any
+
+#: The Typer release series this patch was written and tested for.
+WRITTEN_FOR = "0.29."
 
 _DIGITS = re.compile(r"[0-9]{1,15}")
 
@@ -109,8 +114,17 @@ def _kind(descriptor: Any, helpers: Any) -> str | None:
     return None
 
 
+def supported(version: str) -> bool:
+    """Whether the patch may be installed on this Typer version."""
+    return version.startswith(WRITTEN_FOR)
+
+
 def install() -> None:
     """Make Typer build :class:`_FastRuntimeParam` for the annotations it can serve."""
+    import typer
+
+    if not supported(typer.__version__):
+        return
     try:
         from typer import _param_types, core
     except ImportError:  # pragma: no cover - another Typer

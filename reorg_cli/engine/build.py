@@ -139,7 +139,7 @@ def _fact_row(index: int, fact: Fact) -> tuple[Any, ...]:
         if kind is FactKind.NAME:
             rest = fact.value[1:]
             names = _json([[rest[i], rest[i + 1]] for i in range(0, len(rest), 2)])
-    start, end = fact.start, fact.end
+    start, end, confirmed = fact.start, fact.end, fact.last_confirmed
     return (
         index,
         kind.value,
@@ -166,6 +166,10 @@ def _fact_row(index: int, fact: Fact) -> tuple[Any, ...]:
         None if fact.end_confidence is None else int(fact.end_confidence),
         fact.end_reason,
         fact.successor,
+        confirmed.text() if confirmed else None,
+        confirmed.lo if confirmed else None,
+        confirmed.hi if confirmed else None,
+        _json(fact.confirmed_by) if fact.confirmed_by else None,
         int(fact.confidence),
     )
 
@@ -192,6 +196,19 @@ def write_store(
     sources = _Sources(conn)
     _insert(conn, "meta", ((k, v) for k, v in (meta or {}).items()))
     _insert(conn, "files", enumerate(dataset.files))
+    settings = dataset.settings
+    conn.execute(
+        "INSERT INTO dataset_settings VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            settings.coverage_end.iso() if settings.coverage_end else None,
+            settings.stale_after_days,
+            settings.first_event.iso() if settings.first_event else None,
+            settings.last_event.iso() if settings.last_event else None,
+            settings.location.path,
+            settings.location.line,
+            settings.location.column,
+        ),
+    )
     _insert(
         conn,
         "registered_sources",

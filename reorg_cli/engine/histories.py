@@ -15,7 +15,7 @@ from reorg_cli.engine.results import (
     UnitHistory,
 )
 from reorg_cli.engine.store import window
-from reorg_cli.events.dates import POS_INF
+from reorg_cli.events.dates import POS_INF, today_ordinal
 from reorg_cli.events.model import Confidence, kind_label
 
 if TYPE_CHECKING:
@@ -39,15 +39,14 @@ def _end_confidence(fact: Fact) -> Confidence:
     return fact.end_confidence if fact.end_confidence is not None else fact.start_confidence
 
 
-def span(timeline: Timeline, fact: Fact) -> RoleSpan:
-    """A role fact as a span of a history."""
+def span(timeline: Timeline, fact: Fact, today: int, reference: int, threshold: int) -> RoleSpan:
+    """A role fact as a span of a history: its status on ``today``, and stale when it has no
+    end and its last confirmation is more than ``threshold`` days before ``reference``."""
     person, unit, title = fact.slot
-    if fact.end is None:
-        status = "current"
-    elif fact.end.hi == POS_INF:
-        status = "ended (date unknown)"
-    else:
-        status = "ended"
+    status = fact.status(today)
+    stale = status == "current" and fact.stale_on(reference, threshold)
+    if stale:
+        status = "stale"
     name = timeline.unit_name_at_order(unit, fact.start.order)
     name_at_end = (
         timeline.unit_name_at_order(unit, fact.end.order - 1)
@@ -69,22 +68,42 @@ def span(timeline: Timeline, fact: Fact) -> RoleSpan:
         unit_name_at_end=name_at_end if name_at_end != name else None,
         person=person,
         person_name=timeline.person_name(person),
+        last_confirmed=fact.confirmed_window,
+        stale=stale,
+        confirmed_by=fact.confirmed_by,
     )
 
 
+def _today_and_staleness(
+    timeline: Timeline, stale_after: int | None, today: int | None
+) -> tuple[int, int, int]:
+    today = today_ordinal() if today is None else today
+    return today, timeline.staleness_day(today), timeline.stale_after_days(stale_after)
+
+
 def person_history(
-    timeline: Timeline, person_id: str, min_confidence: Confidence = Confidence.UNCERTAIN
+    timeline: Timeline,
+    person_id: str,
+    min_confidence: Confidence = Confidence.UNCERTAIN,
+    stale_after: int | None = None,
+    *,
+    today: int | None = None,
 ) -> PersonHistory:
-    """Every role ``person_id`` held, in replay order, with their reporting lines."""
+    """Every role ``person_id`` held, in replay order, with their reporting lines (see
+    :meth:`Timeline.person_history`)."""
     person = timeline.person(person_id)
     store = timeline.store
     level = int(min_confidence)
+    today, reference, threshold = _today_and_staleness(timeline, stale_after, today)
     spans = [
-        span(timeline, f)
+        span(timeline, f, today, reference, threshold)
         for f in store.facts(
             "person = ? AND kind = 'role' AND start_confidence >= ?", person_id, level
         )
     ]
+    line_facts = store.facts(
+        "person = ? AND kind = 'reporting_line' AND start_confidence >= ?", person_id, level
+    )
     lines = tuple(
         (
             str(f.value[0]),
@@ -94,9 +113,7 @@ def person_history(
             f.events,
             f.confidence,
         )
-        for f in store.facts(
-            "person = ? AND kind = 'reporting_line' AND start_confidence >= ?", person_id, level
-        )
+        for f in line_facts
     )
     return PersonHistory(
         person_id=person.id,
@@ -106,13 +123,25 @@ def person_history(
         description=person.description,
         roles=tuple(spans),
         reporting_lines=lines,
+        today=today,
+        reporting_line_confirmations=tuple(
+            (f.confirmed_window, f.stale_on(reference, threshold), f.confirmed_by)
+            for f in line_facts
+        ),
     )
 
 
 def unit_history(
-    timeline: Timeline, unit: str, min_confidence: Confidence = Confidence.UNCERTAIN
+    timeline: Timeline,
+    unit: str,
+    min_confidence: Confidence = Confidence.UNCERTAIN,
+    stale_after: int | None = None,
+    *,
+    today: int | None = None,
 ) -> UnitHistory:
-    """A unit's creation, renames, reclassifications, moves, merges, end and heads."""
+    """A unit's creation, renames, reclassifications, moves, merges, end and heads (see
+    :meth:`Timeline.unit_history`)."""
+    today, reference, threshold = _today_and_staleness(timeline, stale_after, today)
     by_kind = timeline.facts_of_unit(unit)
     if not by_kind[FactKind.UNIT]:
         raise KeyError(unit)
@@ -229,7 +258,7 @@ def unit_history(
     changes = [c for c in changes if c.confidence >= min_confidence]
     changes.sort(key=lambda c: c.order)
     spans = [
-        span(timeline, f)
+        span(timeline, f, today, reference, threshold)
         for f in timeline.store.facts(
             "unit = ? AND kind = 'role' AND confidence >= ?", unit, int(min_confidence)
         )

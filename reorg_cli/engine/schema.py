@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 -- The compiled store of a reorg history (docs/sqlite.md). Days are ordinals (day 1 is
@@ -14,6 +14,13 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 CREATE TABLE files (position INTEGER PRIMARY KEY, path TEXT NOT NULL);
+
+CREATE TABLE dataset_settings (   -- one row: the `dataset:` mapping and the events' date range
+    coverage_end TEXT,           -- as written (NULL: the latest event date)
+    stale_after_days INTEGER,    -- NULL: the default, 180
+    first_event TEXT, last_event TEXT,  -- the earliest and latest dates the events name
+    path TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL  -- where `dataset:` is
+);
 
 CREATE TABLE source_records (
     id INTEGER PRIMARY KEY,      -- row id (a source's own id may be missing)
@@ -115,6 +122,9 @@ CREATE TABLE facts (
     end_confidence INTEGER,
     end_reason TEXT,
     successor TEXT,              -- unit: the unit it was merged into
+    last_confirmed TEXT,         -- date of the latest event showing it holds (start or a
+    last_confirmed_lo INTEGER, last_confirmed_hi INTEGER,  -- *_confirmed change)
+    confirmed_by TEXT,           -- JSON [event id, ...] of confirming events (NULL: none)
     confidence INTEGER NOT NULL  -- the lower of start's and end's
 );
 CREATE INDEX facts_by_unit ON facts (unit, kind, start_step);
@@ -150,6 +160,7 @@ SELECT f.id AS fact, f.person, p.name AS person_name, f.unit, u.current_name AS 
        ISO(f.start_hi) AS start_last_day, f.start_lo AS start_lo, f.start_hi AS start_hi,
        f.end_date AS "end", ISO(f.end_lo) AS end_first_day, ISO(f.end_hi) AS end_last_day,
        f.end_lo AS end_lo, f.end_hi AS end_hi, f.end_reason,
+       f.last_confirmed, f.last_confirmed_lo, f.confirmed_by,
        c.label AS confidence, f.start_event AS event, f.end_event AS end_event
 FROM facts f JOIN confidence_labels c ON c.rank = f.confidence
 LEFT JOIN people p ON p.id = f.person LEFT JOIN unit_records u ON u.id = f.unit
@@ -162,6 +173,7 @@ SELECT f.id AS fact, f.person, p.name AS person_name, f.value AS reports_to,
        ISO(f.start_hi) AS start_last_day, f.start_lo AS start_lo, f.start_hi AS start_hi,
        f.end_date AS "end", ISO(f.end_lo) AS end_first_day, ISO(f.end_hi) AS end_last_day,
        f.end_lo AS end_lo, f.end_hi AS end_hi,
+       f.last_confirmed, f.last_confirmed_lo, f.confirmed_by,
        c.label AS confidence, f.start_event AS event, f.end_event AS end_event
 FROM facts f JOIN confidence_labels c ON c.rank = f.confidence
 LEFT JOIN people p ON p.id = f.person LEFT JOIN people b ON b.id = f.value
@@ -188,6 +200,7 @@ SELECT f.id AS fact, f.unit,
        ISO(f.start_hi) AS start_last_day, f.start_lo AS start_lo, f.start_hi AS start_hi,
        f.end_date AS "end", ISO(f.end_lo) AS end_first_day, ISO(f.end_hi) AS end_last_day,
        f.end_lo AS end_lo, f.end_hi AS end_hi, f.end_reason, f.successor,
+       f.last_confirmed, f.last_confirmed_lo, f.confirmed_by,
        c.label AS confidence, f.start_event AS event, f.end_event AS end_event
 FROM facts f JOIN confidence_labels c ON c.rank = f.confidence
 WHERE f.kind = 'unit';

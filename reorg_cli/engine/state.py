@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence
 from reorg_cli.engine.results import UnitState
+from reorg_cli.events.dates import POS_INF
 from reorg_cli.events.model import Confidence
 
 
@@ -59,9 +60,16 @@ def holding(
 
 
 def unit_state(
-    unit: str, by_kind: dict[FactKind, list[Fact]], day: int, min_confidence: Confidence
+    unit: str,
+    by_kind: dict[FactKind, list[Fact]],
+    day: int,
+    min_confidence: Confidence,
+    staleness: tuple[int, int] = (POS_INF, 0),
+    confirming: Callable[[Fact], tuple[str, ...]] = lambda fact: fact.confirmed_by,
 ) -> UnitState | None:
-    """A unit as of ``day`` from its facts that may hold then (None: it does not exist)."""
+    """A unit as of ``day`` from its facts that may hold then (None: it does not exist).
+    ``staleness`` is the reference day and threshold its existence is judged stale by;
+    ``confirming`` lists the confirmations the result cites."""
     exists, _exists_uncertain = pick(by_kind[FactKind.UNIT], day, min_confidence)
     if exists is None:
         return None
@@ -102,4 +110,7 @@ def unit_state(
             (str(other_names[i]), str(other_names[i + 1])) for i in range(0, len(other_names), 2)
         ),
         uncertain_fields=unsure,
+        last_confirmed=exists.confirmed_window,
+        stale=exists.stale_on(*staleness),
+        confirmed_by=confirming(exists),
     )

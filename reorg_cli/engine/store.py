@@ -12,22 +12,24 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
-from reorg_cli.events.dates import DateWindow, parse_window
+from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
 from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
 from reorg_cli.events.model import (
     CHANGE_TYPES,
     Change,
     Confidence,
     Dataset,
+    DatasetSettings,
     Event,
     Person,
     Source,
     UnitInfo,
 )
+from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import EventStatus
@@ -38,23 +40,16 @@ BATCH = 5000
 #: The application id in a store's header ("rorg"): a file that lacks it is not a store.
 APPLICATION_ID = 0x726F7267
 
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
 
 #: Columns of ``facts`` that :meth:`Store.fact` decodes, in order.
 FACT_COLUMNS = (
     "id, kind, person, unit, title, value, names, head, shared, "
     "start_date, start_lo, start_hi, start_event, start_step, start_implied_by, "
     "start_confidence, end_date, end_lo, end_hi, end_event, end_step, end_implied_by, "
-    "end_confidence, end_reason, successor"
+    "end_confidence, end_reason, successor, last_confirmed, last_confirmed_lo, "
+    "last_confirmed_hi, confirmed_by"
 )
 _KINDS = {kind.value: kind for kind in FactKind}
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 #: The store of a run without a cache file: SQLite's private temporary database (the empty
@@ -167,6 +162,10 @@ class Store:
             end_conf,
             end_reason,
             successor,
+            confirmed,
+            confirmed_lo,
+            confirmed_hi,
+            confirmed_by,
         ) = row
         kind = _KINDS[kind_text]
         slot: tuple[str, ...]
@@ -200,6 +199,8 @@ class Store:
             None if end_conf is None else _CONFIDENCES[end_conf],
             end_reason,
             successor,
+            None if confirmed is None else window(confirmed, confirmed_lo, confirmed_hi),
+            () if confirmed_by is None else tuple(json.loads(confirmed_by)),
         )
 
     # -- records -----------------------------------------------------------------------------------
@@ -371,6 +372,21 @@ class Store:
             registered,
             tuple(self.events()),
             tuple(r[0] for r in self.rows("SELECT path FROM files ORDER BY position")),
+            self.settings(),
+        )
+
+    def settings(self) -> DatasetSettings:
+        """The dataset's settings, with the events' date range."""
+        row = self.one("SELECT * FROM dataset_settings")
+        if row is None:
+            return DatasetSettings()
+        coverage, days, first, last, path, line, col = row
+
+        def partial(text: str | None) -> PartialDate | None:
+            return None if text is None else parse_partial(text)
+
+        return DatasetSettings(
+            partial(coverage), days, Location(path, line, col), partial(first), partial(last)
         )
 
     def problems(self) -> list[Problem]:
@@ -381,6 +397,43 @@ class Store:
                 "SELECT path, line, col, message, hint, severity FROM problems ORDER BY position"
             )
         ]
+
+
+class EventsById(Mapping[str, Event]):
+    """Events by id, read from the store one at a time (all at once when iterated)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.found: dict[str, Event] = {}
+        self.complete = False
+
+    def __getitem__(self, event_id: str) -> Event:
+        event = self.found.get(event_id)
+        if event is None:
+            if self.complete:
+                raise KeyError(event_id)
+            events = self.store.events("id = ?", event_id)
+            if not events:
+                raise KeyError(event_id)
+            event = self.found[event_id] = events[0]
+        return event
+
+    def __contains__(self, event_id: object) -> bool:
+        if event_id in self.found:
+            return True
+        return self.store.one("SELECT 1 FROM event_records WHERE id = ?", event_id) is not None
+
+    def _all(self) -> dict[str, Event]:
+        if not self.complete:
+            self.found = {e.id: e for e in self.store.events()}
+            self.complete = True
+        return self.found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return int(self.store.one("SELECT count(*) FROM event_records")[0])
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +31,8 @@ from reorg_cli.engine.results import (
     VacancyState,
 )
 from reorg_cli.engine.state import holding, unit_state
-from reorg_cli.engine.store import Store, name_key
-from reorg_cli.events.dates import DateWindow
+from reorg_cli.engine.store import EventsById, Store, name_key
+from reorg_cli.events.dates import POS_INF, DateWindow, PartialDate
 from reorg_cli.events.errors import (
     AmbiguousNameError,
     EventFileError,
@@ -40,7 +40,16 @@ from reorg_cli.events.errors import (
     Severity,
     UnknownNameError,
 )
-from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source
+from reorg_cli.events.model import (
+    DEFAULT_STALE_AFTER_DAYS,
+    Confidence,
+    Dataset,
+    DatasetSettings,
+    Event,
+    Person,
+    Source,
+    event_date_bounds,
+)
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import Compiled, EventStatus
@@ -51,50 +60,13 @@ __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 _UNIT_KINDS = "('unit', 'name', 'kind', 'parent')"
 
 
-class _EventsById(Mapping[str, Event]):
-    """Events by id, read from the store one at a time (all at once when iterated)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.found: dict[str, Event] = {}
-        self.complete = False
-
-    def __getitem__(self, event_id: str) -> Event:
-        event = self.found.get(event_id)
-        if event is None:
-            if self.complete:
-                raise KeyError(event_id)
-            events = self.store.events("id = ?", event_id)
-            if not events:
-                raise KeyError(event_id)
-            event = self.found[event_id] = events[0]
-        return event
-
-    def __contains__(self, event_id: object) -> bool:
-        if event_id in self.found:
-            return True
-        return self.store.one("SELECT 1 FROM event_records WHERE id = ?", event_id) is not None
-
-    def _all(self) -> dict[str, Event]:
-        if not self.complete:
-            self.found = {e.id: e for e in self.store.events()}
-            self.complete = True
-        return self.found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return int(self.store.one("SELECT count(*) FROM event_records")[0])
-
-
 class Timeline:
     """A compiled history on a store. Build one with :func:`load_timeline`,
     :meth:`from_dataset`, or :func:`reorg_cli.engine.cache.load_timeline_cached`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.events: Mapping[str, Event] = _EventsById(store)
+        self.events: Mapping[str, Event] = EventsById(store)
         self._cited: dict[str, Event] = {}
         self._people: dict[str, str] = {}
 
@@ -309,6 +281,62 @@ class Timeline:
 
         return self._find(query, "unit", label)
 
+    # -- coverage and staleness --------------------------------------------------------------------
+    @functools.cached_property
+    def settings(self) -> DatasetSettings:
+        """The dataset's settings (coverage end, staleness threshold, events' date range)."""
+        return self.store.settings()
+
+    @property
+    def coverage_end(self) -> PartialDate | None:
+        """The date the data's knowledge reaches: the dataset's ``coverage_end``, else the
+        latest event date (None for a history without dated events)."""
+        return self.settings.coverage_end or self._event_bounds[1]
+
+    @property
+    def coverage_start(self) -> PartialDate | None:
+        """The earliest event date (None for a history without dated events)."""
+        return self._event_bounds[0]
+
+    @functools.cached_property
+    def _event_bounds(self) -> tuple[PartialDate | None, PartialDate | None]:
+        """The earliest and latest event dates: as the loader recorded them, else (a dataset
+        built in code) computed from the events."""
+        settings = self.settings
+        if settings.first_event is not None or settings.last_event is not None:
+            return settings.first_event, settings.last_event
+        return event_date_bounds(self.store.events(changes=False))
+
+    def stale_after_days(self, override: int | None = None) -> int:
+        """The staleness threshold: ``override`` (``--stale-after``), else the dataset's, else
+        :data:`DEFAULT_STALE_AFTER_DAYS`."""
+        if override is not None:
+            return override
+        days = self.settings.stale_after_days
+        return days if days is not None else DEFAULT_STALE_AFTER_DAYS
+
+    def staleness_day(self, day: int | None = None) -> int:
+        """The day staleness is judged on for a query of ``day`` (None: no query date): the
+        query date, or the coverage end when the query is past it (or not given)."""
+        coverage = self.coverage_end
+        end = coverage.last_day() if coverage is not None else None
+        if day is None:
+            return end if end is not None else POS_INF
+        return day if end is None else min(day, end)
+
+    def coverage_note(self, day_from: int, day_to: int | None = None) -> str | None:
+        """One line saying a query reaches past what the data knows, or before it; else None.
+        ``day_from``..``day_to`` is the span of days the query asks about."""
+        last = day_to if day_to is not None else day_from
+        coverage, start = self.coverage_end, self.coverage_start
+        if coverage is not None and last > coverage.last_day():
+            return f"events known up to {coverage.iso()}; later changes are not in this data"
+        if start is not None and day_from < start.first_day():
+            return (
+                f"events known from {start.iso()}; the organization before that is not in this data"
+            )
+        return None
+
     # -- state -----------------------------------------------------------------------------------
     def _live(self, day: int, min_confidence: Confidence) -> list[Fact]:
         """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
@@ -324,9 +352,26 @@ class Timeline:
             int(min_confidence),
         )
 
-    def state_at(self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN) -> OrgState:
+    def state_at(
+        self,
+        day: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
+    ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
-        ``min_confidence``."""
+        ``min_confidence``. Facts with no end whose last confirmation is more than the
+        staleness threshold (``stale_after`` days, else the dataset's) before ``day`` — or
+        before the coverage end, when ``day`` is past it — are marked ``stale``."""
+        reference = self.staleness_day(day)
+        threshold = self.stale_after_days(stale_after)
+
+        def confirming(fact: Fact) -> tuple[str, ...]:
+            # Staleness counts every confirmation; the list cites only those sure enough.
+            if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
+                return fact.confirmed_by
+            recorded = self.cited(fact.confirmed_by)
+            return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+
         unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
         by_kind: dict[FactKind, list[Fact]] = {
             FactKind.ROLE: [],
@@ -349,7 +394,7 @@ class Timeline:
                 kinds[fact.kind].append(fact)
         units: dict[str, UnitState] = {}
         for unit, facts in unit_facts.items():
-            state = unit_state(unit, facts, day, min_confidence)
+            state = unit_state(unit, facts, day, min_confidence, (reference, threshold), confirming)
             if state is not None:
                 units[unit] = state
         held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
@@ -375,6 +420,9 @@ class Timeline:
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events_at(min_confidence),
+                    last_confirmed=fact.confirmed_window,
+                    stale=fact.stale_on(reference, threshold),
+                    confirmed_by=confirming(fact),
                 )
             )
         vacancies = []
@@ -406,6 +454,9 @@ class Timeline:
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events_at(min_confidence),
+                    last_confirmed=fact.confirmed_window,
+                    stale=fact.stale_on(reference, threshold),
+                    confirmed_by=confirming(fact),
                 )
             )
         roles.sort(key=lambda r: (r.unit, r.title, r.person))
@@ -423,20 +474,36 @@ class Timeline:
         return diff(self, day_from, day_to, min_confidence)
 
     def person_history(
-        self, person_id: str, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        person_id: str,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
+        *,
+        today: int | None = None,
     ) -> PersonHistory:
-        """Every role ``person_id`` held, in replay order, with their reporting lines."""
+        """Every role ``person_id`` held, in replay order, with their reporting lines.
+
+        ``today`` (an ordinal; default: the clock's) decides which roles are ``planned``,
+        ``current`` or ``ended``; a role or line with no end is ``stale`` when no source
+        confirms it within ``stale_after`` days (else the dataset's threshold) of today or,
+        when today is past it, of the coverage end."""
         from reorg_cli.engine.histories import person_history
 
-        return person_history(self, person_id, min_confidence)
+        return person_history(self, person_id, min_confidence, stale_after, today=today)
 
     def unit_history(
-        self, unit: str, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        unit: str,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
+        *,
+        today: int | None = None,
     ) -> UnitHistory:
-        """A unit's creation, renames, reclassifications, moves, merges, end and heads."""
+        """A unit's creation, renames, reclassifications, moves, merges, end and heads; roles
+        with no end are judged stale or not as in :meth:`person_history`."""
         from reorg_cli.engine.histories import unit_history
 
-        return unit_history(self, unit, min_confidence)
+        return unit_history(self, unit, min_confidence, stale_after, today=today)
 
     def events_between(
         self,

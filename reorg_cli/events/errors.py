@@ -90,5 +90,16 @@ class AmbiguousNameError(ReorgError):
     """A name matched more than one person or unit."""
 
 
-class QueryDateError(ReorgError):
+class UsageError(ReorgError):
+    """The command line asks for something that cannot be done as written (exit 2)."""
+
+
+class QueryDateError(UsageError):
     """A date given on the command line is not valid."""
+
+
+class CheckFailed(ReorgError):
+    """A command's report (already written to stdout) found errors: exit 1 with no message."""
+
+    def __init__(self) -> None:
+        super().__init__("the check found errors")

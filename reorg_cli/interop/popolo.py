@@ -18,7 +18,7 @@ from typing import Any
 from reorg_cli import __version__
 from reorg_cli.engine.facts import Edge, Fact, FactKind, Presence
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.dates import ordinal_iso, today_ordinal
 from reorg_cli.events.model import Confidence, Event, Source
 from reorg_cli.interop.common import (
     distinct_sources,
@@ -83,10 +83,13 @@ def _sources_of(timeline: Timeline, facts: list[Fact]) -> list[Source]:
     return distinct_sources(groups)
 
 
-def _status(fact: Fact) -> str:
-    if fact.end is None:
-        return "current"
-    return "ended (date unknown)" if fact.end_unknown else "ended"
+def never_held(fact: Fact) -> bool:
+    """True when a fact was started and ended by one event, and no confidence filter can keep
+    its end while keeping its start: it never held at the end of any day, at any confidence,
+    so there is nothing to export (docs/interop.md, "Changes inside one event")."""
+    if not fact.zero_length:
+        return False
+    return fact.end_confidence is None or fact.end_confidence >= fact.start_confidence
 
 
 def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
@@ -107,7 +110,7 @@ def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
         extension["notes"] = person.notes
     if person.sources:
         extension["sources"] = [source_dict(s) for s in person.sources]
-    lines = [f for f in timeline.reporting_facts if f.slot[0] == person_id]
+    lines = [f for f in timeline.reporting_facts if f.slot[0] == person_id and not never_held(f)]
     if lines:
         # No end reasons: a line only gets one from person_left, which the roles' ends tell.
         extension["reporting_lines"] = [
@@ -225,9 +228,11 @@ def _event(event: Event) -> dict[str, Any]:
     return result
 
 
-def popolo_document(timeline: Timeline, day: int) -> dict[str, Any]:
+def popolo_document(timeline: Timeline, day: int, *, today: int | None = None) -> dict[str, Any]:
     """The whole history as one Popolo document; ``name``, ``classification`` and
-    ``parent_id`` of organizations are those in force at the end of ``day``."""
+    ``parent_id`` of organizations are those in force at the end of ``day``. Membership
+    ``status`` is relative to ``today`` (an ordinal; default: the clock's)."""
+    today = today_ordinal() if today is None else today
     persons = [_person(timeline, pid) for pid in timeline.dataset.people]
     units = sorted(
         timeline.unit_facts, key=lambda u: timeline.unit_facts[u][FactKind.UNIT][0].start.order
@@ -280,7 +285,7 @@ def popolo_document(timeline: Timeline, day: int) -> dict[str, Any]:
         membership["reorg"] = {
             "head": bool(fact.value[0]),
             "shared": bool(fact.value[1]),
-            "status": _status(fact),
+            "status": fact.status(today),
             "confidence": fact.confidence.label,
             **_span(fact),
         }

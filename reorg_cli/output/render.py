@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -32,15 +33,21 @@ from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence, Event, kind_label
 
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
+
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 MARK_UNCERTAIN_DATE = "[~]"
 MARK_REPORTED = "[R]"
 MARK_UNCERTAIN = "[U]"
+MARK_STALE = "[?]"
 LEGEND = {
     MARK_UNCERTAIN_DATE: "may or may not hold on this date (the change's date is imprecise)",
     MARK_REPORTED: "reported: a single outlet or unconfirmed",
     MARK_UNCERTAIN: "uncertain: sources conflict or are weak",
+    MARK_STALE: "stale: no source confirms it within the staleness threshold (--stale-after) "
+    "of this date or of the data's coverage end; it may no longer hold",
 }
 
 
@@ -66,6 +73,29 @@ def _marks(presence: Presence, confidence: Confidence, used: set[str]) -> Text:
         marks.append(" " + MARK_UNCERTAIN, style="magenta")
         used.add(MARK_UNCERTAIN)
     return marks
+
+
+def _stale(
+    last_confirmed: DateWindow | None,
+    used: set[str],
+    prefix: str = ", ",
+    since: DateWindow | None = None,
+) -> Text:
+    """``, last confirmed 2024-02 [?]`` for a stale fact (``, not confirmed since [?]`` when
+    its last confirmation is its start, given as ``since``)."""
+    used.add(MARK_STALE)
+    if last_confirmed is None or last_confirmed == since:
+        words = "not confirmed since"
+    else:
+        words = f"last confirmed {last_confirmed.display()}"
+    text = Text(prefix + words, style="yellow")
+    text.append(" " + MARK_STALE, style="yellow bold")
+    return text
+
+
+def _confirming(since: DateWindow, last: DateWindow | None, by: tuple[str, ...]) -> list[str]:
+    """For --why: the event that last confirmed a fact, when later than its start."""
+    return list(by[-1:]) if last is not None and last != since else []
 
 
 def legend(used: set[str]) -> Text | None:
@@ -135,6 +165,8 @@ def _unit_label(unit: UnitState, used: set[str]) -> Text:
     label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
     presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
     label.append_text(_marks(presence, unit.confidence, used))
+    if unit.stale:
+        label.append_text(_stale(unit.last_confirmed, used, " "))
     return label
 
 
@@ -150,17 +182,49 @@ def _add_unit(
     used: set[str],
     hidden: list[int],
     why: Footnotes | None,
-) -> None:
+    fit: int | None = None,
+) -> int:
+    """Add ``unit`` and, up to ``depth`` levels, the units under it; return the number of
+    levels added. ``fit`` is how many levels the width leaves room for: deeper units are
+    replaced by a note. Iterative, with an explicit stack, so that a chain of thousands of
+    units cannot overflow Python's stack."""
+    deepest = 0
+    stack: list[tuple[Tree, UnitState, int]] = [(node, unit, 1)]
+    while stack:
+        parent, current, level = stack.pop()
+        deepest = max(deepest, level)
+        levels = None if depth is None else depth - level + 1
+        room = None if fit is None else fit - level + 1
+        branch, children = _add_one_unit(parent, state, current, levels, room, used, hidden, why)
+        stack.extend((branch, child, level + 1) for child in reversed(children))
+    return deepest
+
+
+def _add_one_unit(
+    node: Tree,
+    state: OrgState,
+    unit: UnitState,
+    depth: int | None,
+    room: int | None,
+    used: set[str],
+    hidden: list[int],
+    why: Footnotes | None,
+) -> tuple[Tree, list[UnitState]]:
+    """Add ``unit``'s own branch; return it with the children still to add."""
     label = _unit_label(unit, used)
     if why is not None:
-        label.append_text(why.ref(unit.events))
+        confirming = _confirming(unit.since, unit.last_confirmed, unit.confirmed_by)
+        label.append_text(why.ref([*unit.events, *confirming]))
     branch = node.add(label)
     for role in state.roles_in(unit.id):
         line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
         line.append_text(_since(role.since))
+        if role.stale:
+            line.append_text(_stale(role.last_confirmed, used, since=role.since))
         line.append_text(_marks(role.presence, role.confidence, used))
         if why is not None:
-            line.append_text(why.ref(role.events))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
+            line.append_text(why.ref([*role.events, *confirming]))
         branch.add(line)
     for vacancy in state.vacancies_in(unit.id):
         holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
@@ -171,15 +235,40 @@ def _add_unit(
             line.append_text(why.ref(vacancy.events))
         branch.add(line)
     children = state.children(unit.id)
-    if depth is not None and depth <= 1:
+    by_depth = depth is not None and depth <= 1
+    by_width = room is not None and room <= 1
+    if by_depth or by_width:
         if children:
             hidden[0] += _count(state, children)
             noun = "sub-unit" if len(children) == 1 else "sub-units"
-            branch.add(Text(f"… {len(children)} {noun} not shown (raise --depth)", "dim"))
-        return
-    for child in children:
-        next_depth = None if depth is None else depth - 1
-        _add_unit(branch, state, child, next_depth, used, hidden, why)
+            why_not = (
+                "raise --depth"
+                if by_depth
+                else f"too deep for this width; --unit {unit.id} shows them"
+            )
+            branch.add(Text(f"… {len(children)} {noun} not shown ({why_not})", "dim"))
+        return branch, []
+    return branch, children
+
+
+#: Columns a tree level takes (Rich's guides), and the least room left for a label.
+_LEVEL_COLUMNS = 4
+_LABEL_COLUMNS = 20
+
+
+class _FittedTree:
+    """The unit tree, cut where the width leaves no room for deeper levels.
+
+    Rich drops what does not fit without a word; this tree says where it stopped and how to
+    see the rest. The full tree is built once; a narrower one only when it does not fit.
+    """
+
+    def __init__(self, tree: Tree, levels: int, build: Callable[[int], Tree]) -> None:
+        self.tree, self.levels, self.build = tree, levels, build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fit = max(1, (options.max_width - _LABEL_COLUMNS) // _LEVEL_COLUMNS)
+        yield self.tree if self.levels <= fit else self.build(fit)
 
 
 def _count(state: OrgState, units: list[UnitState]) -> int:
@@ -201,14 +290,20 @@ def render_state_tree(
 ) -> RenderableType:
     """The organization as a tree of units with the people holding roles in them."""
     used: set[str] = set()
-    hidden = [0]
-    tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
     tops = [state.units[root]] if root is not None else state.children(None)
-    if not tops:
-        tree.add(Text("no units exist on this date", style="italic"))
-    for unit in tops:
-        _add_unit(tree, state, unit, depth, used, hidden, why)
-    parts: list[RenderableType] = [tree]
+
+    def build(fit: int | None) -> tuple[Tree, int]:
+        hidden = [0]
+        tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
+        if not tops:
+            tree.add(Text("no units exist on this date", style="italic"))
+        levels = 0
+        for unit in tops:
+            levels = max(levels, _add_unit(tree, state, unit, depth, used, hidden, why, fit))
+        return tree, levels
+
+    tree, levels = build(None)
+    parts: list[RenderableType] = [_FittedTree(tree, levels, lambda fit: build(fit)[0])]
     if state.reporting_lines and root is None:
         parts.append(_reporting_lines_table(state, used, why))
     return _finish(parts, used, why)
@@ -229,14 +324,19 @@ def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | Non
     table.add_column("Reports to", no_wrap=True)
     table.add_column("Since", no_wrap=True)
     for line in state.reporting_lines:
+        since: Text | str = line.since.display()
+        if line.stale:
+            since = Text(line.since.display())
+            since.append_text(_stale(line.last_confirmed, used, since=line.since))
+        confirming = _confirming(line.since, line.last_confirmed, line.confirmed_by)
         table.add_row(
             safe_text(line.person_name),
             Text.assemble(
                 safe_text(line.reports_to_name),
                 _marks(line.presence, line.confidence, used),
-                why.ref(line.events) if why is not None else "",
+                why.ref([*line.events, *confirming]) if why is not None else "",
             ),
-            line.since.display(),
+            since,
         )
     return table
 
@@ -265,12 +365,19 @@ def render_state_table(
                 used,
             ),
         )
+        if unit.stale:
+            unit_cell.append_text(_stale(unit.last_confirmed, used, " "))
         parent_cell = safe_text(parent.name if parent else (unit.parent or ""))
         roles = state.roles_in(unit.id)
         vacancies = state.vacancies_in(unit.id)
         if not roles and not vacancies:
             table.add_row(unit_cell, kind_label(unit.kind), parent_cell, "", "", "")
         for role in roles:
+            since: Text | str = role.since.display()
+            if role.stale:
+                since = Text(role.since.display())
+                since.append_text(_stale(role.last_confirmed, used, since=role.since))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
             table.add_row(
                 unit_cell,
                 kind_label(unit.kind),
@@ -279,9 +386,9 @@ def render_state_table(
                 Text.assemble(
                     safe_text(role.person_name),
                     _marks(role.presence, role.confidence, used),
-                    why.ref(role.events) if why is not None else "",
+                    why.ref([*role.events, *confirming]) if why is not None else "",
                 ),
-                role.since.display(),
+                since,
             )
         for vacancy in vacancies:
             holder = "(holder unknown)" if vacancy.vacancy == "unknown" else "(vacant)"
@@ -362,7 +469,11 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         unit.append(" (now " if span.end is None else " (later ")
         unit.append_text(safe_text(span.unit_name_at_end))
         unit.append(")")
-    if span.end is None:
+    if span.status == "planned":
+        end = Text("planned" if span.end is None else f"{span.end.display()} (planned)", "yellow")
+    elif span.end is None and span.stale:
+        end = _stale(span.last_confirmed, used, "")
+    elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
         end = Text(f"ended (date unknown; {span.end.display()})", "yellow")
@@ -375,7 +486,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
     if why is not None:
-        title.append_text(why.ref(span.events))
+        confirming = _confirming(span.start, span.last_confirmed, span.confirmed_by)
+        title.append_text(why.ref([*span.events, *confirming]))
     return [unit, title, span.start.display(), end]
 
 
@@ -405,12 +517,20 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
         lines.add_column("Reports to")
         lines.add_column("From", no_wrap=True)
         lines.add_column("Until", no_wrap=True)
-        for _, name, start, end, events, confidence in history.reporting_lines:
+        confirmations = history.reporting_line_confirmations
+        for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
+            last, stale, by = (
+                confirmations[index] if index < len(confirmations) else (None, False, ())
+            )
             cell = safe_text(name)
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
-                cell.append_text(why.ref(events))
-            lines.add_row(cell, start.display(), end.display() if end else "current")
+                cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
+            planned = history.today is not None and start.lo > history.today
+            until: Text | str = end.display() if end else ("planned" if planned else "current")
+            if end is None and stale and not planned:
+                until = _stale(last, used, "")
+            lines.add_row(cell, start.display(), until)
         parts.append(lines)
     return _finish(parts, used, why)
 
@@ -474,6 +594,29 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
     if not entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
+
+
+def render_check(report: CheckReport) -> Text:
+    """``reorg check``: one line per finding (``path:line: check: message``) with its fix,
+    then a count per check."""
+    text = Text()
+    for finding in report.findings:
+        text.append(sanitize(finding.where), style="bold")
+        text.append(": ")
+        text.append(finding.check, style="yellow")
+        text.append(": ")
+        text.append(sanitize(finding.message))
+        text.append(f"\n    fix: {sanitize(finding.fix)}", style="dim")
+        text.append("\n")
+    counts = report.counts()
+    summary = ", ".join(f"{n} {check}" for check, n in counts.items() if n) or "no findings"
+    text.append(
+        f"{len(report.findings)} findings as of {ordinal_iso(report.reference_day)} "
+        f"(coverage end {report.coverage_end or 'none'}, stale after "
+        f"{report.stale_after_days} days): {summary}",
+        style="green" if not report.findings else "yellow",
+    )
+    return text
 
 
 def render_problems(problems: list[Problem]) -> Text:

@@ -110,6 +110,12 @@ def test_the_store_gives_back_exactly_what_was_compiled(cache_dir: Path, synthet
         warm = load_timeline_cached(path)
         assert cached(warm)
         assert warm.facts == compiled.facts
+        # Confirmations and settings too (the fact comparison covers them; say so plainly).
+        assert [(f.last_confirmed, f.confirmed_by) for f in warm.facts] == [
+            (f.last_confirmed, f.confirmed_by) for f in compiled.facts
+        ]
+        assert warm.settings == dataset.settings
+        assert warm.settings.location == dataset.settings.location
         assert warm.order == compiled.order
         assert warm.statuses == compiled.statuses
         assert warm.dataset == dataset
@@ -119,6 +125,9 @@ def test_the_store_gives_back_exactly_what_was_compiled(cache_dir: Path, synthet
         ]
         assert dict(warm.events) == {e.id: e for e in dataset.events}
         assert [str(p) for p in warm.problems] == [str(p) for p in compiled.problems]
+    # The histories above hold confirmations, so the comparison cannot pass vacuously.
+    assert any(f.confirmed_by for f in warm.facts)
+    assert warm.settings.first_event is not None
 
 
 def test_the_cli_gives_the_same_output_with_and_without_the_cache(

@@ -138,9 +138,20 @@ def test_wu_zeming_history_has_its_real_precision(alibaba: Timeline) -> None:
 def test_units_keep_identity_across_renames_and_merges(alibaba: Timeline) -> None:
     eleme = alibaba.find_unit("Ele.me")
     assert eleme == alibaba.find_unit("饿了么")
+    quark = alibaba.find_unit("Intelligent Information Business Group")
+    history = alibaba.unit_history(quark)
+    assert history.successor == alibaba.find_unit("Qwen Consumer Business Group")
+
+
+def test_taotian_continues_inside_the_ecommerce_group(alibaba: Timeline) -> None:
+    # Taotian was moved into the E-commerce Business Group on 2024-11-21, not merged away:
+    # 36Kr still names it inside the China E-commerce Business Group in April 2026 (S131).
     taotian = alibaba.find_unit("Taobao & Tmall Group")
-    history = alibaba.unit_history(taotian)
-    assert history.successor == alibaba.find_unit("China E-commerce Business Group")
+    ecommerce = alibaba.find_unit("China E-commerce Business Group")
+    assert at(alibaba, "2024-11-20").units[taotian].parent == alibaba.find_unit("Alibaba Group")
+    for date in ("2024-11-21", "2026-04-09"):
+        assert at(alibaba, date).units[taotian].parent == ecommerce
+    assert alibaba.unit_history(taotian).successor is None
 
 
 def test_li_feifei_is_not_the_stanford_professor(alibaba: Timeline) -> None:
@@ -181,3 +192,25 @@ def test_the_march_april_diff_tells_the_story(alibaba: Timeline) -> None:
         "Li Feifei — CTO",
     ):
         assert needle in text, needle
+
+
+def test_today_reads_stale_where_the_sources_stop(alibaba: Timeline) -> None:
+    # Issue 13: the data's knowledge ends on 2026-06-17; on 2026-11-29 a role whose last
+    # source is older than 180 days before that is stale, not current.
+    assert alibaba.coverage_end is not None and alibaba.coverage_end.iso() == "2026-06-17"
+    state = at(alibaba, "2026-11-29")
+    stale = {(r.person, r.unit, r.title) for r in state.roles if r.stale}
+    fresh = {(r.person, r.unit, r.title) for r in state.roles if not r.stale}
+    assert ("wu-zeming", "aicheng", "CEO") in stale
+    assert ("jiang-jiangwei", "cloud-infra-bu", "Head") in stale
+    assert ("eddie-wu", "alibaba-group", "CEO") in fresh  # confirmed 2026-06-08
+    assert ("zhou-jingren", "alibaba-group", "Chief Scientist") in fresh
+    history = alibaba.person_history("zhou-jingren", today=parse_query_date("2026-11-29").day)
+    current = {(s.unit, s.title) for s in history.roles if s.status == "current"}
+    assert ("damo", "Deputy Head") not in current
+    assert all(not s.stale for s in history.roles if s.status == "current")
+
+
+def test_the_aicheng_event_is_dated_by_its_source(alibaba: Timeline) -> None:
+    event = alibaba.events["2023-06-wu-zeming-aicheng-ceo"]
+    assert event.date.text() == "by 2023-05-10"

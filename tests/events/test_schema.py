@@ -19,6 +19,7 @@ from reorg_cli.events.errors import Severity
 from reorg_cli.events.loader import (
     _CHANGE_COMMON,
     _CHANGE_KEYS,
+    _DATASET_KEYS,
     _EVENT_KEYS,
     _PERSON_KEYS,
     _SOURCE_KEYS,
@@ -145,6 +146,7 @@ def test_keys_match_the_loader() -> None:
     assert keys_of("inlineSource") == _SOURCE_KEYS
     assert keys_of("event") == _EVENT_KEYS
     assert SCHEMA["$defs"]["unitKind"]["enum"] == list(UNIT_KINDS)
+    assert keys_of("datasetSettings") == _DATASET_KEYS
 
 
 def test_change_types_match_the_loader() -> None:
@@ -323,6 +325,10 @@ INVALID = {
     "empty other name": change("type: unit_renamed, unit: u, name: U, names: {zh: ''}"),
     "bad parent id": change("type: unit_moved, unit: u, parent: 'a/b'"),
     "source without url": "sources:\n  - {id: s1, publisher: X}\n",
+    "formula as url": "sources:\n  - {id: s1, url: '=WEBSERVICE(\"http://x\")'}\n",
+    "javascript url": "sources:\n  - {id: s1, url: 'javascript:alert(1)'}\n",
+    "url without host": "sources:\n  - {id: s1, url: 'https:///path'}\n",
+    "url with a space": "sources:\n  - {id: s1, url: 'https://example.com/a b'}\n",
     "registry source without id": "sources:\n  - {url: 'https://example.com'}\n",
     "unknown source key": "sources:\n  - {id: s1, url: 'https://example.com', author: X}\n",
     "published window": "sources:\n  - {id: s1, url: 'https://example.com', published: by 2026}\n",

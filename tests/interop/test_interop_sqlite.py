@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -115,6 +116,28 @@ def test_the_views_read_naturally(exported: sqlite3.Connection) -> None:
     assert partial == ("2023-11", "2023-11-01", "2023-11-30")
     meta = dict(exported.execute("SELECT key, value FROM meta").fetchall())
     assert "fingerprint" not in meta and "code" not in meta  # nothing about this machine
+
+
+def test_confirmations_and_settings_are_in_the_export(exported: sqlite3.Connection) -> None:
+    row = exported.execute(
+        "SELECT start, last_confirmed, last_confirmed_lo, confirmed_by FROM roles "
+        "WHERE person = 'wan-lin' AND unit = 'cainiao' AND title = 'CEO'"
+    ).fetchone()
+    assert row[1] == "2025-05-04"
+    assert row[2] == parse_query_date("2025-05-04").day
+    assert json.loads(row[3]) == ["confirm-2025-01-cainiao-aidc", "confirm-2025-05-04-cainiao-ceo"]
+    unconfirmed = exported.execute(
+        "SELECT start, last_confirmed, confirmed_by FROM roles "
+        "WHERE person = 'zhou-jingren' AND unit = 'tech-committee'"
+    ).fetchone()
+    assert unconfirmed == ("2026-04-08", "2026-04-08", None)  # its start is its confirmation
+    settings = exported.execute(
+        "SELECT coverage_end, stale_after_days, first_event, last_event FROM dataset_settings"
+    ).fetchall()
+    assert len(settings) == 1
+    coverage_end, stale_after_days, first_event, last_event = settings[0]
+    assert (coverage_end, stale_after_days) == ("2026-06-17", None)
+    assert first_event is not None and last_event is not None and first_event < last_event
 
 
 def test_export_sqlite_needs_out_and_never_clobbers(tmp_path: Path) -> None:

@@ -1,0 +1,116 @@
+"""The one error boundary: every failure becomes one clear message and an exit code here.
+
+Exit codes: 0 ok, 1 error (bad event files, unknown name, a failed check), 2 usage (bad option
+or date), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from reorg_cli.cli.common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    console,
+    settings,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def error_line(message: str) -> None:
+    """One line on stderr: ``reorg: error: message`` (user text sanitized)."""
+    from rich.text import Text
+
+    from reorg_cli.output.render import sanitize
+
+    console(stderr=True).print(
+        Text("reorg: error: ", style="bold red") + Text(sanitize(message)), soft_wrap=True
+    )
+
+
+@contextmanager
+def error_boundary() -> Iterator[None]:
+    """Turn every failure into one clear message and an exit code (the only such place)."""
+    from reorg_cli.events.errors import CheckFailed, EventFileError, ReorgError, UsageError
+
+    try:
+        yield
+        sys.stdout.flush()
+    except typer.Exit:
+        raise
+    except EventFileError as err:
+        report_problems(err.problems)
+        raise typer.Exit(EXIT_ERROR) from None
+    except CheckFailed:
+        raise typer.Exit(EXIT_ERROR) from None
+    except UsageError as err:
+        error_line(str(err))
+        raise typer.Exit(EXIT_USAGE) from None
+    except ReorgError as err:
+        error_line(str(err))
+        raise typer.Exit(EXIT_ERROR) from None
+    except BrokenPipeError:
+        # The reader went away (`reorg timeline | head -1`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as err:
+        if settings.debug:
+            raise
+        error_line(
+            f"internal error: {type(err).__name__}: {err} "
+            "(this is a bug; rerun with --debug and report the traceback)"
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def report_problems(problems: list[Any]) -> None:
+    """The errors among ``problems`` on stderr, at most :data:`MAX_PROBLEMS_SHOWN`."""
+    from rich.text import Text
+
+    from reorg_cli.events.errors import Severity
+    from reorg_cli.output.render import render_problems
+
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    stderr = console(stderr=True)
+    shown = errors[:MAX_PROBLEMS_SHOWN]
+    stderr.print(render_problems(shown), soft_wrap=True)
+    if len(errors) > len(shown):
+        stderr.print(
+            Text(
+                f"... and {len(errors) - len(shown)} more errors (run 'reorg validate' to see all)"
+            )
+        )
+
+
+def guarded(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run inside :func:`error_boundary` (every command is registered this way)."""
+
+    @functools.wraps(function)
+    def wrapper(*call_args: P.args, **call_kwargs: P.kwargs) -> R:
+        with error_boundary():
+            try:
+                return function(*call_args, **call_kwargs)
+            except Exception as err:
+                # A damaged cache entry (already removed): compile and answer after all.
+                if not getattr(err, "retry_without_cache", False):
+                    raise
+                settings.use_cache = False
+                return function(*call_args, **call_kwargs)
+
+    return wrapper

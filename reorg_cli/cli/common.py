@@ -1,0 +1,323 @@
+"""What every command shares: options, settings, consoles, loading the history, dates.
+
+Commands are modules of :mod:`reorg_cli.cli`; they import from here and never print errors or
+exit on their own (errors are raised and become messages in :mod:`reorg_cli.cli.boundary`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from reorg_cli.engine.knowledge import KnowledgeReport
+    from reorg_cli.engine.results import OrgState
+    from reorg_cli.engine.timeline import Timeline
+    from reorg_cli.events.dates import QueryDate
+    from reorg_cli.events.model import Confidence
+    from reorg_cli.output.render import Footnotes
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ColorMode(StrEnum):
+    """When to use colour."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class Settings:
+    """Global options of one run (set by the main callback)."""
+
+    debug = False
+    color = ColorMode.auto
+    use_cache = True
+
+
+settings = Settings()
+
+
+class ConfidenceLevel(StrEnum):
+    """The lowest confidence a fact may have to be shown."""
+
+    confirmed = "confirmed"
+    reported = "reported"
+    uncertain = "uncertain"
+
+
+class ShowFormat(StrEnum):
+    """Output formats of ``show``."""
+
+    tree = "tree"
+    table = "table"
+    json = "json"
+    svg = "svg"
+    html = "html"
+
+
+class HistoryFormat(StrEnum):
+    """Output formats of ``history``."""
+
+    table = "table"
+    json = "json"
+    gantt = "gantt"
+
+
+class TableFormat(StrEnum):
+    """Output formats of commands that print a table."""
+
+    table = "table"
+    json = "json"
+
+
+class ValidateFormat(StrEnum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+
+
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        envvar="REORG_EVENTS",
+        help="Event file or directory of event files (default: the bundled dataset).",
+        show_default=False,
+    ),
+]
+WhyOption = Annotated[
+    bool,
+    typer.Option(
+        "--why", help="Number every fact and list the events and sources behind it (evidence)."
+    ),
+]
+StaleAfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--stale-after",
+        min=1,
+        max=36_500,
+        metavar="DAYS",
+        help="Call a fact with no end stale when no source confirms it for more than DAYS days "
+        "before the date asked about or the data's coverage end (default: the dataset's, "
+        "else 180).",
+        show_default=False,
+    ),
+]
+MinConfidenceOption = Annotated[
+    ConfidenceLevel,
+    typer.Option("--min-confidence", help="Hide facts less sure than this."),
+]
+
+
+# -- consoles -----------------------------------------------------------------------------------
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A Rich console for stdout (or stderr) honouring --color and NO_COLOR; never markup."""
+    from rich.console import Console
+
+    kwargs: dict[str, Any] = {}
+    if settings.color is ColorMode.always:
+        kwargs["force_terminal"] = True
+    elif settings.color is ColorMode.never:
+        kwargs["no_color"] = True
+        kwargs["color_system"] = None
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
+
+
+def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool = True) -> None:
+    """Print a renderable on stdout (``crop=False`` lets whole URLs run past the width)."""
+    # soft_wrap leaves long lines (evidence URLs) whole for the terminal to wrap.
+    console().print(renderable, soft_wrap=soft_wrap, crop=crop)
+
+
+def write_json(data: dict[str, Any]) -> None:
+    """Write a JSON document (sorted, stable) on stdout."""
+    from reorg_cli.output.serialize import dumps
+
+    sys.stdout.write(dumps(data))
+
+
+def events_path(events: Path | None) -> Path:
+    """The --events path, or the bundled dataset."""
+    from reorg_cli.events.paths import default_events_path
+
+    return events if events is not None else default_events_path()
+
+
+def load(events: Path | None, *, quiet: bool = False) -> Timeline:
+    """The compiled history of ``events``; a progress bar on stderr when a person is watching
+    a long compile (never with ``quiet``, which commands pass for JSON output)."""
+    from reorg_cli.engine.cache import load_timeline_cached
+
+    bar = None if quiet else _LoadProgress.when_watched()
+    try:
+        return load_timeline_cached(events_path(events), use_cache=settings.use_cache, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+class _LoadProgress:
+    """A progress bar on stderr for long compiles, shown only when a person is watching: both
+    streams are terminals, the output is not JSON, and the work has already taken a while."""
+
+    DELAY = 0.5  # seconds before a bar appears
+    LABELS: ClassVar[dict[str, str]] = {
+        "read": "Reading event files",
+        "compile": "Compiling",
+        "cache": "Writing cache",
+    }
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.progress: Any = None
+        self.task: Any = None
+        self.stage = ""
+
+    @classmethod
+    def when_watched(cls) -> _LoadProgress | None:
+        if not (sys.stderr.isatty() and sys.stdout.isatty()):
+            return None
+        if os.environ.get("TERM") == "dumb":
+            return None
+        return cls()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if self.clock() - self.started < self.DELAY:
+                return
+            from rich.progress import Progress
+
+            self.progress = Progress(console=console(stderr=True), transient=True)
+            self.progress.start()
+        if stage != self.stage:
+            if self.task is not None:
+                self.progress.remove_task(self.task)
+            self.stage = stage
+            self.task = self.progress.add_task(self.LABELS.get(stage, stage), total=total or None)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = None) -> None:
+    """One line on stderr when a query reaches past the data's coverage end or before its
+    first event (stdout keeps its form)."""
+    note = timeline.coverage_note(day_from, day_to)
+    if note is not None:
+        from rich.text import Text
+
+        console(stderr=True).print(
+            Text("reorg: note: ", style="bold yellow") + Text(note), soft_wrap=True
+        )
+
+
+def parse_date(text: str, option: str) -> QueryDate:
+    """A query date; a bad one is a usage error naming the option."""
+    from reorg_cli.events.dates import DateSyntaxError, parse_query_date
+    from reorg_cli.events.errors import QueryDateError
+
+    try:
+        return parse_query_date(text)
+    except DateSyntaxError as err:
+        raise QueryDateError(f"invalid date for {option}: {err}") from None
+
+
+def confidence_of(level: ConfidenceLevel) -> Confidence:
+    """The engine's confidence for an option value."""
+    from reorg_cli.events.model import Confidence
+
+    return Confidence.parse(level.value)
+
+
+def footnotes(timeline: Timeline, why: bool) -> Footnotes | None:
+    """Evidence footnotes for --why, else None."""
+    if not why:
+        return None
+    from reorg_cli.output.render import Footnotes
+
+    return Footnotes(timeline.evidence)
+
+
+#: A tree with more units than this shows only its top levels unless --depth is given.
+DEFAULT_TREE_UNITS = 300
+
+
+def top_of(state: OrgState, root: str | None, depth: int) -> tuple[OrgState, str]:
+    """The state cut to its top ``depth`` levels, and a note on what is not shown."""
+    cut, shown = state.top_levels(root, depth)
+    note = (
+        f"Showing {depth} levels: {shown:,} of {len(state.units):,} units"
+        + (
+            f", {len(cut.reporting_lines):,} of {len(state.reporting_lines):,} reporting lines"
+            if state.reporting_lines and root is None
+            else ""
+        )
+        + ". --depth N or --unit NAME shows more; --depth 99 shows everything."
+    )
+    return cut, note
+
+
+KnownAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--known-as-of",
+        help="Answer from only the events whose sources were certainly published by this date "
+        "(what the public record said then).",
+        show_default=False,
+    ),
+]
+
+
+def load_known(
+    events: Path | None, known_as_of: str | None, *, quiet: bool = False
+) -> tuple[Timeline, KnowledgeReport | None]:
+    """The compiled history, or with ``known_as_of`` the history as known on that date
+    (compiled in memory) and what was left out."""
+    if known_as_of is None:
+        return load(events, quiet=quiet), None
+    from reorg_cli.engine.knowledge import known_as_of as restrict
+    from reorg_cli.engine.timeline import Timeline
+    from reorg_cli.events.loader import load_dataset_or_raise
+
+    query = parse_date(known_as_of, "--known-as-of")
+    dataset, report = restrict(load_dataset_or_raise(events_path(events)), query.day, query.iso())
+    return Timeline.from_dataset(dataset), report
+
+
+def print_knowledge(report: KnowledgeReport | None) -> None:
+    """After a table or tree: which events ``--known-as-of`` left out."""
+    if report is None:
+        return
+    from rich.text import Text
+
+    from reorg_cli.output.gitlike import render_knowledge
+
+    print_out(Text(""))
+    print_out(render_knowledge(report))
+
+
+def with_knowledge(data: dict[str, Any], report: KnowledgeReport | None) -> dict[str, Any]:
+    """A command's JSON with the ``known_as_of`` member when ``--known-as-of`` was given."""
+    if report is None:
+        return data
+    from reorg_cli.output.gitlike_json import knowledge_dict
+
+    return {**data, "known_as_of": knowledge_dict(report)}

@@ -1,0 +1,62 @@
+"""``reorg history``: one person's roles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reorg_cli.cli.common import (
+    ConfidenceLevel,
+    EventsOption,
+    HistoryFormat,
+    KnownAsOfOption,
+    MinConfidenceOption,
+    StaleAfterOption,
+    WhyOption,
+    confidence_of,
+    footnotes,
+    load_known,
+    print_knowledge,
+    print_out,
+    with_knowledge,
+    write_json,
+)
+
+
+def history(
+    person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
+    output: Annotated[
+        HistoryFormat,
+        typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
+    ] = HistoryFormat.table,
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
+    why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
+    events: EventsOption = None,
+) -> None:
+    """Show every role a person has held, with dates at their recorded precision.
+
+    A role with no end reads "current" only if a source confirms it within --stale-after days
+    of the data's coverage end; otherwise it reads "last confirmed DATE".
+
+    Example: reorg history "Zhou Jingren"
+    """
+    timeline, report = load_known(events, known_as_of, quiet=output is HistoryFormat.json)
+    found = timeline.find_person(person)
+    result = timeline.person_history(found.id, confidence_of(min_confidence), stale_after)
+    if output is HistoryFormat.json:
+        from reorg_cli.output.serialize import history_dict
+
+        write_json(with_knowledge(history_dict(timeline, result, stale_after), report))
+        return
+    if output is HistoryFormat.gantt:
+        from reorg_cli.output.gantt import Gantt
+
+        print_out(Gantt(result, today=result.today))
+        return
+    from reorg_cli.output.render import render_person_history
+
+    print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_knowledge(report)

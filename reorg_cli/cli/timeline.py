@@ -1,0 +1,75 @@
+"""``reorg timeline``: events in date order."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reorg_cli.cli.common import (
+    ConfidenceLevel,
+    EventsOption,
+    MinConfidenceOption,
+    TableFormat,
+    WhyOption,
+    confidence_of,
+    footnotes,
+    load,
+    parse_date,
+    print_out,
+    write_json,
+)
+
+
+def timeline(
+    date_from: Annotated[str | None, typer.Option("--since", "--from", help="First date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--until", "--to", help="Last date.")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Only events about them.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only events about this unit.")] = None,
+    output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        TableFormat.table
+    ),
+    min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    why: WhyOption = False,
+    events: EventsOption = None,
+) -> None:
+    """List events in date order, with corrections and retractions, as a table
+    (reorg log shows the same events newest first, one block each).
+
+    --since (or --from) takes the start of a partial date, --until (or --to) its end.
+
+    Example: reorg timeline --since 2026-03 --until 2026-04
+    """
+    from reorg_cli.events.dates import today_ordinal
+
+    first = parse_date(date_from, "--from") if date_from else None
+    last = parse_date(date_to, "--to") if date_to else None
+    day_from = first.start if first is not None else None
+    if first is not None and last is not None and first.start > last.day:
+        from reorg_cli.events.errors import QueryDateError
+
+        raise QueryDateError(
+            f"--from ({first.text.strip()}) is after --to ({last.text.strip()})",
+            "give the earlier date to --from",
+        )
+    loaded = load(events, quiet=output is TableFormat.json)
+    person_id = loaded.find_person(person).id if person else None
+    unit_id = loaded.find_unit(unit) if unit else None
+    entries = loaded.events_between(
+        day_from,
+        last.day if last else None,
+        person=person_id,
+        unit=unit_id,
+        today=today_ordinal(),
+        min_confidence=confidence_of(min_confidence),
+    )
+    if output is TableFormat.json:
+        from reorg_cli.output.serialize import timeline_dict
+
+        write_json(
+            timeline_dict(loaded, entries, day_from=day_from, day_to=last.day if last else None)
+        )
+        return
+    from reorg_cli.output.render import render_timeline
+
+    print_out(render_timeline(entries, footnotes(loaded, why)), soft_wrap=why)
