@@ -68,7 +68,7 @@ def compile_only(directory: str) -> None:
     from reorg_cli.engine.cache import load_timeline_cached
 
     timeline = load_timeline_cached(Path(directory), use_cache=False)
-    print(len(timeline.facts))
+    print(timeline.store.one("SELECT count(*) FROM facts")[0])
 
 
 def database(directory: str, target: str) -> None:

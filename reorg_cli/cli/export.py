@@ -20,6 +20,7 @@ class ExportFormat(StrEnum):
     mermaid = "mermaid"
     dot = "dot"
     csv = "csv"
+    sqlite = "sqlite"
 
 
 class GroupBy(StrEnum):
@@ -48,7 +49,10 @@ def export(
     output: Annotated[
         ExportFormat,
         typer.Option(
-            "--format", "-f", help="popolo, timelinejs, mermaid, dot or csv.", show_default=False
+            "--format",
+            "-f",
+            help="popolo, timelinejs, mermaid, dot, csv or sqlite (needs --out).",
+            show_default=False,
         ),
     ],
     at: Annotated[
@@ -72,16 +76,28 @@ def export(
     events: EventsOption = None,
 ) -> None:
     """Export the history to another format: Popolo JSON, TimelineJS JSON, a Mermaid or
-    Graphviz chart, or a CSV of roles.
+    Graphviz chart, a CSV of roles, or the compiled store as an SQLite database
+    (docs/sqlite.md).
 
     Example: reorg export --format mermaid --at 2026-04-09 --out org.mmd
     """
-    if group is not None and output is not ExportFormat.timelinejs:
-        from reorg_cli.events.errors import UsageError
+    from reorg_cli.events.errors import UsageError
 
+    if group is not None and output is not ExportFormat.timelinejs:
         raise UsageError("--group applies only to --format timelinejs")
+    if output is ExportFormat.sqlite and out is None:
+        raise UsageError("--format sqlite writes a database file: give --out FILE")
+    if output is ExportFormat.sqlite and at is not None:
+        raise UsageError("--at does not apply to --format sqlite (it holds the whole history)")
     query = parse_date(at, "--at") if at is not None else None
     timeline = load(events, quiet=out is None)
+    if output is ExportFormat.sqlite:
+        from reorg_cli.events.files import write_atomic
+        from reorg_cli.interop.sqliteexport import store_bytes
+
+        assert out is not None
+        write_atomic(out, store_bytes(timeline), force=force)
+        return
     day = query.day if query is not None else parse_date("today", "--at").day
     if output is ExportFormat.popolo:
         from reorg_cli.interop.popolo import popolo_document

@@ -1,218 +1,259 @@
-"""The compiled timeline and its queries: state_at, diff, person_history, unit_history,
-events_between, and name lookup.
+"""The compiled timeline and its queries: state_at, name lookup and the ways in.
 
-Every query reads the compiled facts; none replays events.
+A :class:`Timeline` reads a compiled store (:mod:`reorg_cli.engine.store`), in a cache file or
+in memory; every query is SQL over rows of facts, and what reads better in Python (choosing
+among uncertain facts, the diff of two states, wording) is done over the rows a query returns.
+Histories, events and provenance are in :mod:`reorg_cli.engine.histories`, the diff in
+:mod:`reorg_cli.engine.diff`.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from reorg_cli.engine.facts import Fact, FactKind, Presence
+from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import (
-    DiffChange,
-    Entry,
     Evidence,
     FactSummary,
     OrgDiff,
     OrgState,
     PersonHistory,
     ReportingLineState,
-    RoleSpan,
     RoleState,
     SourceUse,
     TimelineEntry,
-    UnitChange,
     UnitHistory,
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate, today_ordinal
-from reorg_cli.events.errors import EventFileError, Severity
+from reorg_cli.engine.state import holding, unit_state
+from reorg_cli.engine.store import EventsById, Store, name_key
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
+from reorg_cli.events.errors import (
+    EventFileError,
+    Problem,
+    Severity,
+)
 from reorg_cli.events.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Confidence,
     Dataset,
+    DatasetSettings,
     Event,
     Person,
     Source,
     event_date_bounds,
-    kind_label,
 )
-from reorg_cli.events.model import name_key as name_key  # re-exported
 
-if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
+if TYPE_CHECKING:
     from reorg_cli.engine.compiler import Compiled, EventStatus
 
-
-def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
-    if min_confidence is Confidence.UNCERTAIN:
-        return fact.presence(day)
-    if fact.start_confidence < min_confidence:
-        return Presence.ABSENT
-    return fact.presence_at(day, min_confidence)
+__all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 
 
-def _pick(
-    facts: Sequence[Fact], day: int, min_confidence: Confidence = Confidence.UNCERTAIN
-) -> tuple[Fact | None, bool]:
-    """The fact of a slot that holds on ``day``, and whether that is uncertain."""
-    chosen: Fact | None = None
-    chosen_presence = Presence.ABSENT
-    uncertain = False
-    for fact in facts:
-        presence = _presence(fact, day, min_confidence)
-        if presence is Presence.ABSENT:
-            continue
-        if presence is Presence.UNCERTAIN:
-            uncertain = True
-        if chosen is None or (
-            presence is Presence.PRESENT and chosen_presence is not Presence.PRESENT
-        ):
-            chosen, chosen_presence = fact, presence
-    return chosen, uncertain
-
-
-def _holding(
-    facts: Iterable[Fact], day: int, min_confidence: Confidence
-) -> list[tuple[Fact, Presence]]:
-    """The fact of each slot that holds on ``day``, with its presence.
-
-    Two facts of one slot can both be possible inside an imprecise window (a role ended some
-    day in March and given again on March 20): the slot is shown once, by its present fact if
-    it has one, else by its earliest, as :func:`_pick` does for unit names.
-    """
-    chosen: dict[tuple[str, ...], tuple[Fact, Presence]] = {}
-    for fact in facts:
-        presence = _presence(fact, day, min_confidence)
-        if presence is Presence.ABSENT:
-            continue
-        held = chosen.get(fact.slot)
-        if held is None or (presence is Presence.PRESENT and held[1] is not Presence.PRESENT):
-            chosen[fact.slot] = (fact, presence)
-    return list(chosen.values())
-
-
-def _at_order(facts: Sequence[Fact], order: int) -> Fact | None:
-    """The fact of a slot that was current right after replay step ``order``."""
-    found = None
-    for fact in facts:
-        if fact.start.order <= order:
-            found = fact
-        else:
-            break
-    return found
+_UNIT_KINDS = "('unit', 'name', 'kind', 'parent')"
 
 
 class Timeline:
-    """A compiled history. Build one with :func:`load_timeline` or :meth:`from_dataset`."""
+    """A compiled history on a store. Build one with :func:`load_timeline`,
+    :meth:`from_dataset`, or :func:`reorg_cli.engine.cache.load_timeline_cached`."""
 
-    def __init__(self, dataset: Dataset, compiled: Compiled) -> None:
-        self.dataset = dataset
-        self.facts = compiled.facts
-        self.order = compiled.order
-        self.statuses: dict[str, EventStatus] = compiled.statuses
-        self.problems = compiled.problems
-        self.events: dict[str, Event] = {e.id: e for e in dataset.events}
-        self.unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
-        self.role_facts: list[Fact] = []
-        self.vacancy_facts: list[Fact] = []
-        self.reporting_facts: list[Fact] = []
-        for fact in self.facts:
-            if fact.kind is FactKind.ROLE:
-                self.role_facts.append(fact)
-            elif fact.kind is FactKind.VACANCY:
-                self.vacancy_facts.append(fact)
-            elif fact.kind is FactKind.REPORTING_LINE:
-                self.reporting_facts.append(fact)
-            else:
-                by_kind = self.unit_facts.setdefault(fact.slot[0], {})
-                by_kind.setdefault(fact.kind, []).append(fact)
-        for by_kind in self.unit_facts.values():
-            for facts in by_kind.values():
-                facts.sort(key=lambda f: f.start.order)
-        self._person_index: dict[str, set[str]] | None = None
-        self._unit_index: dict[str, set[str]] | None = None
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.events: Mapping[str, Event] = EventsById(store)
+        self._cited: dict[str, Event] = {}
+        self._people: dict[str, str] = {}
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Timeline:
-        """Compile a dataset; raises :class:`EventFileError` if the history has errors."""
+        """Compile a dataset into an in-memory store; raises :class:`EventFileError` if the
+        history has errors."""
         from reorg_cli.engine.compiler import compile_dataset
 
         compiled = compile_dataset(dataset)
         if any(p.severity is Severity.ERROR for p in compiled.problems):
             raise EventFileError(compiled.problems)
-        return cls(dataset, compiled)
+        return cls.from_compiled(dataset, compiled)
 
-    # -- index hooks (reorg_cli.engine.cache.CachedTimeline answers these from stored indexes) ---
-    def _live_unit_facts(self, day: int) -> Iterable[tuple[str, dict[FactKind, list[Fact]]]]:
-        """``unit_facts`` items, of which at least those whose facts may hold on ``day``."""
-        return self.unit_facts.items()
+    @classmethod
+    def from_compiled(cls, dataset: Dataset, compiled: Compiled) -> Timeline:
+        """A timeline on an in-memory store of an already compiled dataset."""
+        from reorg_cli.engine.build import write_store
+        from reorg_cli.engine.store import PRIVATE, connect
 
-    def _live_facts(self, kind: FactKind, day: int) -> Sequence[Fact]:
-        """Role, vacancy or reporting-line facts in creation order: at least those that may
-        hold on ``day``."""
-        return self._facts_of_kind(kind)
+        conn = connect(PRIVATE)
+        write_store(conn, dataset, compiled)
+        return cls(Store(conn))
 
-    def _facts_of_kind(self, kind: FactKind) -> list[Fact]:
+    def cited(self, ids: Iterable[str]) -> dict[str, Event]:
+        """The events of ``ids`` by id, sorted, as a result cites them: date, title,
+        confidence, sources, path and line, read in batches (their ``changes`` are left
+        empty; ``events[id]`` has them)."""
+        wanted = sorted(set(ids))
+        missing = [i for i in wanted if i not in self._cited]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for event in self.store.events(f"id IN ({marks})", *chunk, changes=False):
+                self._cited[event.id] = event
+        return {i: self._cited[i] for i in wanted}
+
+    # -- whole-history views (exports walk these; queries do not) ---------------------------------
+    @functools.cached_property
+    def dataset(self) -> Dataset:
+        """Everything read from the event files."""
+        return self.store.dataset()
+
+    @functools.cached_property
+    def order(self) -> list[Event]:
+        """The applied events in replay order."""
+        return self.store.events("replay IS NOT NULL", order="replay")
+
+    @functools.cached_property
+    def statuses(self) -> dict[str, EventStatus]:
+        """Every event's status by id."""
+        return self.store.statuses()
+
+    @functools.cached_property
+    def problems(self) -> list[Problem]:
+        """The warnings found while compiling."""
+        return list(self.store.problems())
+
+    @functools.cached_property
+    def facts(self) -> list[Fact]:
+        """Every fact in creation order."""
+        return self.store.facts("1")
+
+    @functools.cached_property
+    def role_facts(self) -> list[Fact]:
+        """Role facts in creation order."""
+        return self.store.facts("kind = 'role'")
+
+    @functools.cached_property
+    def vacancy_facts(self) -> list[Fact]:
+        """Vacancy facts in creation order."""
+        return self.store.facts("kind = 'vacancy'")
+
+    @functools.cached_property
+    def reporting_facts(self) -> list[Fact]:
+        """Reporting-line facts in creation order."""
+        return self.store.facts("kind = 'reporting_line'")
+
+    @functools.cached_property
+    def unit_facts(self) -> dict[str, dict[FactKind, list[Fact]]]:
+        """Facts about each unit by kind, units in creation order."""
+        found: dict[str, dict[FactKind, list[Fact]]] = {}
+        for fact in self.store.facts(f"kind IN {_UNIT_KINDS}"):
+            found.setdefault(fact.slot[0], {}).setdefault(fact.kind, []).append(fact)
+        return found
+
+    def facts_of_unit(self, unit: str) -> dict[FactKind, list[Fact]]:
+        """One unit's facts by kind, in replay order."""
+        found: dict[FactKind, list[Fact]] = {
+            FactKind.UNIT: [],
+            FactKind.NAME: [],
+            FactKind.KIND: [],
+            FactKind.PARENT: [],
+        }
+        for fact in self.store.facts(f"unit = ? AND kind IN {_UNIT_KINDS}", unit):
+            found[fact.kind].append(fact)
+        return found
+
+    def facts_of_slot(self, kind: FactKind, key: tuple[str, ...]) -> list[Fact]:
+        """The role, vacancy or reporting-line facts of one slot, in creation order."""
         if kind is FactKind.ROLE:
-            return self.role_facts
+            return self.store.facts("kind = 'role' AND person = ? AND unit = ? AND title = ?", *key)
         if kind is FactKind.VACANCY:
-            return self.vacancy_facts
-        return self.reporting_facts
+            return self.store.facts("kind = 'vacancy' AND unit = ? AND title = ?", *key)
+        return self.store.facts("kind = 'reporting_line' AND person = ?", *key)
 
-    def _facts_about(self, kind: FactKind, key: str) -> list[Fact]:
-        """Role, vacancy or reporting-line facts whose slot starts with ``key`` (a person, or
-        a unit for vacancies), in creation order."""
-        return [f for f in self._facts_of_kind(kind) if f.slot[0] == key]
+    def unit_ids(self) -> list[str]:
+        """Every unit the history creates, in the order they are created."""
+        return [
+            r[0]
+            for r in self.store.rows(
+                "SELECT id FROM unit_records WHERE created IS NOT NULL ORDER BY created, rowid"
+            )
+        ]
 
-    def _person_labels(self) -> dict[str, str]:
-        return {pid: p.name for pid, p in self.dataset.people.items()}
-
-    def _unit_labels(self) -> dict[str, str]:
-        return {uid: self.unit_name_now(uid) for uid in self.unit_facts}
+    def has_unit(self, unit: str) -> bool:
+        """Whether the history creates ``unit``."""
+        row = self.store.one("SELECT created FROM unit_records WHERE id = ?", unit)
+        return row is not None and row[0] is not None
 
     # -- names -----------------------------------------------------------------------------------
     def person_name(self, person_id: str) -> str:
         """Display name of a person id."""
-        person = self.dataset.people.get(person_id)
-        return person.name if person else person_id
+        name = self._people.get(person_id)
+        if name is None:
+            row = self.store.one("SELECT name FROM people WHERE id = ?", person_id)
+            name = self._people[person_id] = row[0] if row else person_id
+        return name
+
+    def _load_person_names(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if i not in self._people})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for pid, name in self.store.rows(
+                f"SELECT id, name FROM people WHERE id IN ({marks})", *chunk
+            ):
+                self._people[pid] = name
 
     def unit_name_at_order(self, unit: str, order: int) -> str:
         """A unit's name right after replay step ``order`` (its first name if earlier)."""
-        names = self.unit_facts.get(unit, {}).get(FactKind.NAME, [])
-        fact = _at_order(names, order) or (names[0] if names else None)
-        return str(fact.value[0]) if fact else unit
+        row = self.store.one(
+            "SELECT value FROM facts WHERE unit = ? AND kind = 'name' AND start_step <= ? "
+            "ORDER BY start_step DESC, id DESC LIMIT 1",
+            unit,
+            order,
+        ) or self.store.one(
+            "SELECT value FROM facts WHERE unit = ? AND kind = 'name' ORDER BY start_step, id "
+            "LIMIT 1",
+            unit,
+        )
+        return str(row[0]) if row else unit
 
     def unit_name_now(self, unit: str) -> str:
         """A unit's latest name."""
-        names = self.unit_facts.get(unit, {}).get(FactKind.NAME, [])
-        return str(names[-1].value[0]) if names else unit
+        row = self.store.one("SELECT current_name FROM unit_records WHERE id = ?", unit)
+        return str(row[0]) if row and row[0] is not None else unit
+
+    def _person_labels(self) -> dict[str, str]:
+        return {str(pid): str(name) for pid, name in self.store.rows("SELECT id, name FROM people")}
+
+    def _unit_labels(self) -> dict[str, str]:
+        return {
+            str(uid): str(name) if name is not None else str(uid)
+            for uid, name in self.store.rows("SELECT id, current_name FROM unit_records")
+        }
 
     def _build_indexes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        if self._person_index is None or self._unit_index is None:
+        """Normalized names (ids, names in every script, former names, aliases) to the ids
+        of the people and units they name, read once from the store's ``names`` table."""
+        cached: tuple[dict[str, set[str]], dict[str, set[str]]] | None = getattr(
+            self, "_name_indexes", None
+        )
+        if cached is None:
             people: dict[str, set[str]] = {}
-            for person in self.dataset.people.values():
-                keys = [person.id, person.name, *person.aliases, *(n for _, n in person.names)]
-                for key in keys:
-                    people.setdefault(name_key(key), set()).add(person.id)
             units: dict[str, set[str]] = {}
-            for unit, by_kind in self.unit_facts.items():
-                keys = [unit]
-                for fact in by_kind.get(FactKind.NAME, []):
-                    name, *others = fact.value
-                    keys.append(str(name))
-                    keys.extend(str(v) for v in others[1::2])
-                info = self.dataset.units.get(unit)
-                if info is not None:
-                    keys.extend(info.aliases)
-                for key in keys:
-                    units.setdefault(name_key(key), set()).add(unit)
-            self._person_index, self._unit_index = people, units
-        return self._person_index, self._unit_index
+            for what, key, owner in self.store.rows("SELECT what, key, owner FROM names"):
+                index = people if what == "person" else units if what == "unit" else None
+                if index is not None:
+                    index.setdefault(str(key), set()).add(str(owner))
+            cached = (people, units)
+            self._name_indexes = cached
+        return cached
+
+    def person(self, person_id: str) -> Person:
+        """A person by id."""
+        row = self.store.one("SELECT * FROM people WHERE id = ?", person_id)
+        if row is None:
+            raise KeyError(person_id)
+        return self.store.person(row)
 
     def find_person(self, query: str) -> Person:
         """The person whose id, name or alias (in any script, any case) is ``query``, or the
@@ -221,7 +262,7 @@ class Timeline:
 
         people, _ = self._build_indexes()
         found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
-        return self.dataset.people[found]
+        return self.person(found)
 
     def find_unit(self, query: str) -> str:
         """The id of the unit whose id, current or former name, or alias is ``query``, or of
@@ -242,36 +283,37 @@ class Timeline:
         return lives[0].start.window.lo, POS_INF if last.end is None else last.end.window.hi
 
     # -- coverage and staleness --------------------------------------------------------------------
+    @functools.cached_property
+    def settings(self) -> DatasetSettings:
+        """The dataset's settings (coverage end, staleness threshold, events' date range)."""
+        return self.store.settings()
+
     @property
     def coverage_end(self) -> PartialDate | None:
         """The date the data's knowledge reaches: the dataset's ``coverage_end``, else the
         latest event date (None for a history without dated events)."""
-        settings = self.dataset.settings
-        return settings.coverage_end or self._event_bounds()[1]
+        return self.settings.coverage_end or self._event_bounds[1]
 
     @property
     def coverage_start(self) -> PartialDate | None:
         """The earliest event date (None for a history without dated events)."""
-        return self._event_bounds()[0]
+        return self._event_bounds[0]
 
+    @functools.cached_property
     def _event_bounds(self) -> tuple[PartialDate | None, PartialDate | None]:
         """The earliest and latest event dates: as the loader recorded them, else (a dataset
         built in code) computed from the events."""
-        settings = self.dataset.settings
+        settings = self.settings
         if settings.first_event is not None or settings.last_event is not None:
             return settings.first_event, settings.last_event
-        bounds: tuple[PartialDate | None, PartialDate | None] | None = self.__dict__.get("_bounds")
-        if bounds is None:
-            bounds = event_date_bounds(self.dataset.events)
-            self.__dict__["_bounds"] = bounds
-        return bounds
+        return event_date_bounds(self.store.events(changes=False))
 
     def stale_after_days(self, override: int | None = None) -> int:
         """The staleness threshold: ``override`` (``--stale-after``), else the dataset's, else
         :data:`DEFAULT_STALE_AFTER_DAYS`."""
         if override is not None:
             return override
-        days = self.dataset.settings.stale_after_days
+        days = self.settings.stale_after_days
         return days if days is not None else DEFAULT_STALE_AFTER_DAYS
 
     def staleness_day(self, day: int | None = None) -> int:
@@ -297,6 +339,20 @@ class Timeline:
         return None
 
     # -- state -----------------------------------------------------------------------------------
+    def _live(self, day: int, min_confidence: Confidence) -> list[Fact]:
+        """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
+        ignored ends the day index cannot know about), in creation order."""
+        if min_confidence is Confidence.UNCERTAIN:
+            return self.store.facts(
+                "id IN (SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?)", day, day
+            )
+        return self.store.facts(
+            "start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
+            day,
+            day,
+            int(min_confidence),
+        )
+
     def state_at(
         self,
         day: int,
@@ -309,70 +365,48 @@ class Timeline:
         before the coverage end, when ``day`` is past it — are marked ``stale``."""
         reference = self.staleness_day(day)
         threshold = self.stale_after_days(stale_after)
-        recorded = self.events
 
         def confirming(fact: Fact) -> tuple[str, ...]:
             # Staleness counts every confirmation; the list cites only those sure enough.
             if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
                 return fact.confirmed_by
+            recorded = self.cited(fact.confirmed_by)
             return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
 
-        # Filtering ignores ends below the threshold, which the day indexes cannot know about.
-        filtered = min_confidence is not Confidence.UNCERTAIN
-        unit_items = self.unit_facts.items() if filtered else self._live_unit_facts(day)
-
-        def live(kind: FactKind) -> Sequence[Fact]:
-            return self._facts_of_kind(kind) if filtered else self._live_facts(kind, day)
-
+        unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
+        by_kind: dict[FactKind, list[Fact]] = {
+            FactKind.ROLE: [],
+            FactKind.VACANCY: [],
+            FactKind.REPORTING_LINE: [],
+        }
+        for fact in self._live(day, min_confidence):
+            listed = by_kind.get(fact.kind)
+            if listed is not None:
+                listed.append(fact)
+            else:
+                kinds = unit_facts.get(fact.slot[0])
+                if kinds is None:
+                    kinds = unit_facts[fact.slot[0]] = {
+                        FactKind.UNIT: [],
+                        FactKind.NAME: [],
+                        FactKind.KIND: [],
+                        FactKind.PARENT: [],
+                    }
+                kinds[fact.kind].append(fact)
         units: dict[str, UnitState] = {}
-        for unit, by_kind in unit_items:
-            exists, _exists_uncertain = _pick(by_kind[FactKind.UNIT], day, min_confidence)
-            if exists is None:
-                continue
-            name, name_unsure = _pick(by_kind[FactKind.NAME], day, min_confidence)
-            kind, kind_unsure = _pick(by_kind[FactKind.KIND], day, min_confidence)
-            parent, parent_unsure = _pick(by_kind[FactKind.PARENT], day, min_confidence)
-            if name is None:
-                name, name_unsure = _pick(by_kind[FactKind.NAME], day)
-            if kind is None:
-                kind, kind_unsure = _pick(by_kind[FactKind.KIND], day)
-            used = [f for f in (exists, name, kind, parent) if f is not None]
-            confidence = min(f.confidence_on(day, min_confidence) for f in used)
-            assert name is not None and kind is not None
-            unsure = tuple(
-                label
-                for label, flag in (
-                    ("name", name_unsure),
-                    ("kind", kind_unsure),
-                    ("parent", parent_unsure),
-                )
-                if flag
-            )
-            events: list[str] = []
-            for fact in used:
-                if fact.start.event not in events:
-                    events.append(fact.start.event)
-            other_names = name.value[1:]
-            units[unit] = UnitState(
-                id=unit,
-                name=str(name.value[0]),
-                kind=str(kind.value[0]),
-                parent=parent.value[0] if parent is not None else None,  # type: ignore[arg-type]
-                since=exists.start.window,
-                presence=_presence(exists, day, min_confidence),
-                confidence=confidence,
-                events=tuple(events),
-                names=tuple(
-                    (str(other_names[i]), str(other_names[i + 1]))
-                    for i in range(0, len(other_names), 2)
-                ),
-                uncertain_fields=unsure,
-                last_confirmed=exists.confirmed_window,
-                stale=exists.stale_on(reference, threshold),
-                confirmed_by=confirming(exists),
-            )
+        for unit, facts in unit_facts.items():
+            state = unit_state(unit, facts, day, min_confidence, (reference, threshold), confirming)
+            if state is not None:
+                units[unit] = state
+        held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
+        self._load_person_names(
+            name
+            for fact, _ in held[FactKind.REPORTING_LINE]
+            for name in (fact.slot[0], str(fact.value[0]))
+        )
+        self._load_person_names(fact.slot[0] for fact, _ in held[FactKind.ROLE])
         roles = []
-        for fact, presence in _holding(live(FactKind.ROLE), day, min_confidence):
+        for fact, presence in held[FactKind.ROLE]:
             person, unit, title = fact.slot
             if unit not in units:
                 continue
@@ -393,7 +427,7 @@ class Timeline:
                 )
             )
         vacancies = []
-        for fact, presence in _holding(live(FactKind.VACANCY), day, min_confidence):
+        for fact, presence in held[FactKind.VACANCY]:
             unit, title = fact.slot
             if unit not in units:
                 continue
@@ -409,7 +443,7 @@ class Timeline:
                 )
             )
         lines = []
-        for fact, presence in _holding(live(FactKind.REPORTING_LINE), day, min_confidence):
+        for fact, presence in held[FactKind.REPORTING_LINE]:
             boss = str(fact.value[0])
             lines.append(
                 ReportingLineState(
@@ -431,213 +465,14 @@ class Timeline:
         lines.sort(key=lambda r: (r.person, r.reports_to))
         return OrgState(day, units, tuple(roles), tuple(vacancies), tuple(lines))
 
-    # -- diff ------------------------------------------------------------------------------------
-    def _events_in(self, facts: Iterable[Fact], day_from: int, day_to: int) -> tuple[str, ...]:
-        lo, hi = min(day_from, day_to), max(day_from, day_to)
-        found: list[tuple[int, str]] = []
-        for fact in facts:
-            for edge in (fact.start, fact.end):
-                if edge is not None and edge.lo <= hi and edge.hi > lo:
-                    found.append((edge.order, edge.event))
-        result: list[str] = []
-        for _, event in sorted(found):
-            if event not in result:
-                result.append(event)
-        return tuple(result)
-
+    # -- the queries of the other modules ----------------------------------------------------------
     def diff(
         self, day_from: int, day_to: int, min_confidence: Confidence = Confidence.UNCERTAIN
     ) -> OrgDiff:
         """Everything that differs between the ends of ``day_from`` and ``day_to``."""
-        before = self.state_at(day_from, min_confidence)
-        after = self.state_at(day_to, min_confidence)
-        changes: list[DiffChange] = []
-        unit_label = {
-            **{u: s.name for u, s in before.units.items()},
-            **{u: s.name for u, s in after.units.items()},
-        }
+        from reorg_cli.engine.diff import diff
 
-        def label(unit: str | None) -> str:
-            if unit is None:
-                return "top level"
-            return unit_label.get(unit) or self.unit_name_now(unit)
-
-        for unit in sorted(set(before.units) | set(after.units)):
-            old, new = before.units.get(unit), after.units.get(unit)
-            facts = [f for fs in self.unit_facts[unit].values() for f in fs]
-            events = self._events_in(facts, day_from, day_to)
-            if old is None and new is not None:
-                summary = f"{new.name} ({kind_label(new.kind)}) created"
-                if new.parent:
-                    summary += f" under {label(new.parent)}"
-                changes.append(DiffChange("unit_added", summary, events, ("unit", unit), None, new))
-                continue
-            if new is None and old is not None:
-                end = self.unit_facts[unit][FactKind.UNIT][-1]
-                if end.end is None or end.end.lo > max(day_from, day_to):
-                    summary = f"{old.name} no longer shown (its facts are less sure)"
-                elif end.successor:
-                    summary = f"{old.name} merged into {label(end.successor)}"
-                else:
-                    summary = f"{old.name} dissolved"
-                changes.append(
-                    DiffChange("unit_removed", summary, events, ("unit", unit), old, None)
-                )
-                continue
-            assert old is not None and new is not None
-            if old == new:
-                continue
-            parts = []
-            kinds = []
-            if old.name != new.name:
-                parts.append(f"renamed to {new.name}")
-                kinds.append("renamed")
-            elif old.names != new.names:
-                shown = ", ".join(f"{lang}: {name}" for lang, name in new.names) or "none"
-                parts.append(f"names in other languages now {shown}")
-                kinds.append("renamed")
-            if old.kind != new.kind:
-                parts.append(f"reclassified from {kind_label(old.kind)} to {kind_label(new.kind)}")
-                kinds.append("reclassified")
-            if old.parent != new.parent:
-                parts.append(f"moved from {label(old.parent)} to {label(new.parent)}")
-                kinds.append("moved")
-            if not parts:
-                certain = new.presence is Presence.PRESENT and not new.uncertain_fields
-                if (old.presence, old.uncertain_fields) != (new.presence, new.uncertain_fields):
-                    parts.append("now certain" if certain else "now uncertain")
-                elif old.confidence != new.confidence:
-                    parts.append(f"now {new.confidence.label}")
-                else:
-                    parts.append("recorded again (same name, kind and parent)")
-                kinds.append("certainty")
-            change_type = "unit_" + kinds[0] if len(kinds) == 1 else "unit_changed"
-            changes.append(
-                DiffChange(
-                    change_type, f"{old.name} " + "; ".join(parts), events, ("unit", unit), old, new
-                )
-            )
-        self._diff_entries(
-            changes,
-            "role",
-            {(r.person, r.unit, r.title): r for r in before.roles},
-            {(r.person, r.unit, r.title): r for r in after.roles},
-            lambda r: f"{r.person_name} — {r.title}, {label(r.unit)}",
-            self.role_facts,
-            day_from,
-            day_to,
-        )
-        self._diff_entries(
-            changes,
-            "vacancy",
-            {(v.unit, v.title): v for v in before.vacancies},
-            {(v.unit, v.title): v for v in after.vacancies},
-            lambda v: (
-                f"{v.title}, {label(v.unit)}: holder "
-                + ("unknown" if v.vacancy == "unknown" else "vacant")
-            ),
-            self.vacancy_facts,
-            day_from,
-            day_to,
-        )
-        self._diff_entries(
-            changes,
-            "reporting_line",
-            {(r.person,): r for r in before.reporting_lines},
-            {(r.person,): r for r in after.reporting_lines},
-            lambda r: f"{r.person_name} reports to {r.reports_to_name}",
-            self.reporting_facts,
-            day_from,
-            day_to,
-        )
-        first_order = {e.id: i for i, e in enumerate(self.order)}
-        rank = {"unit": 0, "role": 1, "vacancy": 2, "reporting_line": 3}
-        changes.sort(
-            key=lambda c: (
-                first_order.get(c.events[0], POS_INF) if c.events else POS_INF,
-                rank[c.key[0]],
-                c.type,
-                c.key,
-            )
-        )
-        return OrgDiff(day_from, day_to, tuple(changes))
-
-    def _diff_entries(
-        self,
-        changes: list[DiffChange],
-        noun: str,
-        old: Mapping[tuple[str, ...], Entry],
-        new: Mapping[tuple[str, ...], Entry],
-        describe: Callable[[Any], str],
-        facts: list[Fact],
-        day_from: int,
-        day_to: int,
-    ) -> None:
-        keys = sorted(set(old) | set(new))
-        by_slot: dict[tuple[str, ...], list[Fact]] = {}
-        for fact in facts:
-            by_slot.setdefault(fact.slot, []).append(fact)
-        for key in keys:
-            a, b = old.get(key), new.get(key)
-            if a == b:
-                continue
-            events = self._events_in(by_slot.get(key, []), day_from, day_to)
-            if a is None:
-                changes.append(
-                    DiffChange(f"{noun}_added", describe(b), events, (noun, *key), None, b)
-                )
-            elif b is None:
-                changes.append(
-                    DiffChange(f"{noun}_removed", describe(a), events, (noun, *key), a, None)
-                )
-            else:
-                summary = describe(b)
-                if (
-                    isinstance(a, ReportingLineState)
-                    and isinstance(b, ReportingLineState)
-                    and a.reports_to != b.reports_to
-                ):
-                    summary += f" (before: {a.reports_to_name})"
-                if getattr(a, "presence", None) != getattr(b, "presence", None):
-                    summary += (
-                        " (now certain)"
-                        if getattr(b, "presence", None) is Presence.PRESENT
-                        else " (now uncertain)"
-                    )
-                changes.append(DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b))
-
-    # -- histories -------------------------------------------------------------------------------
-    def _span(self, fact: Fact, today: int, reference: int, threshold: int) -> RoleSpan:
-        person, unit, title = fact.slot
-        status = fact.status(today)
-        stale = status == "current" and fact.stale_on(reference, threshold)
-        if stale:
-            status = "stale"
-        name = self.unit_name_at_order(unit, fact.start.order)
-        name_at_end = (
-            self.unit_name_at_order(unit, fact.end.order - 1)
-            if fact.end is not None
-            else self.unit_name_now(unit)
-        )
-        return RoleSpan(
-            unit=unit,
-            unit_name=name,
-            title=title,
-            head=bool(fact.value[0]),
-            start=fact.start.window,
-            end=fact.end.window if fact.end else None,
-            end_reason=fact.end_reason,
-            status=status,
-            confidence=fact.start_confidence,
-            end_confidence=fact.end_confidence,
-            events=fact.events,
-            unit_name_at_end=name_at_end if name_at_end != name else None,
-            person=person,
-            person_name=self.person_name(person),
-            last_confirmed=fact.confirmed_window,
-            stale=stale,
-            confirmed_by=fact.confirmed_by,
-        )
+        return diff(self, day_from, day_to, min_confidence)
 
     def person_history(
         self,
@@ -653,44 +488,9 @@ class Timeline:
         ``current`` or ``ended``; a role or line with no end is ``stale`` when no source
         confirms it within ``stale_after`` days (else the dataset's threshold) of today or,
         when today is past it, of the coverage end."""
-        person = self.dataset.people[person_id]
-        today = today_ordinal() if today is None else today
-        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
-        spans = [
-            self._span(f, today, reference, threshold)
-            for f in self._facts_about(FactKind.ROLE, person_id)
-            if f.start_confidence >= min_confidence
-        ]
-        line_facts = [
-            f
-            for f in self._facts_about(FactKind.REPORTING_LINE, person_id)
-            if f.start_confidence >= min_confidence
-        ]
-        lines = tuple(
-            (
-                str(f.value[0]),
-                self.person_name(str(f.value[0])),
-                f.start.window,
-                f.end.window if f.end else None,
-                f.events,
-                f.confidence,
-            )
-            for f in line_facts
-        )
-        return PersonHistory(
-            person_id=person.id,
-            name=person.name,
-            names=person.names,
-            aliases=person.aliases,
-            description=person.description,
-            roles=tuple(spans),
-            reporting_lines=lines,
-            today=today,
-            reporting_line_confirmations=tuple(
-                (f.confirmed_window, f.stale_on(reference, threshold), f.confirmed_by)
-                for f in line_facts
-            ),
-        )
+        from reorg_cli.engine.histories import person_history
+
+        return person_history(self, person_id, min_confidence, stale_after, today=today)
 
     def unit_history(
         self,
@@ -702,139 +502,10 @@ class Timeline:
     ) -> UnitHistory:
         """A unit's creation, renames, reclassifications, moves, merges, end and heads; roles
         with no end are judged stale or not as in :meth:`person_history`."""
-        today = today_ordinal() if today is None else today
-        by_kind = self.unit_facts[unit]
-        changes: list[UnitChange] = []
-        exists = by_kind[FactKind.UNIT]
-        names, kinds, parents = (
-            by_kind[FactKind.NAME],
-            by_kind[FactKind.KIND],
-            by_kind[FactKind.PARENT],
-        )
+        from reorg_cli.engine.histories import unit_history
 
-        def parent_label(fact: Fact, order: int) -> str:
-            value = fact.value[0]
-            return "top level" if value is None else self.unit_name_at_order(str(value), order)
+        return unit_history(self, unit, min_confidence, stale_after, today=today)
 
-        for fact in exists:
-            order = fact.start.order
-            first_name = _at_order(names, order)
-            first_kind = _at_order(kinds, order)
-            first_parent = _at_order(parents, order)
-            summary = f"created as {first_name.value[0] if first_name else unit}"
-            if first_kind:
-                summary += f" ({kind_label(str(first_kind.value[0]))})"
-            if first_parent and first_parent.value[0] is not None:
-                summary += f" under {parent_label(first_parent, order)}"
-            changes.append(
-                UnitChange(
-                    fact.start.window,
-                    "created",
-                    summary,
-                    (fact.start.event,),
-                    fact.start_confidence,
-                    order,
-                )
-            )
-        for previous, fact in itertools.pairwise(names):
-            if fact.start.order == exists[0].start.order:
-                continue
-            if previous.value[0] != fact.value[0]:
-                summary = f"renamed from {previous.value[0]} to {fact.value[0]}"
-            else:
-                rest = fact.value[1:]
-                others = ", ".join(f"{rest[i]}: {rest[i + 1]}" for i in range(0, len(rest), 2))
-                summary = f"names in other languages now {others or 'none'}"
-            changes.append(
-                UnitChange(
-                    fact.start.window,
-                    "renamed",
-                    summary,
-                    (fact.start.event,),
-                    fact.start_confidence,
-                    fact.start.order,
-                )
-            )
-        for previous, fact in itertools.pairwise(kinds):
-            changes.append(
-                UnitChange(
-                    fact.start.window,
-                    "reclassified",
-                    f"reclassified from {kind_label(str(previous.value[0]))} to "
-                    f"{kind_label(str(fact.value[0]))}",
-                    (fact.start.event,),
-                    fact.start_confidence,
-                    fact.start.order,
-                )
-            )
-        for previous, fact in itertools.pairwise(parents):
-            how = " (its parent was merged)" if fact.start.implied_by == "unit_merged" else ""
-            changes.append(
-                UnitChange(
-                    fact.start.window,
-                    "moved",
-                    f"moved from {parent_label(previous, fact.start.order)} to "
-                    f"{parent_label(fact, fact.start.order)}{how}",
-                    (fact.start.event,),
-                    fact.start_confidence,
-                    fact.start.order,
-                )
-            )
-        for other, other_facts in self.unit_facts.items():
-            last = other_facts[FactKind.UNIT][-1]
-            if last.successor == unit and last.end is not None:
-                changes.append(
-                    UnitChange(
-                        last.end.window,
-                        "absorbed",
-                        f"absorbed {self.unit_name_at_order(other, last.end.order - 1)}",
-                        (last.end.event,),
-                        _end_confidence(last),
-                        last.end.order,
-                    )
-                )
-        successor = None
-        last = exists[-1]
-        if last.end is not None:
-            successor = last.successor
-            summary = (
-                f"merged into {self.unit_name_at_order(successor, last.end.order)}"
-                if successor
-                else "dissolved"
-            )
-            changes.append(
-                UnitChange(
-                    last.end.window,
-                    "merged" if successor else "dissolved",
-                    summary,
-                    (last.end.event,),
-                    _end_confidence(last),
-                    last.end.order,
-                )
-            )
-        changes = [c for c in changes if c.confidence >= min_confidence]
-        changes.sort(key=lambda c: c.order)
-        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
-        spans = [
-            self._span(f, today, reference, threshold)
-            for f in self.role_facts
-            if f.slot[1] == unit and f.confidence >= min_confidence
-        ]
-        info = self.dataset.units.get(unit)
-        current = self.unit_name_now(unit)
-        former = tuple(n for n in dict.fromkeys(str(f.value[0]) for f in names) if n != current)
-        return UnitHistory(
-            unit_id=unit,
-            name=current,
-            former_names=former,
-            description=info.description if info else None,
-            changes=tuple(changes),
-            heads=tuple(s for s in spans if s.head),
-            roles=tuple(spans),
-            successor=successor,
-        )
-
-    # -- events ------------------------------------------------------------------------------------
     def events_between(
         self,
         day_from: int | None = None,
@@ -847,190 +518,47 @@ class Timeline:
     ) -> list[TimelineEntry]:
         """Events dated from ``day_from`` to ``day_to`` (inclusive), oldest first, optionally
         only those touching ``person`` or ``unit``; corrected and retracted events included."""
-        entries = []
-        wanted = self._events_touching(person, unit) if person or unit else None
-        for event in sorted(self.dataset.events, key=Event.sort_key):
-            day = event.date.sort_day
-            if event.confidence < min_confidence:
-                continue
-            if day_from is not None and day < day_from:
-                continue
-            if day_to is not None and day > day_to:
-                continue
-            if wanted is not None and event.id not in wanted:
-                continue
-            status = self.statuses[event.id]
-            if status.corrected_by:
-                state, related = "corrected", status.corrected_by
-            elif status.retracted_by:
-                state, related = "retracted", status.retracted_by
-            elif status.corrects:
-                state, related = "correction", status.corrects
-            elif status.retracts:
-                state, related = "retraction", status.retracts
-            else:
-                state, related = "applied", None
-            entries.append(
-                TimelineEntry(
-                    id=event.id,
-                    date=event.date,
-                    title=event.title,
-                    confidence=event.confidence,
-                    status=state,
-                    related=related,
-                    planned=today is not None and event.date.lo > today,
-                    summary=event.summary,
-                    sources=tuple(s.url for s in event.sources),
-                )
-            )
-        return entries
+        from reorg_cli.engine.histories import events_between
 
-    def _events_touching(self, person: str | None, unit: str | None) -> set[str]:
-        """Ids of the events that changed a fact about ``person`` and ``unit`` (both, when both
-        are given), including implied changes (a merge ending a role), what they wrote
-        directly, and corrections or retractions of such events."""
+        return events_between(
+            self,
+            day_from,
+            day_to,
+            person=person,
+            unit=unit,
+            today=today,
+            min_confidence=min_confidence,
+        )
 
-        def about_person(fact: Fact) -> bool:
-            if fact.kind is FactKind.ROLE:
-                return fact.slot[0] == person
-            if fact.kind is FactKind.REPORTING_LINE:
-                return person in (fact.slot[0], fact.value[0])
-            return False
-
-        def about_unit(fact: Fact) -> bool:
-            if fact.kind is FactKind.ROLE:
-                return fact.slot[1] == unit
-            if fact.kind is FactKind.REPORTING_LINE:
-                return False
-            if fact.kind is FactKind.PARENT and fact.value[0] == unit:
-                return True
-            return fact.slot[0] == unit or (fact.kind is FactKind.UNIT and fact.successor == unit)
-
-        found: set[str] = set()
-        for fact in self.facts:
-            if (person is None or about_person(fact)) and (unit is None or about_unit(fact)):
-                found.update(fact.events)
-        for event in self.dataset.events:
-            direct = (person is None or _touches(event, person, "person", "reports_to")) and (
-                unit is None or _touches(event, unit, "unit", "parent", "into")
-            )
-            if direct:
-                found.add(event.id)
-        for event in self.dataset.events:
-            target = event.corrects or event.retracts
-            if target is not None and target in found:
-                found.add(event.id)
-        return found
-
-    # -- provenance ------------------------------------------------------------------------------
     def evidence(self, event_id: str) -> Evidence:
         """An event with its sources, and the event it corrects, if any."""
-        event = self.events[event_id]
-        status = self.statuses[event_id]
-        if status.corrected_by:
-            state = f"corrected by {status.corrected_by}"
-        elif status.retracted_by:
-            state = f"retracted by {status.retracted_by}"
-        else:
-            state = "applied"
-        corrected = self.evidence(event.corrects) if event.corrects in self.events else None
-        return Evidence(
-            id=event.id,
-            date=event.date,
-            title=event.title,
-            confidence=event.confidence,
-            sources=event.sources,
-            path=event.path,
-            line=event.location.line,
-            notes=event.notes,
-            status=state,
-            corrects=corrected,
-        )
+        from reorg_cli.engine.provenance import evidence
+
+        return evidence(self, event_id)
 
     def describe(self, fact: Fact) -> str:
         """A fact in words, with names as they were when it started."""
-        order = fact.start.order
-        if fact.kind is FactKind.ROLE:
-            person, unit, title = fact.slot
-            name = self.unit_name_at_order(unit, order)
-            return f"{self.person_name(person)} — {title}, {name}"
-        if fact.kind is FactKind.REPORTING_LINE:
-            return (
-                f"{self.person_name(fact.slot[0])} reports to "
-                f"{self.person_name(str(fact.value[0]))}"
-            )
-        if fact.kind is FactKind.VACANCY:
-            unit, title = fact.slot
-            return f"{title}, {self.unit_name_at_order(unit, order)}: holder {fact.value[0]}"
-        unit = fact.slot[0]
-        name = self.unit_name_at_order(unit, order)
-        if fact.kind is FactKind.UNIT:
-            return f"{name} exists"
-        if fact.kind is FactKind.NAME:
-            return f"unit {unit} is named {fact.value[0]}"
-        if fact.kind is FactKind.KIND:
-            return f"{name} is a {kind_label(str(fact.value[0]))}"
-        parent = fact.value[0]
-        where = "top level" if parent is None else self.unit_name_at_order(str(parent), order)
-        return f"{name} is under {where}"
+        from reorg_cli.engine.provenance import describe
+
+        return describe(self, fact)
 
     def fact_sources(self, fact: Fact) -> tuple[Source, ...]:
         """The distinct sources of the events behind a fact (by URL)."""
-        seen: dict[str, Source] = {}
-        for event_id in fact.events:
-            for source in self.events[event_id].sources:
-                seen.setdefault(source.url, source)
-        return tuple(seen.values())
+        from reorg_cli.engine.provenance import fact_sources
+
+        return fact_sources(self, fact)
 
     def sources_report(self) -> list[SourceUse]:
-        """Every source cited by an applied event, with how many facts rest on it."""
-        facts_per_event: dict[str, int] = {}
-        for fact in self.facts:
-            for event_id in fact.events:
-                facts_per_event[event_id] = facts_per_event.get(event_id, 0) + 1
-        uses: dict[str, tuple[Source, list[str], int]] = {}
-        for event in self.dataset.events:
-            for source in event.sources:
-                found = uses.setdefault(source.url, (source, [], 0))
-                uses[source.url] = (
-                    found[0],
-                    [*found[1], event.id],
-                    found[2] + facts_per_event.get(event.id, 0),
-                )
-        for source in self.dataset.sources.values():
-            uses.setdefault(source.url, (source, [], 0))
-        result = [SourceUse(src, tuple(ev), n) for src, ev, n in uses.values()]
-        result.sort(key=lambda u: (-u.facts, u.source.id or "", u.source.url))
-        return result
+        """Every source cited by an event, with how many facts rest on it."""
+        from reorg_cli.engine.provenance import sources_report
+
+        return sources_report(self)
 
     def single_reported_facts(self) -> list[FactSummary]:
         """Facts that rest on exactly one source and are not confirmed."""
-        result = []
-        for fact in self.facts:
-            if fact.confidence is Confidence.CONFIRMED:
-                continue
-            sources = self.fact_sources(fact)
-            if len(sources) != 1:
-                continue
-            result.append(
-                FactSummary(
-                    description=self.describe(fact),
-                    start=fact.start.window,
-                    end=fact.end.window if fact.end else None,
-                    confidence=fact.confidence,
-                    events=fact.events,
-                    sources=sources,
-                )
-            )
-        return result
+        from reorg_cli.engine.provenance import single_reported_facts
 
-
-def _end_confidence(fact: Fact) -> Confidence:
-    return fact.end_confidence if fact.end_confidence is not None else fact.start_confidence
-
-
-def _touches(event: Event, value: str, *fields: str) -> bool:
-    return any(getattr(change, name, None) == value for change in event.changes for name in fields)
+        return single_reported_facts(self)
 
 
 def window_display(window: DateWindow | None) -> str:
@@ -1041,7 +569,7 @@ def window_display(window: DateWindow | None) -> str:
 def load_timeline(
     path: Path, *, progress: Callable[[str, int, int], None] | None = None
 ) -> Timeline:
-    """Read, check and compile the event files under ``path``.
+    """Read, check and compile the event files under ``path`` into an in-memory store.
 
     Raises :class:`~reorg_cli.events.errors.EventFileError` listing every error found. ``progress``,
     if given, is called as ``progress("read", files_done, files_total)`` while files are read

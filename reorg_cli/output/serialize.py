@@ -80,8 +80,7 @@ def coverage_dict(timeline: Timeline, stale_after_days: int) -> dict[str, Any]:
 def event_refs(timeline: Timeline, ids: Iterable[str]) -> dict[str, Any]:
     """The events behind some facts, with their sources, keyed by id."""
     result: dict[str, Any] = {}
-    for event_id in sorted(set(ids)):
-        event = timeline.events[event_id]
+    for event_id, event in timeline.cited(ids).items():
         result[event_id] = {
             "date": event.date.text(),
             "title": event.title,
@@ -341,8 +340,9 @@ def timeline_dict(
 ) -> dict[str, Any]:
     """``reorg timeline --format json``."""
     events = []
+    cited = timeline.cited(entry.id for entry in entries)
     for entry in entries:
-        event = timeline.events[entry.id]
+        event = cited[entry.id]
         events.append(
             {
                 "id": entry.id,

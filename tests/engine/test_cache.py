@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import reorg_cli.engine.cache as cache
 from reorg_cli.cli.app import app
-from reorg_cli.engine.cache import CachedTimeline, load_timeline_cached
+from reorg_cli.engine.cache import load_timeline_cached
 from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.events.dates import parse_query_date
 from reorg_cli.events.errors import EventFileError
@@ -51,7 +51,12 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.timeline")) if directory.exists() else []
+    return sorted(directory.glob("*.sqlite")) if directory.exists() else []
+
+
+def cached(timeline: Timeline) -> bool:
+    """Whether a timeline was read from a cache entry (rather than compiled in this run)."""
+    return not timeline.store.built
 
 
 def answers(timeline: Timeline) -> list[str]:
@@ -65,7 +70,7 @@ def answers(timeline: Timeline) -> list[str]:
     for person in timeline.dataset.people.values():
         found = timeline.find_person(person.name)
         out.append(dumps(history_dict(timeline, timeline.person_history(found.id))))
-    for unit in list(timeline.unit_facts):
+    for unit in timeline.unit_ids():
         out.append(dumps(unit_history_dict(timeline, timeline.unit_history(unit))))
         out.append(timeline.find_unit(unit))
     first, last = parse_query_date("2000").day, parse_query_date("2026").day
@@ -85,31 +90,44 @@ def test_a_cached_timeline_answers_exactly_like_a_compiled_one(
 ) -> None:
     path = {"mini": MINI, "bundled": default_events_path(), "synthetic": synthetic}[where]
     fresh = load_timeline(path)
-    first = load_timeline_cached(path)
-    assert not isinstance(first, CachedTimeline) and len(entries(cache_dir)) == 1
-    cached = load_timeline_cached(path)
-    assert isinstance(cached, CachedTimeline)
-    assert answers(cached) == answers(fresh)
-    # The indexed queries answered without decoding the whole timeline.
-    assert not cached.__dict__.get("_materialized")
+    load_timeline_cached(path)
+    assert len(entries(cache_dir)) == 1
+    warm = load_timeline_cached(path)
+    assert cached(warm) and not cached(fresh)
+    assert answers(warm) == answers(fresh)
+    # The indexed queries answered without decoding the whole history.
+    assert "facts" not in warm.__dict__ and "unit_facts" not in warm.__dict__
 
 
-def test_attributes_without_an_index_decode_everything_once(cache_dir: Path) -> None:
-    load_timeline_cached(MINI)
-    cached = load_timeline_cached(MINI)
-    fresh = load_timeline(MINI)
-    assert isinstance(cached, CachedTimeline)
-    assert cached.sources_report() == fresh.sources_report()
-    assert list(cached.facts) == fresh.facts
-    assert dict(cached.events) == fresh.events
-    assert dict(cached.statuses) == fresh.statuses
-    assert list(cached.order) == fresh.order
-    assert cached.dataset.sources == fresh.dataset.sources
-    assert cached.dataset.units == fresh.dataset.units
-    with pytest.raises(AttributeError):
-        _ = cached.no_such_attribute
-    assert cached.__dict__.get("_materialized")
-    assert list(cached.role_facts) == fresh.role_facts
+def test_the_store_gives_back_exactly_what_was_compiled(cache_dir: Path, synthetic: Path) -> None:
+    from reorg_cli.engine.compiler import compile_dataset
+    from reorg_cli.events.loader import load_dataset
+
+    for path in (MINI, default_events_path(), synthetic):
+        dataset, _ = load_dataset(path)
+        compiled = compile_dataset(dataset)
+        load_timeline_cached(path)
+        warm = load_timeline_cached(path)
+        assert cached(warm)
+        assert warm.facts == compiled.facts
+        # Confirmations and settings too (the fact comparison covers them; say so plainly).
+        assert [(f.last_confirmed, f.confirmed_by) for f in warm.facts] == [
+            (f.last_confirmed, f.confirmed_by) for f in compiled.facts
+        ]
+        assert warm.settings == dataset.settings
+        assert warm.settings.location == dataset.settings.location
+        assert warm.order == compiled.order
+        assert warm.statuses == compiled.statuses
+        assert warm.dataset == dataset
+        assert [e.location for e in warm.dataset.events] == [e.location for e in dataset.events]
+        assert [c.location for e in warm.order for c in e.changes] == [
+            c.location for e in compiled.order for c in e.changes
+        ]
+        assert dict(warm.events) == {e.id: e for e in dataset.events}
+        assert [str(p) for p in warm.problems] == [str(p) for p in compiled.problems]
+    # The histories above hold confirmations, so the comparison cannot pass vacuously.
+    assert any(f.confirmed_by for f in warm.facts)
+    assert warm.settings.first_event is not None
 
 
 def test_the_cli_gives_the_same_output_with_and_without_the_cache(
@@ -170,7 +188,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(
 ) -> None:
     root = write_events({"a.yaml": FOUNDING})
     assert head_of_lab(root) == "Bo Chen"
-    assert isinstance(load_timeline_cached(root), CachedTimeline)
+    assert cached(load_timeline_cached(root))
     # Same size, same second, mtime restored: only ctime (and the content) tell.
     edit(root / "a.yaml", "person: bo,", "person: cy,")
     assert head_of_lab(root) == "Cy Wu"
@@ -225,17 +243,17 @@ def test_added_deleted_and_renamed_files_are_seen(
     (root / "b.yml").unlink()
     assert head_of_lab(root) == "Bo Chen"
     (root / "notes.txt").write_text("not an event file", encoding="utf-8")
-    assert isinstance(load_timeline_cached(root), CachedTimeline)
+    assert cached(load_timeline_cached(root))
 
 
 def test_a_new_version_of_reorg_does_not_read_old_entries(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_timeline_cached(MINI)
-    assert isinstance(load_timeline_cached(MINI), CachedTimeline)
-    monkeypatch.setattr(cache, "_code_key", lambda: ("another", "version"))
-    assert not isinstance(load_timeline_cached(MINI), CachedTimeline)
-    assert isinstance(load_timeline_cached(MINI), CachedTimeline)
+    assert cached(load_timeline_cached(MINI))
+    monkeypatch.setattr(cache, "_code_key", lambda: "another version")
+    assert not cached(load_timeline_cached(MINI))
+    assert cached(load_timeline_cached(MINI))
 
 
 DAMAGE: list[Callable[[bytes], bytes]] = [
@@ -260,7 +278,7 @@ def test_a_damaged_entry_is_never_an_error_in_the_cli(
     result = CliRunner().invoke(app, args, env=CLI_ENV)
     assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
     assert CliRunner().invoke(app, args, env=CLI_ENV).stdout == expected
-    assert isinstance(load_timeline_cached(MINI), CachedTimeline)  # rebuilt
+    assert cached(load_timeline_cached(MINI))  # rebuilt
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
@@ -276,19 +294,41 @@ def test_a_damaged_entry_is_removed_and_rebuilt(
         assert entries(cache_dir) == []
         result = answers(load_timeline_cached(MINI))
     assert result == answers(load_timeline(MINI))
-    assert isinstance(load_timeline_cached(MINI), CachedTimeline)
+    assert cached(load_timeline_cached(MINI))
 
 
-def test_an_entry_of_changed_classes_is_ignored(
-    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_foreign_or_old_schema_store_is_rebuilt(cache_dir: Path) -> None:
+    import sqlite3
+
     load_timeline_cached(MINI)
+    [entry] = entries(cache_dir)
+    entry.unlink()
+    with sqlite3.connect(entry) as other:  # some other program's database at the same path
+        other.execute("CREATE TABLE facts (x)")
+    other.close()
+    assert not cached(load_timeline_cached(MINI))
+    assert cached(load_timeline_cached(MINI))
+    with sqlite3.connect(entry) as old:  # a store of an older schema
+        old.execute("PRAGMA user_version = 0")
+    old.close()
+    assert not cached(load_timeline_cached(MINI))
+    assert cached(load_timeline_cached(MINI))
 
-    def changed(*args: object) -> object:
-        raise cache._Corrupt("fields changed")
 
-    monkeypatch.setattr(cache, "_load_class", changed)
-    assert not isinstance(load_timeline_cached(MINI), CachedTimeline)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_directory_at_the_entry_path_does_not_hang(cache_dir: Path) -> None:
+    load_timeline_cached(MINI)
+    [entry] = entries(cache_dir)
+    expected = answers(load_timeline(MINI))
+    entry.unlink()
+    os.mkfifo(entry)  # opening it for reading would block forever
+    assert answers(load_timeline_cached(MINI)) == expected
+    assert entry.is_file()  # replaced by a store
+    assert cached(load_timeline_cached(MINI))
+    entry.unlink()
+    entry.mkdir()
+    assert answers(load_timeline_cached(MINI)) == expected
+    assert entry.is_dir()  # not replaceable: answered from memory
 
 
 def test_errors_are_never_cached(cache_dir: Path, write_events: WriteEvents) -> None:
@@ -333,7 +373,7 @@ def test_a_reader_keeps_its_entry_while_another_run_replaces_it(
     root = write_events({"a.yaml": FOUNDING})
     load_timeline_cached(root)
     reader = load_timeline_cached(root)
-    assert isinstance(reader, CachedTimeline)
+    assert cached(reader)
     edit(root / "a.yaml", "person: bo,", "person: cy,")
     assert head_of_lab(root) == "Cy Wu"  # a new entry replaced the old one
     state = reader.state_at(parse_query_date("2024-06").day)
@@ -358,7 +398,7 @@ def test_concurrent_runs_all_succeed_and_agree(cache_dir: Path, synthetic: Path)
     assert len({out for out, _ in outputs}) == 1 and all(err == b"" for _, err in outputs)
     assert json.loads(outputs[0][0])["units"]
     assert len(entries(cache_dir)) == 1 and not list(cache_dir.glob("*.tmp"))
-    assert isinstance(load_timeline_cached(synthetic), CachedTimeline)
+    assert cached(load_timeline_cached(synthetic))
 
 
 def test_a_warm_run_does_not_import_yaml_or_pydantic(cache_dir: Path) -> None:

@@ -132,7 +132,7 @@ def _check(data: bytes) -> None:
         str(problem)
     if any(p.severity is Severity.ERROR for p in compiled.problems):
         return
-    _exercise(Timeline(dataset, compiled))
+    _exercise(Timeline.from_compiled(dataset, compiled))
 
 
 def _check_location(location: object, cls: type) -> None:

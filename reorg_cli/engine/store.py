@@ -1,0 +1,450 @@
+"""The compiled store: a compiled history in SQLite (schema in :mod:`reorg_cli.engine.schema`,
+documented in docs/sqlite.md).
+
+:func:`write_store` fills an empty database from a dataset and its compilation, in batches;
+:class:`Store` reads rows back as the engine's records (facts, events, people, sources). Every
+query of :class:`~reorg_cli.engine.timeline.Timeline` runs on a store, whether it lives in a
+cache file or in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from reorg_cli.engine.facts import Edge, Fact, FactKind
+from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
+from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
+from reorg_cli.events.model import (
+    CHANGE_TYPES,
+    Change,
+    Confidence,
+    Dataset,
+    DatasetSettings,
+    Event,
+    Person,
+    Source,
+    UnitInfo,
+)
+from reorg_cli.events.model import name_key as name_key  # re-exported
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.compiler import EventStatus
+
+#: Rows written per statement batch while building a store.
+BATCH = 5000
+
+#: The application id in a store's header ("rorg"): a file that lacks it is not a store.
+APPLICATION_ID = 0x726F7267
+
+
+#: Columns of ``facts`` that :meth:`Store.fact` decodes, in order.
+FACT_COLUMNS = (
+    "id, kind, person, unit, title, value, names, head, shared, "
+    "start_date, start_lo, start_hi, start_event, start_step, start_implied_by, "
+    "start_confidence, end_date, end_lo, end_hi, end_event, end_step, end_implied_by, "
+    "end_confidence, end_reason, successor, last_confirmed, last_confirmed_lo, "
+    "last_confirmed_hi, confirmed_by"
+)
+_KINDS = {kind.value: kind for kind in FactKind}
+
+
+#: The store of a run without a cache file: SQLite's private temporary database (the empty
+#: name), which lives in memory up to its page cache and spills to an anonymous temporary
+#: file beyond it, so a big history does not need its whole store in RAM; it is gone when
+#: the run ends, like ``:memory:``.
+PRIVATE = ""
+
+
+def connect(target: str) -> sqlite3.Connection:
+    """A connection to a store file (or ``:memory:``), tuned for one process's queries."""
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def window(text: str, lo: int, hi: int) -> DateWindow:
+    """A stored date window: its text as written, with the bounds the compiler gave it."""
+    found = parse_window(text)
+    if found.lo != lo or found.hi != hi:  # an `unknown` end starts where its fact did
+        found = DateWindow(found.kind, lo, hi, found.first, found.second)
+    return found
+
+
+_CONFIDENCES = tuple(Confidence)
+
+
+class StoreDamaged(ReorgError):
+    """A cached store turned out to be damaged while a query was reading it. The file has been
+    removed; the CLI then runs the command again without the cache (``retry_without_cache``)."""
+
+    retry_without_cache = True
+
+
+class Store:
+    """Reads a store's rows back as the engine's records.
+
+    ``on_damage`` is called when SQLite finds the file damaged in the middle of a query (a
+    cache entry then removes itself); the query raises :class:`StoreDamaged`.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        on_damage: Callable[[], None] | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.conn = conn
+        self.file = file  # the file it is read from (None: in memory)
+        self.built = file is None  # whether this run compiled it
+        self.on_damage = on_damage
+        self._sources: dict[int, Source] = {}
+
+    def _damaged(self, err: sqlite3.DatabaseError) -> StoreDamaged:
+        if self.on_damage is not None:
+            self.on_damage()
+        return StoreDamaged(f"the compiled-timeline cache is damaged ({err}); rebuilt")
+
+    def rows(self, sql: str, *args: Any) -> list[Any]:
+        """Every row of a query."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as err:
+            if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+                raise
+            raise self._damaged(err) from err
+
+    def one(self, sql: str, *args: Any) -> Any:
+        """The first row of a query, or None."""
+        rows = self.rows(sql + " LIMIT 1" if "LIMIT" not in sql else sql, *args)
+        return rows[0] if rows else None
+
+    def facts(self, where: str, *args: Any, order: str = "id") -> list[Fact]:
+        """The facts matching a WHERE clause, decoded."""
+        sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE {where} ORDER BY {order}"
+        decode = self.fact
+        return [decode(row) for row in self.rows(sql, *args)]
+
+    @staticmethod
+    def fact(row: Sequence[Any]) -> Fact:
+        """Decode one row of :data:`FACT_COLUMNS`."""
+        (
+            _,
+            kind_text,
+            person,
+            unit,
+            title,
+            value,
+            names,
+            head,
+            shared,
+            start_date,
+            start_lo,
+            start_hi,
+            start_event,
+            start_step,
+            start_implied,
+            start_conf,
+            end_date,
+            end_lo,
+            end_hi,
+            end_event,
+            end_step,
+            end_implied,
+            end_conf,
+            end_reason,
+            successor,
+            confirmed,
+            confirmed_lo,
+            confirmed_hi,
+            confirmed_by,
+        ) = row
+        kind = _KINDS[kind_text]
+        slot: tuple[str, ...]
+        values: tuple[str | bool | None, ...]
+        if kind is FactKind.ROLE:
+            slot, values = (person, unit, title), (bool(head), bool(shared))
+        elif kind is FactKind.VACANCY:
+            slot, values = (unit, title), (value,)
+        elif kind is FactKind.REPORTING_LINE:
+            slot, values = (person,), (value,)
+        elif kind is FactKind.UNIT:
+            slot, values = (unit,), ()
+        elif kind is FactKind.NAME:
+            slot = (unit,)
+            values = (value, *(text for pair in json.loads(names) for text in pair))
+        else:
+            slot, values = (unit,), (value,)
+        start = Edge(window(start_date, start_lo, start_hi), start_event, start_step, start_implied)
+        end = (
+            None
+            if end_date is None
+            else Edge(window(end_date, end_lo, end_hi), end_event, end_step, end_implied)
+        )
+        return Fact(
+            kind,
+            slot,
+            values,
+            start,
+            _CONFIDENCES[start_conf],
+            end,
+            None if end_conf is None else _CONFIDENCES[end_conf],
+            end_reason,
+            successor,
+            None if confirmed is None else window(confirmed, confirmed_lo, confirmed_hi),
+            () if confirmed_by is None else tuple(json.loads(confirmed_by)),
+        )
+
+    # -- records -----------------------------------------------------------------------------------
+    def source(self, source_id: int) -> Source:
+        """A source by row id."""
+        found = self._sources.get(source_id)
+        if found is None:
+            row = self.one("SELECT * FROM source_records WHERE id = ?", source_id)
+            found = self._sources[source_id] = Source(row[2], row[1], *row[3:])
+        return found
+
+    def sources_of(self, table: str, column: str, key: str) -> tuple[Source, ...]:
+        """The sources linked to a record, in order."""
+        rows = self.rows(f"SELECT source FROM {table} WHERE {column} = ? ORDER BY position", key)
+        return tuple(self.source(r[0]) for r in rows)
+
+    def person(self, row: Sequence[Any]) -> Person:
+        """Decode a row of ``people``."""
+        pid, name, names, aliases, description, notes, path, line, col, _ = row
+        return Person(
+            pid,
+            name,
+            tuple(tuple(pair) for pair in json.loads(names)),
+            tuple(json.loads(aliases)),
+            description,
+            notes,
+            self.sources_of("person_sources", "person", pid),
+            Location(path, line, col),
+        )
+
+    def people(self) -> dict[str, Person]:
+        """Every person, in file order."""
+        return {
+            row[0]: self.person(row) for row in self.rows("SELECT * FROM people ORDER BY position")
+        }
+
+    def unit_infos(self) -> dict[str, UnitInfo]:
+        """The registry of units (``units:``), in file order."""
+        found = {}
+        for row in self.rows(
+            "SELECT id, aliases, description, notes, path, line, col FROM unit_records "
+            "WHERE aliases IS NOT NULL ORDER BY position"
+        ):
+            uid, aliases, description, notes, path, line, col = row
+            found[uid] = UnitInfo(
+                uid,
+                tuple(json.loads(aliases)),
+                description,
+                notes,
+                self.sources_of("unit_sources", "unit", uid),
+                Location(path, line, col),
+            )
+        return found
+
+    def unit_info(self, unit: str) -> UnitInfo | None:
+        """One unit's registry entry, if it has one."""
+        row = self.one(
+            "SELECT aliases, description, notes, path, line, col FROM unit_records "
+            "WHERE id = ? AND aliases IS NOT NULL",
+            unit,
+        )
+        if row is None:
+            return None
+        aliases, description, notes, path, line, col = row
+        return UnitInfo(
+            unit,
+            tuple(json.loads(aliases)),
+            description,
+            notes,
+            self.sources_of("unit_sources", "unit", unit),
+            Location(path, line, col),
+        )
+
+    _EVENT_COLUMNS = (
+        "id, date, date_lo, date_hi, title, confidence, seq, summary, notes, announced, "
+        "corrects, retracts, path, line, col, file_position"
+    )
+
+    def events(
+        self, where: str = "1", *args: Any, order: str = "position", changes: bool = True
+    ) -> list[Event]:
+        """Events matching a WHERE clause, decoded with their sources and (unless not
+        ``changes``: citing an event needs only its date, title and sources) changes."""
+        rows = self.rows(
+            f"SELECT {self._EVENT_COLUMNS} FROM event_records WHERE {where} ORDER BY {order}",
+            *args,
+        )
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        with_changes = changes
+        changes_of: dict[str, list[Change]] = {}
+        cited: dict[str, list[Source]] = {}
+        paths = {r[0]: r[12] for r in rows}
+        for chunk in _chunks(ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            for event_id, type_name, fields, line, col in (
+                self.rows(
+                    f"SELECT event, type, fields, line, col FROM changes WHERE event IN ({marks}) "
+                    "ORDER BY event, position",
+                    *chunk,
+                )
+                if with_changes
+                else ()
+            ):
+                changes_of.setdefault(event_id, []).append(
+                    _change(type_name, fields, Location(paths[event_id], line, col))
+                )
+            for event_id, source in self.rows(
+                f"SELECT event, source FROM event_sources WHERE event IN ({marks}) "
+                "ORDER BY event, position",
+                *chunk,
+            ):
+                cited.setdefault(event_id, []).append(self.source(source))
+        events = []
+        for row in rows:
+            (eid, date, lo, hi, title, conf, seq, summary, notes, announced) = row[:10]
+            corrects, retracts, path, line, col, position = row[10:]
+            events.append(
+                Event(
+                    eid,
+                    window(date, lo, hi),
+                    title,
+                    _CONFIDENCES[conf],
+                    tuple(changes_of.get(eid, ())),
+                    tuple(cited.get(eid, ())),
+                    seq,
+                    summary,
+                    notes,
+                    parse_window(announced) if announced is not None else None,
+                    corrects,
+                    retracts,
+                    Location(path, line, col),
+                    path,
+                    position,
+                )
+            )
+        return events
+
+    def statuses(self) -> dict[str, EventStatus]:
+        """Every event's status, by id."""
+        from reorg_cli.engine.compiler import EventStatus
+
+        plain = EventStatus(applied=True)
+        found = {}
+        for eid, replay, corrects, retracts, corrected_by, retracted_by in self.rows(
+            "SELECT id, replay, corrects, retracts, corrected_by, retracted_by "
+            "FROM event_records ORDER BY position"
+        ):
+            if replay is not None and not (corrects or retracts):
+                found[eid] = plain
+            else:
+                found[eid] = EventStatus(
+                    replay is not None, corrected_by, retracted_by, corrects, retracts
+                )
+        return found
+
+    def dataset(self) -> Dataset:
+        """The whole dataset, decoded (for exports that walk all of it)."""
+        registered = {
+            key: self.source(source)
+            for key, source in self.rows(
+                "SELECT key, source FROM registered_sources ORDER BY position"
+            )
+        }
+        return Dataset(
+            self.people(),
+            self.unit_infos(),
+            registered,
+            tuple(self.events()),
+            tuple(r[0] for r in self.rows("SELECT path FROM files ORDER BY position")),
+            self.settings(),
+        )
+
+    def settings(self) -> DatasetSettings:
+        """The dataset's settings, with the events' date range."""
+        row = self.one("SELECT * FROM dataset_settings")
+        if row is None:
+            return DatasetSettings()
+        coverage, days, first, last, path, line, col = row
+
+        def partial(text: str | None) -> PartialDate | None:
+            return None if text is None else parse_partial(text)
+
+        return DatasetSettings(
+            partial(coverage), days, Location(path, line, col), partial(first), partial(last)
+        )
+
+    def problems(self) -> list[Problem]:
+        """The warnings found while compiling."""
+        return [
+            Problem(Location(path, line, col), message, hint, Severity(severity))
+            for path, line, col, message, hint, severity in self.rows(
+                "SELECT path, line, col, message, hint, severity FROM problems ORDER BY position"
+            )
+        ]
+
+
+class EventsById(Mapping[str, Event]):
+    """Events by id, read from the store one at a time (all at once when iterated)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.found: dict[str, Event] = {}
+        self.complete = False
+
+    def __getitem__(self, event_id: str) -> Event:
+        event = self.found.get(event_id)
+        if event is None:
+            if self.complete:
+                raise KeyError(event_id)
+            events = self.store.events("id = ?", event_id)
+            if not events:
+                raise KeyError(event_id)
+            event = self.found[event_id] = events[0]
+        return event
+
+    def __contains__(self, event_id: object) -> bool:
+        if event_id in self.found:
+            return True
+        return self.store.one("SELECT 1 FROM event_records WHERE id = ?", event_id) is not None
+
+    def _all(self) -> dict[str, Event]:
+        if not self.complete:
+            self.found = {e.id: e for e in self.store.events()}
+            self.complete = True
+        return self.found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return int(self.store.one("SELECT count(*) FROM event_records")[0])
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _change(type_name: str, fields: str, location: Location) -> Change:
+    values = json.loads(fields)
+    if "names" in values:
+        values["names"] = tuple(tuple(pair) for pair in values["names"])
+    if values.get("confidence") is not None:
+        values["confidence"] = Confidence.parse(values["confidence"])
+    return CHANGE_TYPES[type_name](location=location, **values)
