@@ -1,0 +1,365 @@
+"""Writing the history read from a Popolo document as event files (part of
+:mod:`reorg_cli.interop.popolo_import`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from typing import Any
+
+from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
+from reorg_cli.events.errors import EventFileError
+from reorg_cli.events.model import Source
+from reorg_cli.events.writer import dump_yaml
+from reorg_cli.interop.common import source_dict
+from reorg_cli.interop.importing import Imported, Origins, split_events
+from reorg_cli.interop.popolo_records import _Edge, _History, _Reader, _Unit
+
+# -- writing event files -------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, history: _History, reader: _Reader) -> None:
+        self.history = history
+        self.reader = reader
+        self.events = {e.id: e for e in history.events}
+        self.phases: dict[str, list[list[dict[str, Any]]]] = {
+            e.id: [[] for _ in range(6)] for e in history.events
+        }
+        self.origin: dict[int, str] = {}  # id(change) -> what in the document made it
+        self.creations: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
+        self.ends: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
+
+    def confidence(self, edge: _Edge) -> dict[str, str]:
+        own = self.events[edge.event].confidence
+        return {"confidence": edge.confidence} if edge.confidence not in (None, own) else {}
+
+    def add(self, edge: _Edge, phase: int, change: dict[str, Any]) -> None:
+        change.update(self.confidence(edge))
+        self.origin[id(change)] = edge.where
+        self.phases[edge.event][phase].append(change)
+
+    def build(self) -> None:
+        for unit in self.history.units:
+            self.unit(unit)
+        for event_id, created in self.creations.items():
+            parent_of = {unit: parent for unit, parent, _ in created}
+            order, stuck = _ordered([(u, {p} if p else set(), c) for u, p, c in created])
+            self.phases[event_id][0].extend(order)
+            if stuck:
+                chain = [stuck[0]]
+                while (parent := parent_of.get(chain[-1])) is not None and parent not in chain:
+                    chain.append(parent)
+                chain = chain[chain.index(parent) :] if parent is not None else chain
+                where = next(u.where for u in self.history.units if u.id == chain[0])
+                self.reader.fail(
+                    f"{where}.reorg.parents[0].parent_id",
+                    f"parent cycle when event {event_id!r} creates them: "
+                    + " → ".join([*chain, chain[0]]),
+                    "an organization cannot be inside itself",
+                )
+        for event_id, ends in self.ends.items():
+            # A unit ends before its parent and before the unit it merges into.
+            after: dict[str, set[str]] = {unit_id: set() for unit_id, _, _ in ends}
+            for unit_id, parent, end_change in ends:
+                for other in (parent, end_change.get("into")):
+                    if other in after:
+                        after[other].add(unit_id)
+            self.phases[event_id][5].extend(_ordered([(u, after[u], c) for u, _, c in ends])[0])
+        early_ends, late_ends, vacancy_of = self.place_role_ends()
+        for index, role in enumerate(self.history.roles):
+            person, unit, title, head, shared = role.value
+            change: dict[str, Any] = {
+                "type": "role_assigned",
+                "person": person,
+                "unit": unit,
+                "title": title,
+            }
+            if head:
+                change["head"] = True
+            if shared:
+                change["shared"] = True
+            self.add(role.start, 3, change)
+            if role.end is None:
+                continue
+            role_end: dict[str, Any] = {
+                "type": "role_ended",
+                "person": person,
+                "unit": unit,
+                "title": title,
+            }
+            if role.end.reason:
+                role_end["reason"] = role.end.reason
+            if index in vacancy_of:
+                role_end["vacancy"] = vacancy_of[index]
+            if index in late_ends:
+                phase = 4
+            elif role.end.event == role.start.event:
+                phase = 3 if index in early_ends else 4
+            else:
+                phase = 2
+            self.add(role.end, phase, role_end)
+        for line in self.history.lines:
+            person, boss = line.value
+            self.add(
+                line.start, 3, {"type": "reporting_line_set", "person": person, "reports_to": boss}
+            )
+            if line.end is not None:
+                phase = 3 if line.end.event == line.start.event else 2
+                self.add(line.end, phase, {"type": "reporting_line_cleared", "person": person})
+        self.order_moves()
+
+    def order_moves(self) -> None:
+        """Within each event, put the moves in an order that never makes a unit its own
+        ancestor on the way (a unit leaves another before that one moves under it)."""
+        parent: dict[str, str | None] = {}
+
+        def cycle(unit: str, new_parent: str | None) -> bool:
+            cursor, seen = new_parent, set()
+            while cursor is not None and cursor not in seen:
+                if cursor == unit:
+                    return True
+                seen.add(cursor)
+                cursor = parent.get(cursor)
+            return False
+
+        for event in self.history.events:
+            phases = self.phases[event.id]
+            for change in phases[0]:
+                parent[change["unit"]] = change.get("parent")
+            moves = [c for c in phases[1] if c["type"] == "unit_moved"]
+            ordered = [c for c in phases[1] if c["type"] != "unit_moved"]
+            while moves:
+                index = next(
+                    (i for i, m in enumerate(moves) if not cycle(m["unit"], m["parent"])), 0
+                )
+                move = moves.pop(index)
+                parent[move["unit"]] = move["parent"]
+                ordered.append(move)
+            phases[1] = ordered
+            for change in phases[5]:
+                parent.pop(change["unit"], None)
+
+    def place_role_ends(self) -> tuple[set[int], set[int], dict[int, str]]:
+        """Where each role's end goes among its event's changes.
+
+        Ends normally come before the event's new roles (phase 2); a role that starts and ends
+        in one event ends after all of them (phase 4), unless the same post is taken up again in
+        that event, when it must end first. A vacancy is opened by one of the post's ends in its
+        event: if it is filled in the same event that end must come before the new roles, if
+        not, after them. Returns (early, late, vacancy by role index).
+        """
+        roles = self.history.roles
+        ends_at: dict[tuple[str, str, str], list[int]] = {}
+        starts_at: dict[tuple[str, tuple[Any, ...]], list[int]] = {}
+        for index, role in enumerate(roles):
+            starts_at.setdefault((role.start.event, role.value[:3]), []).append(index)
+            if role.end is not None:
+                ends_at.setdefault((role.end.event, role.value[1], role.value[2]), []).append(index)
+        early: set[int] = set()
+        late: set[int] = set()
+        for index, role in enumerate(roles):
+            if role.end is not None and any(
+                other > index for other in starts_at.get((role.end.event, role.value[:3]), [])
+            ):
+                early.add(index)
+        vacancy_of: dict[int, str] = {}
+        for vacancy in self.history.vacancies:
+            unit, title, holder = vacancy.value
+            free = [
+                i
+                for i in ends_at.get((vacancy.start.event, unit, title), [])
+                if i not in vacancy_of
+            ]
+            if not free:
+                continue
+            filled_here = vacancy.end is not None and vacancy.end.event == vacancy.start.event
+            chosen = free[0] if filled_here else free[-1]
+            vacancy_of[chosen] = holder
+            if filled_here:
+                early.add(chosen)
+            elif chosen not in early:
+                late.add(chosen)
+        return early, late, vacancy_of
+
+    def unit(self, unit: _Unit) -> None:
+        life = unit.life
+        first_name, first_kind, first_parent = unit.names[0], unit.kinds[0], unit.parents[0]
+        name, names = first_name.value
+        change: dict[str, Any] = {"type": "unit_created", "unit": unit.id, "name": name}
+        if names:
+            change["names"] = names
+        change["kind"] = first_kind.value[0]
+        if first_parent.value[0] is not None:
+            change["parent"] = first_parent.value[0]
+        change.update(self.confidence(life.start))
+        self.origin[id(change)] = life.start.where
+        self.creations.setdefault(life.start.event, []).append(
+            (unit.id, first_parent.value[0], change)
+        )
+        for fact in unit.names[1:]:
+            name, names = fact.value
+            renamed: dict[str, Any] = {"type": "unit_renamed", "unit": unit.id, "name": name}
+            if names:
+                renamed["names"] = names
+            self.add(fact.start, 1, renamed)
+        for fact in unit.kinds[1:]:
+            self.add(
+                fact.start, 1, {"type": "unit_reclassified", "unit": unit.id, "kind": fact.value[0]}
+            )
+        for fact in unit.parents[1:]:
+            self.add(
+                fact.start, 1, {"type": "unit_moved", "unit": unit.id, "parent": fact.value[0]}
+            )
+        if life.end is not None:
+            ended: dict[str, Any] = (
+                {"type": "unit_merged", "unit": unit.id, "into": unit.merged_into}
+                if unit.merged_into
+                else {"type": "unit_dissolved", "unit": unit.id}
+            )
+            ended.update(self.confidence(life.end))
+            self.origin[id(ended)] = life.end.where
+            parent = unit.parents[-1].value[0]
+            self.ends.setdefault(life.end.event, []).append((unit.id, parent, ended))
+
+    def files(self, label: str) -> Imported:
+        self.build()
+        history = self.history
+        registry = _source_registry(history)
+        header = f"# Imported by 'reorg import popolo' from {label}.\n"
+        files: dict[str, str] = {}
+        origins: Origins = {}
+        people: dict[str, Any] = {"people": []}
+        for person in history.people:
+            entry = dict(person)
+            sources = history.person_sources.get(person["id"], [])
+            if sources:
+                entry["sources"] = [_source_ref(s, registry) for s in sources]
+            people["people"].append(entry)
+        if people["people"]:
+            files["people.yaml"] = dump_yaml(people, header)
+            origins["people.yaml"] = [
+                (("people", i), history.where.get(("person", p["id"]), ""))
+                for i, p in enumerate(history.people)
+            ]
+        if registry:
+            files["sources.yaml"] = dump_yaml(
+                {"sources": [source_dict(s) for s in registry.values()]}, header
+            )
+        if history.infos:
+            infos = []
+            for info in history.infos:
+                entry = dict(info)
+                sources = history.info_sources.get(info["id"], [])
+                if sources:
+                    entry["sources"] = [_source_ref(s, registry) for s in sources]
+                infos.append(entry)
+            files["units.yaml"] = dump_yaml({"units": infos}, header)
+            origins["units.yaml"] = [
+                (("units", i), history.where.get(("unit", info["id"]), ""))
+                for i, info in enumerate(history.infos)
+            ]
+        by_file: dict[str, list[tuple[dict[str, Any], str, list[str]]]] = {}
+        for event in history.events:
+            record: dict[str, Any] = {"id": event.id, "date": event.date}
+            if event.seq:
+                record["seq"] = event.seq
+            record["title"] = event.title
+            if event.summary:
+                record["summary"] = event.summary
+            if event.notes:
+                record["notes"] = event.notes
+            record["confidence"] = event.confidence
+            if event.announced:
+                record["announced"] = event.announced
+            if event.sources:
+                record["sources"] = [_source_ref(s, registry) for s in event.sources]
+            record["changes"] = [c for phase in self.phases[event.id] for c in phase]
+            changes = [self.origin.get(id(c), "") for c in record["changes"]]
+            # A plain document's events are made up: name the first record behind one instead.
+            where = event.where or next((c for c in changes if c), "")
+            by_file.setdefault(_file_for(event.date), []).append((record, where, changes))
+        for stem, entries in by_file.items():
+            try:
+                parts = split_events(stem, [record for record, _, _ in entries], header)
+            except ValueError as err:
+                record, where, _ = entries[err.args[0]]
+                raise EventFileError(
+                    self.reader.places_problems(
+                        where,
+                        f"event {record['id']!r} has {len(record['changes'])} changes, too many "
+                        "for one event file",
+                        "split the document and import the parts into separate directories",
+                    )
+                ) from None
+            for name, text, indexes in parts:
+                files[name] = text
+                records: list[tuple[tuple[str | int, ...], str]] = []
+                for position, index in enumerate(indexes):
+                    _, where, changes = entries[index]
+                    records.append((("events", position), where))
+                    records += [
+                        (("events", position, "changes", j), origin)
+                        for j, origin in enumerate(changes)
+                    ]
+                origins[name] = records
+        return Imported(files, origins, self.reader.places)
+
+
+def _file_for(date: str) -> str:
+    """The events file (without ``.yaml``) for an event on ``date``: its year, or undated."""
+    day = parse_window(date).sort_day
+    if day in (NEG_INF, POS_INF) or day > dt.date.max.toordinal():
+        return "undated"
+    return f"{dt.date.fromordinal(day).year:04d}"
+
+
+def _ordered(
+    items: list[tuple[str, set[str], dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The changes of ``items`` (unit, units that must come first, change) in their order,
+    moving a change after those it depends on (among the units listed), else keeping the given
+    order; and the units left in a cycle, whose changes are appended in the given order."""
+    index_of = {unit: i for i, (unit, _, _) in enumerate(items)}
+    waiting = [0] * len(items)
+    dependents: list[list[int]] = [[] for _ in items]
+    for i, (unit, first, _) in enumerate(items):
+        for other in first:
+            if other != unit and other in index_of:
+                waiting[i] += 1
+                dependents[index_of[other]].append(i)
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    emitted: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        emitted.append(i)
+        for j in dependents[i]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    stuck = [i for i, count in enumerate(waiting) if count > 0]
+    order = [items[i][2] for i in emitted + stuck]
+    return order, [items[i][0] for i in stuck]
+
+
+def _source_registry(history: _History) -> dict[str, Source]:
+    seen: dict[str, Source] = {}
+    clashes: set[str] = set()
+    groups = [e.sources for e in history.events]
+    groups += list(history.person_sources.values()) + list(history.info_sources.values())
+    for group in groups:
+        for source in group:
+            if source.id is None:
+                continue
+            if source.id in seen and seen[source.id] != source:
+                clashes.add(source.id)
+            seen.setdefault(source.id, source)
+    return {k: v for k, v in seen.items() if k not in clashes}
+
+
+def _source_ref(source: Source, registry: dict[str, Source]) -> str | dict[str, str]:
+    if source.id is not None and registry.get(source.id) == source:
+        return source.id
+    return source_dict(source)
