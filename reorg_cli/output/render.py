@@ -6,9 +6,7 @@ and shows control characters visibly, so names cannot restyle or take over the t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
@@ -17,168 +15,39 @@ from rich.tree import Tree
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
     DiffChange,
-    Evidence,
-    FactSummary,
     OrgDiff,
     OrgState,
-    PersonHistory,
-    RoleSpan,
-    SourceUse,
-    TimelineEntry,
-    UnitHistory,
     UnitState,
 )
-from reorg_cli.events.dates import DateWindow, ordinal_iso
-from reorg_cli.events.errors import Problem, Severity
-from reorg_cli.events.model import Confidence, Event, kind_label
-from reorg_cli.output.layout import KEEP, Records, Wrapped, keep
-
-if TYPE_CHECKING:
-    from reorg_cli.engine.checks import CheckReport
-
-_UNSAFE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000]"
+from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.model import kind_label
+from reorg_cli.output.layout import KEEP, Records, keep
+from reorg_cli.output.render_history import render_check as render_check
+from reorg_cli.output.render_history import render_event as render_event
+from reorg_cli.output.render_history import render_fact_summaries as render_fact_summaries
+from reorg_cli.output.render_history import render_person_history as render_person_history
+from reorg_cli.output.render_history import render_problems as render_problems
+from reorg_cli.output.render_history import render_sources as render_sources
+from reorg_cli.output.render_history import render_timeline as render_timeline
+from reorg_cli.output.render_history import render_unit_history as render_unit_history
+from reorg_cli.output.render_text import LEGEND as LEGEND
+from reorg_cli.output.render_text import MARK_REPORTED as MARK_REPORTED
+from reorg_cli.output.render_text import MARK_STALE as MARK_STALE
+from reorg_cli.output.render_text import MARK_UNCERTAIN as MARK_UNCERTAIN
+from reorg_cli.output.render_text import MARK_UNCERTAIN_DATE as MARK_UNCERTAIN_DATE
+from reorg_cli.output.render_text import Footnotes as Footnotes
+from reorg_cli.output.render_text import (
+    _confirming,
+    _date,
+    _finish,
+    _marks,
+    _since,
+    _stale,
+    _unit_label,
 )
-
-MARK_UNCERTAIN_DATE = "[~]"
-MARK_REPORTED = "[R]"
-MARK_UNCERTAIN = "[U]"
-MARK_STALE = "[?]"
-LEGEND = {
-    MARK_UNCERTAIN_DATE: "may or may not hold on this date (the change's date is imprecise)",
-    MARK_REPORTED: "reported: a single outlet or unconfirmed",
-    MARK_UNCERTAIN: "uncertain: sources conflict or are weak",
-    MARK_STALE: "stale: no source confirms it within the staleness threshold (--stale-after) "
-    "of this date or of the data's coverage end; it may no longer hold",
-}
-
-
-def sanitize(value: str) -> str:
-    """Replace control and bidi-override characters with visible ``\\uXXXX`` text."""
-    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-
-
-def safe_text(value: str, style: str = "") -> Text:
-    """User data as Rich text: never parsed as markup, control characters made visible."""
-    return Text(sanitize(value), style=style)
-
-
-def _marks(presence: Presence, confidence: Confidence, used: set[str]) -> Text:
-    marks = Text()
-    if presence is Presence.UNCERTAIN:
-        marks.append(" " + MARK_UNCERTAIN_DATE, style="yellow")
-        used.add(MARK_UNCERTAIN_DATE)
-    if confidence is Confidence.REPORTED:
-        marks.append(" " + MARK_REPORTED, style="cyan")
-        used.add(MARK_REPORTED)
-    elif confidence is Confidence.UNCERTAIN:
-        marks.append(" " + MARK_UNCERTAIN, style="magenta")
-        used.add(MARK_UNCERTAIN)
-    return marks
-
-
-def _stale(
-    last_confirmed: DateWindow | None,
-    used: set[str],
-    prefix: str = ", ",
-    since: DateWindow | None = None,
-) -> Text:
-    """``, last confirmed 2024-02 [?]`` for a stale fact (``, not confirmed since [?]`` when
-    its last confirmation is its start, given as ``since``)."""
-    used.add(MARK_STALE)
-    if last_confirmed is None or last_confirmed == since:
-        words = "not confirmed since"
-    else:
-        words = f"last confirmed {last_confirmed.display()}"
-    text = Text(prefix + words, style="yellow")
-    text.append(" " + MARK_STALE, style="yellow bold")
-    return text
-
-
-def _date(window: DateWindow) -> Text:
-    """A date for a table cell: the short form, never broken inside ("by 2025-06-25")."""
-    return Text(window.short().replace(" ", KEEP))
-
-
-def _confirming(since: DateWindow, last: DateWindow | None, by: tuple[str, ...]) -> list[str]:
-    """For --why: the event that last confirmed a fact, when later than its start."""
-    return list(by[-1:]) if last is not None and last != since else []
-
-
-def legend(used: set[str]) -> Text | None:
-    """The legend for the marks that were used, or None."""
-    if not used:
-        return None
-    text = Text()
-    for mark, meaning in LEGEND.items():
-        if mark in used:
-            if text:
-                text.append("\n")
-            text.append(mark, style="bold")
-            text.append(f" {meaning}", style="dim")
-    return text
-
-
-class Footnotes:
-    """Numbered references from facts to the events behind them (``--why``)."""
-
-    def __init__(self, lookup: Callable[[str], Evidence]) -> None:
-        self.lookup = lookup
-        self.numbers: dict[str, int] = {}
-
-    def ref(self, events: Iterable[str]) -> Text:
-        """`` [1,2]`` for the given event ids, numbering new ones in order of use."""
-        numbers = []
-        for event in events:
-            if event not in self.numbers:
-                self.numbers[event] = len(self.numbers) + 1
-            numbers.append(str(self.numbers[event]))
-        return Text(f" [{','.join(numbers)}]", style="blue") if numbers else Text()
-
-    def render(self) -> RenderableType:
-        """The evidence list: each numbered event with its date, confidence and sources."""
-        # Wrapped at spaces: ids and URLs stay whole, so they can be clicked and copied.
-        text = Text("Evidence", style="bold")
-        for event_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
-            evidence = self.lookup(event_id)
-            text.append(f"\n[{number}] ", style="blue")
-            _append_evidence(text, evidence, indent="    ")
-        return Wrapped(text, indent=4)
-
-
-def _append_evidence(text: Text, evidence: Evidence, indent: str) -> None:
-    text.append(evidence.date.display(), style="bold")
-    text.append("  ")
-    text.append_text(safe_text(evidence.title))
-    text.append(f"  ({evidence.confidence.label}; ", style="dim")
-    text.append_text(safe_text(evidence.id, "dim"))
-    if evidence.status != "applied":
-        text.append(f"; {sanitize(evidence.status)}", style="dim")
-    text.append(")", style="dim")
-    if not evidence.sources:
-        text.append(f"\n{indent}no sources cited", style="italic")
-    for source in evidence.sources:
-        text.append(f"\n{indent}")
-        if source.publisher:
-            text.append_text(safe_text(source.publisher))
-            text.append(": ")
-        text.append_text(safe_text(source.url, "underline"))
-    if evidence.corrects is not None:
-        text.append(f"\n{indent}corrects, and replaces in the replay: ", style="yellow")
-        _append_evidence(text, evidence.corrects, indent + "    ")
-
-
-def _unit_label(unit: UnitState, used: set[str]) -> Text:
-    label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
-    presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
-    label.append_text(_marks(presence, unit.confidence, used))
-    if unit.stale:
-        label.append_text(_stale(unit.last_confirmed, used, " "))
-    return label
-
-
-def _since(window: DateWindow) -> Text:
-    return Text(f" since {window.display()}", style="dim")
+from reorg_cli.output.render_text import legend as legend
+from reorg_cli.output.render_text import safe_text as safe_text
+from reorg_cli.output.render_text import sanitize as sanitize
 
 
 def _add_unit(
@@ -314,15 +183,6 @@ def render_state_tree(
     if state.reporting_lines and root is None:
         parts.append(_reporting_lines_table(state, used, why))
     return _finish(parts, used, why)
-
-
-def _finish(parts: list[RenderableType], used: set[str], why: Footnotes | None) -> Group:
-    note = legend(used)
-    if note is not None:
-        parts.append(note)
-    if why is not None and why.numbers:
-        parts.append(why.render())
-    return Group(*parts)
 
 
 def _reporting_lines_table(
@@ -461,262 +321,3 @@ def render_diff(
             table.add_row(summary, cell)
         parts.append(table)
     return _finish(parts, used, why)
-
-
-def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
-    unit = keep(safe_text(span.unit_name))
-    if span.unit_name_at_end:
-        unit.append(" (now " if span.end is None else " (later ")
-        unit.append_text(keep(safe_text(span.unit_name_at_end)))
-        unit.append(")")
-    if span.status == "planned":
-        end = Text("planned" if span.end is None else f"{span.end.short()} (planned)", "yellow")
-    elif span.end is None and span.stale:
-        end = _stale(span.last_confirmed, used, "")
-    elif span.end is None:
-        end = Text(span.status if span.status != "current" else "current", "green")
-    elif span.status == "ended (date unknown)":
-        end = Text(f"ended (date unknown; {span.end.short()})", "yellow")
-    else:
-        end = Text(span.end.short().replace(" ", KEEP))
-    if span.end_reason:
-        end.append(f" — {sanitize(span.end_reason)}", style="dim")
-    if span.end is not None and span.end_confidence is not None:
-        end.append_text(_marks(Presence.PRESENT, span.end_confidence, used))
-    title = safe_text(span.title)
-    title.append_text(_marks(Presence.PRESENT, span.confidence, used))
-    if why is not None:
-        confirming = _confirming(span.start, span.last_confirmed, span.confirmed_by)
-        title.append_text(why.ref([*span.events, *confirming]))
-    return [unit, title, span.start.short(), end]
-
-
-def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
-    """A person's roles over time."""
-    used: set[str] = set()
-    header = safe_text(history.name, "bold")
-    others = [n for _, n in history.names] + list(history.aliases)
-    if others:
-        header.append(" (" + sanitize(", ".join(others)) + ")", style="dim")
-    parts: list[RenderableType] = [header]
-    if history.description:
-        parts.append(safe_text(history.description, "dim"))
-    table = Records(title="Roles")
-    table.add_column("Unit (as named then)")
-    table.add_column("Title")
-    table.add_column("From", whole=True)
-    table.add_column("Until")
-    for span in history.roles:
-        table.add_row(*_span_row(span, used, why))
-    if not history.roles:
-        parts.append(Text("no roles recorded", style="italic"))
-    else:
-        parts.append(table)
-    if history.reporting_lines:
-        lines = Records(title="Reporting lines")
-        lines.add_column("Reports to")
-        lines.add_column("From", whole=True)
-        lines.add_column("Until")
-        confirmations = history.reporting_line_confirmations
-        for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
-            last, stale, by = (
-                confirmations[index] if index < len(confirmations) else (None, False, ())
-            )
-            cell = keep(safe_text(name))
-            cell.append_text(_marks(Presence.PRESENT, confidence, used))
-            if why is not None:
-                cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
-            planned = history.today is not None and start.lo > history.today
-            until: Text | str = _date(end) if end else ("planned" if planned else "current")
-            if end is None and stale and not planned:
-                until = _stale(last, used, "")
-            lines.add_row(cell, start.short(), until)
-        parts.append(lines)
-    return _finish(parts, used, why)
-
-
-def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> RenderableType:
-    """A unit's life: changes, then heads and roles."""
-    used: set[str] = set()
-    header = safe_text(history.name, "bold")
-    if history.former_names:
-        header.append(" (formerly " + sanitize(", ".join(history.former_names)) + ")", style="dim")
-    parts: list[RenderableType] = [header]
-    if history.description:
-        parts.append(safe_text(history.description, "dim"))
-    changes = Records(title="Changes")
-    changes.add_column("Date", whole=True)
-    changes.add_column("Change")
-    changes.add_column("Event")
-    for change in history.changes:
-        summary = safe_text(change.summary)
-        summary.append_text(_marks(Presence.PRESENT, change.confidence, used))
-        event_cell = safe_text(", ".join(change.events))
-        if why is not None:
-            event_cell.append_text(why.ref(change.events))
-        changes.add_row(change.date.short(), summary, event_cell)
-    parts.append(changes)
-    if history.roles:
-        roles = Records(title="Roles")
-        roles.add_column("Person")
-        roles.add_column("Title")
-        roles.add_column("From", whole=True)
-        roles.add_column("Until")
-        for span in history.roles:
-            row = _span_row(span, used, why)
-            roles.add_row(keep(safe_text(span.person_name)), *row[1:])
-        parts.append(roles)
-    return _finish(parts, used, why)
-
-
-def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) -> RenderableType:
-    """The chronicle: one row per event."""
-    used: set[str] = set()
-    table = Records(title="Timeline")
-    table.add_column("Date", whole=True)
-    table.add_column("Event")  # the title, and under it the id (whole, for copying)
-    for entry in entries:
-        title = safe_text(entry.title)
-        title.append_text(_marks(Presence.PRESENT, entry.confidence, used))
-        if entry.planned:
-            title.append(" (planned)", style="yellow")
-        if entry.status == "corrected":
-            title.append(f" (corrected by {sanitize(entry.related or '')})", style="dim")
-        elif entry.status == "retracted":
-            title.append(f" (retracted by {sanitize(entry.related or '')})", style="dim")
-        elif entry.status in ("correction", "retraction"):
-            verb = "corrects" if entry.status == "correction" else "retracts"
-            title.append(f" ({verb} {sanitize(entry.related or '')})", style="dim")
-        if why is not None:
-            title.append_text(why.ref([entry.id]))
-        title.append("\n")
-        title.append_text(safe_text(entry.id, "dim"))
-        table.add_row(entry.date.short(), title)
-    if not entries:
-        return Text("no events in this range", style="italic")
-    return _finish([table], used, why)
-
-
-def render_check(report: CheckReport) -> Text:
-    """``reorg check``: one line per finding (``path:line: check: message``) with its fix,
-    then a count per check."""
-    text = Text()
-    for finding in report.findings:
-        text.append(sanitize(finding.where), style="bold")
-        text.append(": ")
-        text.append(finding.check, style="yellow")
-        text.append(": ")
-        text.append(sanitize(finding.message))
-        text.append(f"\n    fix: {sanitize(finding.fix)}", style="dim")
-        text.append("\n")
-    counts = report.counts()
-    summary = ", ".join(f"{n} {check}" for check, n in counts.items() if n) or "no findings"
-    text.append(
-        f"{len(report.findings)} findings as of {ordinal_iso(report.reference_day)} "
-        f"(coverage end {report.coverage_end or 'none'}, stale after "
-        f"{report.stale_after_days} days): {summary}",
-        style="green" if not report.findings else "yellow",
-    )
-    return text
-
-
-def render_problems(problems: list[Problem]) -> Text:
-    """Validation problems, one per line."""
-    text = Text()
-    for problem in problems:
-        if text:
-            text.append("\n")
-        style = "yellow" if problem.severity is Severity.WARNING else "red"
-        text.append(sanitize(str(problem.location)), style="bold")
-        text.append(": ")
-        text.append("warning: " if problem.severity is Severity.WARNING else "error: ", style=style)
-        text.append(sanitize(problem.message))
-        if problem.hint:
-            text.append(f" ({sanitize(problem.hint)})", style="dim")
-    return text
-
-
-def render_sources(uses: list[SourceUse]) -> RenderableType:
-    """Every source with the number of facts that rest on it."""
-    table = Records(title="Sources")
-    table.add_column("Id")
-    table.add_column("Publisher")
-    table.add_column("URL", url=True)
-    table.add_column("Events", whole=True, justify="right")
-    table.add_column("Facts", whole=True, justify="right")
-    for use in uses:
-        table.add_row(
-            safe_text(use.source.id or ""),
-            safe_text(use.source.publisher or ""),
-            safe_text(use.source.url),
-            str(len(use.events)),
-            str(use.facts),
-        )
-    return table
-
-
-def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableType:
-    """Facts with what they rest on (e.g. those resting on one reported source)."""
-    if not facts:
-        return Text("no such facts", style="italic")
-    table = Records(title=title)
-    table.add_column("Fact")
-    table.add_column("From", whole=True)
-    table.add_column("Until", whole=True)
-    table.add_column("Confidence")
-    table.add_column("Source", url=True)
-    for fact in facts:
-        source = fact.sources[0] if fact.sources else None
-        cell = Text()
-        if source is not None:
-            if source.publisher:
-                cell.append_text(safe_text(source.publisher))
-                cell.append(": ")
-            cell.append_text(safe_text(source.url))
-        table.add_row(
-            safe_text(fact.description),
-            fact.start.short(),
-            fact.end.short() if fact.end else "",
-            fact.confidence.label,
-            cell,
-        )
-    return table
-
-
-def render_event(event: Event, evidence: Evidence) -> RenderableType:
-    """One event in full."""
-    from reorg_cli.events.model import CHANGE_TYPE_NAMES
-
-    text = Text()
-    _append_evidence(text, evidence, indent="  ")
-    parts: list[RenderableType] = [Wrapped(text, indent=2)]
-    for label, value in (("Summary", event.summary), ("Notes", event.notes)):
-        if value:
-            parts.append(Wrapped(Text.assemble((f"{label}: ", "bold"), safe_text(value))))
-    if event.announced is not None:
-        parts.append(Text(f"Announced: {event.announced.display()}"))
-    folder, _, name = event.path.rpartition("/")
-    recorded = f"Recorded at {sanitize(name)}:{event.location.line}"
-    if folder:
-        recorded += f" in {sanitize(folder)}"
-    parts.append(Wrapped(Text(recorded, style="dim")))
-    table = Records(title="Changes")
-    table.add_column("Type")
-    table.add_column("Details")
-    for change in event.changes:
-        details = []
-        for name in change.__dataclass_fields__:
-            if name in ("location", "refs"):
-                continue
-            value = getattr(change, name)
-            if value in (None, (), False):
-                continue
-            if isinstance(value, Confidence):
-                value = value.label
-            elif isinstance(value, tuple):
-                value = ", ".join(f"{k}: {v}" for k, v in value)
-            details.append(f"{name}: {value}")
-        table.add_row(CHANGE_TYPE_NAMES[type(change)], safe_text("; ".join(details)))
-    if event.changes:
-        parts.append(table)
-    return Group(*parts)
