@@ -502,7 +502,7 @@ def test_a_file_that_cannot_be_opened_fails_cleanly(
                 raise PermissionError(13, "Permission denied", str(file))
             return real_open(file, *args, **kwargs)
 
-        monkeypatch.setattr("reorg_cli.events.loader.os.open", deny)
+        monkeypatch.setattr("reorg_cli.events.discovery.os.open", deny)
     result = invoke("show", "--events", str(root))
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr == f"{secret}: error: cannot read file: Permission denied\n"

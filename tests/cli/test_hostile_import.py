@@ -348,7 +348,7 @@ def small_file_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     """Event files limited to 32 KiB (instead of 16 MiB), for the loader and the importers."""
     limit = 32 * 1024
     monkeypatch.setattr("reorg_cli.events.yamlfile.MAX_FILE_BYTES", limit)
-    monkeypatch.setattr("reorg_cli.events.loader.MAX_FILE_BYTES", limit)
+    monkeypatch.setattr("reorg_cli.events.discovery.MAX_FILE_BYTES", limit)
     return limit
 
 

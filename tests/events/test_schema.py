@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import reorg_cli
 from reorg_cli.cli.app import app
 from reorg_cli.events.errors import Severity
-from reorg_cli.events.loader import (
+from reorg_cli.events.fields import (
     _CHANGE_COMMON,
     _CHANGE_KEYS,
     _DATASET_KEYS,
@@ -26,8 +26,8 @@ from reorg_cli.events.loader import (
     _TOP_KEYS,
     _UNIT_KEYS,
     EVENT_FILE_SUFFIXES,
-    load_dataset,
 )
+from reorg_cli.events.loader import load_dataset
 from reorg_cli.events.model import UNIT_KINDS
 from reorg_cli.events.yamlfile import YamlProblem, read_yaml_bytes
 from tests.conftest import CLI_ENV, MINI
