@@ -1,0 +1,269 @@
+"""The state of a replay and the helpers that open, confirm and close facts (part of
+:mod:`reorg_cli.engine.compiler`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from reorg_cli.engine.facts import Edge, Fact, FactKind, confirmation_day
+from reorg_cli.events.dates import DateWindow, WindowKind
+from reorg_cli.events.errors import Location, Problem, Severity
+from reorg_cli.events.model import (
+    Change,
+    Confidence,
+    Dataset,
+    Event,
+    UnitCreated,
+    UnitRenamed,
+)
+
+
+def closest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint (the loader's; imported only when there is a problem to report,
+    so that reading a cached timeline does not load YAML)."""
+    from reorg_cli.events.loader import closest as loader_closest
+
+    return loader_closest(word, choices)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EventStatus:
+    """Whether an event is part of the replay, and what replaced it if not."""
+
+    applied: bool
+    corrected_by: str | None = None
+    retracted_by: str | None = None
+    corrects: str | None = None
+    retracts: str | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class Compiled:
+    """The result of compiling: facts in creation order, and the events in replay order."""
+
+    facts: list[Fact]
+    order: list[Event]
+    statuses: dict[str, EventStatus]
+    problems: list[Problem]
+
+
+def replay_order(events: Iterable[Event]) -> list[Event]:
+    """Events sorted in the documented replay order."""
+    return sorted(events, key=Event.sort_key)
+
+
+def _describe_window(window: DateWindow) -> str:
+    return window.display()
+
+
+def _on(window: DateWindow) -> str:
+    """``on 2026-04-08``, ``in Apr 2026``, but ``by 2024-05-20`` and ``between ... and ...``
+    without ``on``, and ``on an unknown date``."""
+    text = window.display()
+    if window.kind is WindowKind.UNKNOWN:
+        return "on an unknown date"
+    if window.kind is WindowKind.EXACT:
+        assert window.first is not None
+        return f"on {text}" if window.first.day is not None else f"in {text}"
+    return text
+
+
+class _CompilerState:
+    """The state of a replay: the open facts, the problems found, and the helpers that open,
+    confirm and close facts."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.problems: list[Problem] = []
+        self.facts: list[Fact] = []
+        self.unit: dict[str, Fact] = {}
+        self.unit_created_at: dict[str, tuple[Location, Event]] = {}
+        self.unit_ended: dict[str, tuple[Location, Event, str]] = {}
+        self.name: dict[str, Fact] = {}
+        self.kind: dict[str, Fact] = {}
+        self.parent: dict[str, Fact] = {}
+        self.parent_set_at: dict[str, Location] = {}
+        self.children: dict[str, set[str]] = {}
+        self.roles: dict[tuple[str, str, str], Fact] = {}
+        self.roles_by_person: dict[str, set[tuple[str, str, str]]] = {}
+        self.roles_by_unit: dict[str, set[tuple[str, str, str]]] = {}
+        self.vacancies: dict[tuple[str, str], Fact] = {}
+        self.reports: dict[str, Fact] = {}
+        self.report_set_at: dict[str, Location] = {}
+        self.first_creation: dict[str, tuple[Location, Event]] = {}
+        self.first_role: dict[tuple[str, str, str], Location] = {}
+        # Where each role was assigned (replay step, place, event) and where it last ended.
+        self.assignments: dict[tuple[str, str, str], list[tuple[int, Location, Event]]] = {}
+        self.role_ended_at: dict[tuple[str, str, str], tuple[Location, Event]] = {}
+        self.event: Event | None = None
+        self.edge: Edge | None = None
+        # Units created only by events that a correction or retraction took out of the replay.
+        self.withdrawn_creation: dict[str, tuple[Location, Event, EventStatus]] = {}
+
+    # -- reporting -----------------------------------------------------------------------------
+    def error(self, location: Location, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(location, message, hint))
+
+    def warn(self, location: Location, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(location, message, hint, Severity.WARNING))
+
+    # -- helpers -------------------------------------------------------------------------------
+    def confidence_of(self, change: Change) -> Confidence:
+        assert self.event is not None
+        return change.confidence if change.confidence is not None else self.event.confidence
+
+    def open_fact(
+        self,
+        kind: FactKind,
+        slot: tuple[str, ...],
+        value: tuple[str | bool | None, ...],
+        change: Change,
+    ) -> Fact:
+        assert self.edge is not None
+        fact = Fact(kind, slot, value, self.edge, self.confidence_of(change))
+        fact.last_confirmed = self.edge.window
+        self.facts.append(fact)
+        return fact
+
+    def confirm(self, fact: Fact | None) -> None:
+        """Record that the current event shows ``fact`` still holding."""
+        assert self.edge is not None
+        if fact is None or fact.start is self.edge:
+            return
+        window, event = self.edge.window, self.edge.event
+        others = tuple(e for e in fact.confirmed_by if e != event)
+        if fact.last_confirmed is None or confirmation_day(window) >= confirmation_day(
+            fact.last_confirmed
+        ):
+            # The event that set last_confirmed is kept last.
+            fact.last_confirmed = window
+            fact.confirmed_by = (*others, event)
+        else:
+            fact.confirmed_by = (event, *others)
+
+    def confirm_unit(self, unit: str | None) -> None:
+        """A dated change about a unit (or a role in it) shows the unit exists then."""
+        if unit is not None and unit in self.unit:
+            self.confirm(self.unit[unit])
+            self.confirm(self.name.get(unit))
+
+    def close_fact(
+        self,
+        fact: Fact,
+        change: Change,
+        reason: str | None = None,
+        implied_by: str | None = None,
+    ) -> None:
+        assert self.edge is not None
+        edge = (
+            self.edge
+            if implied_by is None
+            else dataclasses.replace(self.edge, implied_by=implied_by)
+        )
+        if edge.window.lo < fact.start.window.lo:
+            # An end can't fall before its start: an `unknown` end starts where the fact did.
+            edge = dataclasses.replace(
+                edge, window=dataclasses.replace(edge.window, lo=fact.start.window.lo)
+            )
+        if edge.window.hi < fact.start.window.lo:
+            self.error(
+                change.location,
+                f"this ends {self.describe_fact(fact)} {_on(edge.window)}, before it "
+                f"started ({fact.start.window.display()}, event {fact.start.event})",
+            )
+        fact.end = edge
+        fact.end_confidence = self.confidence_of(change)
+        fact.end_reason = reason
+
+    def describe_fact(self, fact: Fact) -> str:
+        if fact.kind is FactKind.ROLE:
+            person, unit, title = fact.slot
+            return f"{person}'s role {title!r} in {unit}"
+        return f"the {fact.kind.value} of {fact.slot[0]}"
+
+    def person_exists(self, person: str, location: Location) -> bool:
+        if person in self.dataset.people:
+            return True
+        self.error(
+            location,
+            f"unknown person {person!r}",
+            self.did_you_mean(person, "person") or "add them under 'people:'",
+        )
+        return False
+
+    def did_you_mean(self, reference: str, kind: str) -> str:
+        """``did you mean id (Name)?`` for a reference to an unknown person or unit, found by
+        id, name or alias with the one matcher every command uses (a file that writes
+        ``unit: Wukong Division`` is told the id ``wukong-division``)."""
+        from reorg_cli.engine.names import Named, match
+
+        candidates: list[Named] = []
+        if kind == "person":
+            for p in self.dataset.people.values():
+                known = (p.id, p.name, *(n for _, n in p.names), *p.aliases)
+                candidates.append(Named("person", p.id, p.name, known))
+        else:
+            unit_names: dict[str, list[str]] = {}
+            primary: dict[str, str] = {}
+            for event in self.dataset.events:
+                for change in event.changes:
+                    if isinstance(change, UnitCreated | UnitRenamed):
+                        primary[change.unit] = change.name
+                        unit_names.setdefault(change.unit, []).append(change.name)
+                        unit_names[change.unit].extend(n for _, n in change.names)
+            for unit, names in unit_names.items():
+                info = self.dataset.units.get(unit)
+                aliases = info.aliases if info is not None else ()
+                candidates.append(Named("unit", unit, primary[unit], (unit, *names, *aliases)))
+        found = match(reference, candidates)[:3]
+        if not found:
+            return ""
+        listed = ", ".join(m.id if m.id == m.name else f"{m.id} ({m.name})" for m in found)
+        return f"did you mean {listed}?"
+
+    def unit_alive(self, unit: str, location: Location, what: str = "unit") -> bool:
+        """Check that ``unit`` exists at the current point of the replay."""
+        assert self.event is not None
+        if unit in self.unit:
+            return True
+        if unit in self.unit_ended:
+            where, event, how = self.unit_ended[unit]
+            self.error(
+                location,
+                f"{what} {unit!r} no longer exists here: it was {how} on "
+                f"{event.date.display()} ({where})",
+            )
+            return False
+        later = self.first_creation.get(unit)
+        if later is not None:
+            where, event = later
+            self.error(
+                location,
+                f"{what} {unit!r} does not exist yet {_on(self.event.date)}; it is "
+                f"created {_on(event.date)} ({where})",
+                "a unit must be created by an event that replays earlier",
+            )
+            return False
+        withdrawn = self.withdrawn_creation.get(unit)
+        if withdrawn is not None:
+            where, event, status = withdrawn
+            how = (
+                f"retracted by {status.retracted_by!r}"
+                if status.retracted_by
+                else f"corrected by {status.corrected_by!r}, which does not create it"
+            )
+            self.error(
+                location,
+                f"{what} {unit!r} does not exist: the event that creates it, {event.id!r} "
+                f"({where}), is {how}",
+                "create the unit in an event that is part of the replay",
+            )
+            return False
+        self.error(
+            location,
+            f"unknown {what} {unit!r}",
+            self.did_you_mean(unit, "unit") or "create it with a unit_created change",
+        )
+        return False
