@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from reorg_cli import __version__
-from reorg_cli.cli import diff, event, export, history, imports, schema, show, sources, unit
+from reorg_cli.cli import (
+    diff,
+    event,
+    explore,
+    export,
+    history,
+    imports,
+    schema,
+    show,
+    sources,
+    unit,
+)
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -84,6 +95,7 @@ COMMANDS = (
     history.history,
     unit.unit,
     timeline_command.timeline,
+    explore.explore,
     validate_command.validate,
     sources.sources,
     event.event,

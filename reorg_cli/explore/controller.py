@@ -1,0 +1,360 @@
+"""The explorer's state and the engine queries behind it; no Textual here.
+
+:class:`Explorer` holds the date the slider is on, the confidence filter, the state at that
+date and what changed since the previous stop. The Textual app (:mod:`reorg_cli.explore.app`)
+only draws what this module computes, so every action can be tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reorg_cli.engine.results import DiffChange, OrgDiff, OrgState
+from reorg_cli.engine.timeline import Timeline, name_key
+from reorg_cli.events.dates import (
+    NEG_INF,
+    POS_INF,
+    DateSyntaxError,
+    PartialDate,
+    Precision,
+    QueryDate,
+    ordinal_iso,
+    parse_query_date,
+)
+from reorg_cli.events.model import Confidence
+
+#: Marks drawn in the tree for what changed since the previous stop (text, so they survive
+#: NO_COLOR and copy-paste; ``[~]`` is taken by "may or may not hold").
+MARK_ADDED = "[+]"
+MARK_CHANGED = "[*]"
+MARK_REMOVED = "[-]"
+CHANGE_LEGEND = {
+    MARK_ADDED: "new",
+    MARK_CHANGED: "changed",
+    MARK_REMOVED: "gone (listed in Changes)",
+}
+
+FIRST_DAY = dt.date(1, 1, 1).toordinal()
+LAST_DAY = dt.date(9999, 12, 31).toordinal()
+
+
+def change_mark(change: DiffChange) -> str:
+    """The tree mark of one change: added, removed or changed."""
+    if change.type.endswith("_added"):
+        return MARK_ADDED
+    if change.type.endswith("_removed"):
+        return MARK_REMOVED
+    return MARK_CHANGED
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: a person, a unit or an event."""
+
+    kind: str  # person | unit | event
+    id: str
+    label: str
+    detail: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What the details pane shows: a unit or person at the date, a person's or unit's
+    history, or the events behind a change."""
+
+    kind: str  # unit | person | history | unit_history | events
+    ids: tuple[str, ...]
+
+
+def shift_months(day: int, months: int) -> int:
+    """``day`` moved by ``months`` calendar months (the day of month clamped to the month)."""
+    date = dt.date.fromordinal(day)
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    if year < 1:
+        return FIRST_DAY
+    if year > 9999:
+        return LAST_DAY
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(date.day, last)).toordinal()
+
+
+def display_date(day: int, precision: Precision) -> str:
+    """A slider date at its precision: ``2026-04-08``; ``2026-04 (to 2026-04-30)``."""
+    date = dt.date.fromordinal(day)
+    if precision is Precision.DAY:
+        return ordinal_iso(day)
+    partial = PartialDate(date.year, date.month if precision is Precision.MONTH else None)
+    return f"{partial.iso()} (to {ordinal_iso(day)})"
+
+
+class Explorer:
+    """The explorer's model: a date, a confidence filter, and what they show."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        at: QueryDate,
+        today: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        coverage_end: int | None = None,
+    ) -> None:
+        self.timeline = timeline
+        self.today = today
+        self.min_confidence = min_confidence
+        self.stops, self.stop_precision = _event_stops(timeline)
+        self.coverage_end = coverage_end if coverage_end is not None else _coverage_end(timeline)
+        self.day = at.day
+        self.precision = at.precision
+        self.baseline: int | None = None
+        self.state: OrgState = timeline.state_at(self.day, min_confidence)
+        self.diff: OrgDiff | None = None
+        self._set_baseline(self._startup_baseline())
+        self.search_index: list[tuple[str, str, str, str, str]] | None = None
+
+    # -- the slider --------------------------------------------------------------------------
+    def go_to(self, day: int, precision: Precision = Precision.DAY) -> None:
+        """Move to the end of ``day``; what changed is counted from the date left."""
+        day = min(max(day, FIRST_DAY), LAST_DAY)
+        previous, previous_state = self.day, self.state
+        self.day, self.precision = day, precision
+        if day != previous:
+            self.state = self.timeline.state_at(day, self.min_confidence)
+        self._set_baseline(previous, previous_state)
+
+    def next_event(self) -> bool:
+        """To the next date on which an event happened (False when there is none)."""
+        index = bisect.bisect_right(self.stops, self.day)
+        if index >= len(self.stops):
+            return False
+        stop = self.stops[index]
+        self.go_to(stop, self.stop_precision[stop])
+        return True
+
+    def previous_event(self) -> bool:
+        """To the previous date on which an event happened (False when there is none)."""
+        index = bisect.bisect_left(self.stops, self.day)
+        if index == 0:
+            return False
+        stop = self.stops[index - 1]
+        self.go_to(stop, self.stop_precision[stop])
+        return True
+
+    def move_months(self, months: int) -> None:
+        """A month (or ``months``) later or, when negative, earlier."""
+        self.go_to(shift_months(self.day, months))
+
+    def move_years(self, years: int) -> None:
+        """A year (or ``years``) later or, when negative, earlier."""
+        self.go_to(shift_months(self.day, 12 * years))
+
+    def go_today(self) -> None:
+        """To today (``REORG_TODAY`` when set)."""
+        self.go_to(self.today)
+
+    def go_to_text(self, text: str) -> None:
+        """To a date typed as on the command line; raises :class:`DateSyntaxError`."""
+        query = parse_query_date(text, dt.date.fromordinal(self.today))
+        self.go_to(query.day, query.precision)
+
+    def set_min_confidence(self, confidence: Confidence) -> None:
+        """Show only facts at or above ``confidence``; the changes are recounted."""
+        self.min_confidence = confidence
+        self.state = self.timeline.state_at(self.day, confidence)
+        baseline = self.baseline
+        self._set_baseline(baseline)
+
+    def cycle_min_confidence(self) -> Confidence:
+        """uncertain → reported → confirmed → uncertain; returns the new filter."""
+        order = [Confidence.UNCERTAIN, Confidence.REPORTED, Confidence.CONFIRMED]
+        following = order[(order.index(self.min_confidence) + 1) % len(order)]
+        self.set_min_confidence(following)
+        return following
+
+    def _startup_baseline(self) -> int | None:
+        """At start, the changes shown are those of the latest stop up to the date."""
+        index = bisect.bisect_right(self.stops, self.day)
+        if index == 0:
+            return None
+        latest = self.stops[index - 1]
+        return self.stops[index - 2] if index >= 2 else latest - 1
+
+    def _set_baseline(self, baseline: int | None, state: OrgState | None = None) -> None:
+        self.baseline = baseline
+        if baseline is None or baseline == self.day:
+            self.diff = OrgDiff(self.day, self.day, ())
+            return
+        self.diff = self.timeline.diff(baseline, self.day, self.min_confidence)
+
+    # -- what is shown -------------------------------------------------------------------------
+    @property
+    def date_label(self) -> str:
+        """The slider's date at its precision."""
+        return display_date(self.day, self.precision)
+
+    @property
+    def past_coverage(self) -> bool:
+        """True when the date is later than anything the data knows about."""
+        return self.day > self.coverage_end
+
+    @property
+    def before_first_event(self) -> bool:
+        """True when the date is before the first event."""
+        return bool(self.stops) and self.day < self.stops[0]
+
+    def changes(self) -> tuple[DiffChange, ...]:
+        """What changed from the baseline to the date, in the engine's order."""
+        return self.diff.changes if self.diff is not None else ()
+
+    def unit_marks(self) -> dict[str, str]:
+        """Change marks of units shown in the tree, by unit id."""
+        return {
+            change.key[1]: change_mark(change)
+            for change in self.changes()
+            if change.key[0] == "unit" and change.key[1] in self.state.units
+        }
+
+    def entry_marks(self) -> dict[tuple[str, ...], str]:
+        """Change marks of roles and vacancies, by diff key (``("role", person, unit, title)``);
+        a unit that holds a changed role or vacancy is marked changed too, via
+        :meth:`unit_marks_with_contents`."""
+        return {
+            change.key: change_mark(change)
+            for change in self.changes()
+            if change.key[0] in ("role", "vacancy")
+        }
+
+    def unit_marks_with_contents(self) -> dict[str, str]:
+        """Unit marks, plus ``[*]`` on units whose roles or vacancies changed."""
+        marks = self.unit_marks()
+        for change in self.changes():
+            if change.key[0] == "role":
+                unit = change.key[2]
+            elif change.key[0] == "vacancy":
+                unit = change.key[1]
+            else:
+                continue
+            if unit in self.state.units:
+                marks.setdefault(unit, MARK_CHANGED)
+        return marks
+
+    def event_dates(self) -> dict[str, str]:
+        """Each event's date for people (``2026-04-08``, ``Mar 2026``)."""
+        return {event_id: event.date.display() for event_id, event in self.timeline.events.items()}
+
+    # -- finding ---------------------------------------------------------------------------------
+    def _index(self) -> list[tuple[str, str, str, str, str]]:
+        """(kind, id, label, detail, key) rows: every name a person, unit or event goes by."""
+        if self.search_index is None:
+            rows: list[tuple[str, str, str, str, str]] = []
+            timeline = self.timeline
+            for person in timeline.dataset.people.values():
+                others = [n for _, n in person.names] + list(person.aliases)
+                detail = ", ".join(others)
+                for key in {person.id, person.name, *others}:
+                    rows.append(("person", person.id, person.name, detail, name_key(key)))
+            for unit in timeline.unit_facts:
+                now = timeline.unit_name_now(unit)
+                names = timeline.unit_facts[unit]
+                keys = {unit, now}
+                for facts in names.values():
+                    for fact in facts:
+                        if fact.kind.name == "NAME":
+                            keys.add(str(fact.value[0]))
+                            keys.update(str(v) for v in fact.value[1:][1::2])
+                info = timeline.dataset.units.get(unit)
+                if info is not None:
+                    keys.update(info.aliases)
+                former = sorted(k for k in keys if k not in (unit, now))
+                for key in keys:
+                    rows.append(("unit", unit, now, ", ".join(former), name_key(key)))
+            for event in timeline.dataset.events:
+                for key in (event.id, event.title):
+                    rows.append(
+                        ("event", event.id, event.title, event.date.display(), name_key(key))
+                    )
+            self.search_index = rows
+        return self.search_index
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """People, units and events whose id, name, former name or alias matches ``query``
+        (normalized as the CLI's name lookup does): exact names first, then names that
+        start with it, then names that contain it."""
+        key = name_key(query)
+        if not key:
+            return []
+        best: dict[tuple[str, str], Hit] = {}
+        kind_rank = {"person": 0, "unit": 1, "event": 2}
+        for kind, item, label, detail, name in self._index():
+            if name == key:
+                rank = 0
+            elif name.startswith(key):
+                rank = 1
+            elif key in name:
+                rank = 2
+            else:
+                continue
+            found = best.get((kind, item))
+            if found is None or rank < found.rank:
+                best[(kind, item)] = Hit(kind, item, label, detail, rank)
+        hits = sorted(
+            best.values(), key=lambda h: (h.rank, kind_rank[h.kind], h.label.casefold(), h.id)
+        )
+        return hits[:limit]
+
+
+def _event_stops(timeline: Timeline) -> tuple[list[int], dict[int, Precision]]:
+    """The slider's stops: the last day of each event's date (a partial date means the end of
+    its period, as on the command line), with the finest precision recorded for that day."""
+    precision: dict[int, Precision] = {}
+    rank = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+    for event in timeline.dataset.events:
+        window = event.date
+        if window.hi not in (NEG_INF, POS_INF):
+            day = window.hi
+            first = window.second if window.second is not None else window.first
+        elif window.lo not in (NEG_INF, POS_INF):
+            day = window.lo
+            first = window.first
+        else:
+            continue
+        found = first.precision if first is not None else Precision.DAY
+        held = precision.get(day)
+        if held is None or rank[found] > rank[held]:
+            precision[day] = found
+    return sorted(precision), precision
+
+
+def _coverage_end(timeline: Timeline) -> int:
+    """The last day the data knows about: the dataset's ``coverage_end`` when it has one,
+    else the latest event date."""
+    dataset = timeline.dataset
+    coverage = getattr(dataset, "coverage_end", None)
+    if coverage is not None:
+        last = getattr(coverage, "last_day", None)
+        if callable(last):
+            return int(last())
+    days = [
+        e.date.hi if e.date.hi != POS_INF else e.date.lo
+        for e in dataset.events
+        if (e.date.hi != POS_INF or e.date.lo != NEG_INF)
+    ]
+    return max(days) if days else FIRST_DAY
+
+
+def parse_prompt_date(text: str, today: int) -> QueryDate:
+    """A date typed into the prompt; raises :class:`DateSyntaxError` with the CLI's message."""
+    if not text.strip():
+        raise DateSyntaxError("no date given; type e.g. 2026-04-08, 2026-04, 2026 or today")
+    return parse_query_date(text, dt.date.fromordinal(today))
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items without repeats, in first-seen order."""
+    return list(dict.fromkeys(items))
