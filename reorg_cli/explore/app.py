@@ -29,6 +29,7 @@ from reorg_cli.explore.controller import (
     CHANGE_LEGEND,
     MARK_ADDED,
     MARK_CHANGED,
+    MARK_INSIDE,
     Explorer,
     Hit,
     Page,
@@ -163,6 +164,9 @@ class MainScreen(Screen[None]):
         self.draw_changes()
         if first:
             self.open_page(Page("intro", ()), preview=True)
+            tree = self.query_one(OrgTree)
+            if tree.cursor_node is None and self.nodes:
+                tree.cursor_line = 0
         else:
             self.draw_details()
 
@@ -230,7 +234,8 @@ class MainScreen(Screen[None]):
         label = Text()
         mark = self.unit_marks.get(unit.id)
         if mark is not None:
-            label.append(mark + " ", style="bold green" if mark == MARK_ADDED else "bold yellow")
+            style = {MARK_ADDED: "bold green", MARK_INSIDE: "dim"}.get(mark, "bold yellow")
+            label.append(mark + " ", style=style)
         label.append_text(unit_label(unit, self.used_marks))
         return label
 
@@ -342,7 +347,7 @@ class MainScreen(Screen[None]):
     def open_page(self, page: Page, *, preview: bool = False) -> None:
         """Show ``page`` in the details pane; an opened page can be gone back to, a preview
         (the tree's highlighted node) replaces the preview before it."""
-        if self.page_index >= 0 and self.pages[self.page_index][1]:
+        if preview and self.page_index >= 0 and self.pages[self.page_index][1]:
             del self.pages[self.page_index :]
             self.page_index -= 1
         else:

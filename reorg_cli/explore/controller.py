@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reorg_cli.engine.results import DiffChange, OrgDiff, OrgState
+from reorg_cli.engine.results import DiffChange, OrgDiff, OrgState, UnitState
 from reorg_cli.engine.timeline import Timeline, name_key
 from reorg_cli.events.dates import (
     NEG_INF,
@@ -32,9 +32,11 @@ from reorg_cli.events.model import Confidence
 MARK_ADDED = "[+]"
 MARK_CHANGED = "[*]"
 MARK_REMOVED = "[-]"
+MARK_INSIDE = "[>]"
 CHANGE_LEGEND = {
     MARK_ADDED: "new",
     MARK_CHANGED: "changed",
+    MARK_INSIDE: "changes inside",
     MARK_REMOVED: "gone (listed in Changes)",
 }
 
@@ -231,17 +233,36 @@ class Explorer:
         }
 
     def unit_marks_with_contents(self) -> dict[str, str]:
-        """Unit marks, plus ``[*]`` on units whose roles or vacancies changed."""
+        """Unit marks, plus ``[*]`` on units whose roles or vacancies changed and ``[>]`` on
+        units with a change somewhere under them (so a closed branch shows where to look)."""
         marks = self.unit_marks()
+        units = self.state.units
+        touched: list[str] = []
         for change in self.changes():
             if change.key[0] == "role":
-                unit = change.key[2]
+                touched.append(change.key[2])
+                if change.key[2] in units:
+                    marks.setdefault(change.key[2], MARK_CHANGED)
             elif change.key[0] == "vacancy":
-                unit = change.key[1]
-            else:
+                touched.append(change.key[1])
+                if change.key[1] in units:
+                    marks.setdefault(change.key[1], MARK_CHANGED)
+            elif change.key[0] == "unit":
+                touched.append(change.key[1])
+                before = change.before
+                removed_from = before.parent if isinstance(before, UnitState) else None
+                if change.after is None and removed_from is not None and removed_from in units:
+                    marks.setdefault(removed_from, MARK_INSIDE)
+                    touched.append(removed_from)
+        for unit in touched:
+            if unit not in units:
                 continue
-            if unit in self.state.units:
-                marks.setdefault(unit, MARK_CHANGED)
+            parent = units[unit].parent
+            seen: set[str] = set()
+            while parent is not None and parent in units and parent not in seen:
+                seen.add(parent)
+                marks.setdefault(parent, MARK_INSIDE)
+                parent = units[parent].parent
         return marks
 
     def event_dates(self) -> dict[str, str]:

@@ -741,7 +741,7 @@ def render_person_roles(
         parts.append(safe_text(history.description, "dim"))
     roles = Text("Roles", style="bold")
     for span in history.roles:
-        title, _, start, end = _span_row(span, used, why)
+        _, title, start, end = _span_row(span, used, why)
         unit = safe_text(span.unit_name)
         if span.unit_name_at_end:
             unit.append(" (now " if span.end is None else " (later ")
@@ -794,7 +794,7 @@ def render_unit_changes(history: UnitHistory, why: Footnotes) -> RenderableType:
     if history.roles:
         roles = Text("Roles", style="bold")
         for span in history.roles:
-            title, _, start, end = _span_row(span, used, why)
+            _, title, start, end = _span_row(span, used, why)
             roles.append("\n  ")
             roles.append_text(Text.assemble(title, ": ", safe_text(span.person_name, "green")))
             roles.append(f"\n    {start} → ", style="dim")
