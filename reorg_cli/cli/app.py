@@ -15,16 +15,19 @@ import typer
 
 from reorg_cli import __version__
 from reorg_cli.cli import (
+    blame,
     diff,
     event,
     explore,
     export,
     history,
     imports,
+    log,
     schema,
     show,
     sources,
     unit,
+    when,
 )
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
@@ -95,6 +98,9 @@ COMMANDS = (
     history.history,
     unit.unit,
     timeline_command.timeline,
+    log.log,
+    blame.blame,
+    when.when,
     explore.explore,
     validate_command.validate,
     sources.sources,

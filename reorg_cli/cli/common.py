@@ -17,6 +17,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from reorg_cli.engine.knowledge import KnowledgeReport
     from reorg_cli.engine.results import OrgState
     from reorg_cli.engine.timeline import Timeline
     from reorg_cli.events.dates import QueryDate
@@ -122,10 +123,10 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
 
 
-def print_out(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
-    """Print a renderable on stdout."""
+def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool = True) -> None:
+    """Print a renderable on stdout (``crop=False`` lets whole URLs run past the width)."""
     # soft_wrap leaves long lines (evidence URLs) whole for the terminal to wrap.
-    console().print(renderable, soft_wrap=soft_wrap)
+    console().print(renderable, soft_wrap=soft_wrap, crop=crop)
 
 
 def write_json(data: dict[str, Any]) -> None:
@@ -247,3 +248,51 @@ def top_of(state: OrgState, root: str | None, depth: int) -> tuple[OrgState, str
         + ". --depth N or --unit NAME shows more; --depth 99 shows everything."
     )
     return cut, note
+
+
+KnownAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--known-as-of",
+        help="Answer from only the events whose sources were certainly published by this date "
+        "(what the public record said then).",
+        show_default=False,
+    ),
+]
+
+
+def load_known(
+    events: Path | None, known_as_of: str | None, *, quiet: bool = False
+) -> tuple[Timeline, KnowledgeReport | None]:
+    """The compiled history, or with ``known_as_of`` the history as known on that date
+    (compiled in memory) and what was left out."""
+    if known_as_of is None:
+        return load(events, quiet=quiet), None
+    from reorg_cli.engine.knowledge import known_as_of as restrict
+    from reorg_cli.engine.timeline import Timeline
+    from reorg_cli.events.loader import load_dataset_or_raise
+
+    query = parse_date(known_as_of, "--known-as-of")
+    dataset, report = restrict(load_dataset_or_raise(events_path(events)), query.day, query.iso())
+    return Timeline.from_dataset(dataset), report
+
+
+def print_knowledge(report: KnowledgeReport | None) -> None:
+    """After a table or tree: which events ``--known-as-of`` left out."""
+    if report is None:
+        return
+    from rich.text import Text
+
+    from reorg_cli.output.gitlike import render_knowledge
+
+    print_out(Text(""))
+    print_out(render_knowledge(report))
+
+
+def with_knowledge(data: dict[str, Any], report: KnowledgeReport | None) -> dict[str, Any]:
+    """A command's JSON with the ``known_as_of`` member when ``--known-as-of`` was given."""
+    if report is None:
+        return data
+    from reorg_cli.output.gitlike_json import knowledge_dict
+
+    return {**data, "known_as_of": knowledge_dict(report)}

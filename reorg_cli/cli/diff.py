@@ -9,14 +9,17 @@ import typer
 from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
+    KnownAsOfOption,
     MinConfidenceOption,
     TableFormat,
     WhyOption,
     confidence_of,
     footnotes,
-    load,
+    load_known,
     parse_date,
+    print_knowledge,
     print_out,
+    with_knowledge,
     write_json,
 )
 
@@ -29,6 +32,7 @@ def diff(
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show what changed between two dates, each change with the event that caused it.
@@ -43,15 +47,16 @@ def diff(
             f"FROM ({first.iso()}) is after TO ({second.iso()})",
             "give the earlier date first; a partial date means the end of its period",
         )
-    timeline = load(events, quiet=output is TableFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
     confidence = confidence_of(min_confidence)
     result = timeline.diff(first.day, second.day, confidence)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import diff_dict
 
-        write_json(diff_dict(timeline, result, min_confidence=confidence))
+        write_json(with_knowledge(diff_dict(timeline, result, min_confidence=confidence), report))
         return
     from reorg_cli.output.render import render_diff
 
     dates = {e.id: e.date.display() for e in timeline.events.values()}
     print_out(render_diff(result, dates, footnotes(timeline, why)), soft_wrap=why)
+    print_knowledge(report)

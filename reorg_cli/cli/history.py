@@ -10,12 +10,15 @@ from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
     HistoryFormat,
+    KnownAsOfOption,
     MinConfidenceOption,
     WhyOption,
     confidence_of,
     footnotes,
-    load,
+    load_known,
+    print_knowledge,
     print_out,
+    with_knowledge,
     write_json,
 )
 
@@ -28,19 +31,20 @@ def history(
     ] = HistoryFormat.table,
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show every role a person has held, with dates at their recorded precision.
 
     Example: reorg history "Zhou Jingren"
     """
-    timeline = load(events, quiet=output is HistoryFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is HistoryFormat.json)
     found = timeline.find_person(person)
     result = timeline.person_history(found.id, confidence_of(min_confidence))
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict
 
-        write_json(history_dict(timeline, result))
+        write_json(with_knowledge(history_dict(timeline, result), report))
         return
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
@@ -50,3 +54,4 @@ def history(
     from reorg_cli.output.render import render_person_history
 
     print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_knowledge(report)

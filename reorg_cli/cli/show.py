@@ -12,16 +12,19 @@ from reorg_cli.cli.common import (
     ColorMode,
     ConfidenceLevel,
     EventsOption,
+    KnownAsOfOption,
     MinConfidenceOption,
     ShowFormat,
     WhyOption,
     confidence_of,
     footnotes,
-    load,
+    load_known,
     parse_date,
+    print_knowledge,
     print_out,
     settings,
     top_of,
+    with_knowledge,
     write_json,
 )
 
@@ -41,6 +44,7 @@ def show(
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
     out: Annotated[
         Path | None,
@@ -66,7 +70,7 @@ def show(
     if out is not None and not picture:
         raise UsageError("--out is only for --format svg or html")
     query = parse_date(at, "--at")
-    timeline = load(events, quiet=output is ShowFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
     state = timeline.state_at(query.day, confidence)
     root = None
@@ -91,7 +95,12 @@ def show(
     if output is ShowFormat.json:
         from reorg_cli.output.serialize import state_dict
 
-        write_json(state_dict(timeline, state, at_input=at, min_confidence=confidence, units=keep))
+        write_json(
+            with_knowledge(
+                state_dict(timeline, state, at_input=at, min_confidence=confidence, units=keep),
+                report,
+            )
+        )
         return
     from reorg_cli.output.render import render_state_table, render_state_tree
 
@@ -103,6 +112,7 @@ def show(
             state, cut = top_of(state, root, depth)
     if output is ShowFormat.table:
         print_out(render_state_table(state, units=keep, why=notes), soft_wrap=why)
+        print_knowledge(report)
     elif picture:
         from rich.console import Group
         from rich.text import Text
@@ -126,3 +136,4 @@ def show(
             from rich.text import Text
 
             print_out(Text(cut, style="dim"))
+        print_knowledge(report)

@@ -22,8 +22,8 @@ from reorg_cli.cli.common import (
 
 
 def timeline(
-    date_from: Annotated[str | None, typer.Option("--from", help="First date.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last date.")] = None,
+    date_from: Annotated[str | None, typer.Option("--since", "--from", help="First date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--until", "--to", help="Last date.")] = None,
     person: Annotated[str | None, typer.Option("--person", help="Only events about them.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only events about this unit.")] = None,
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -33,11 +33,12 @@ def timeline(
     why: WhyOption = False,
     events: EventsOption = None,
 ) -> None:
-    """List events in date order, with corrections and retractions.
+    """List events in date order, with corrections and retractions, as a table
+    (reorg log shows the same events newest first, one block each).
 
-    --from takes the start of a partial date, --to its end.
+    --since (or --from) takes the start of a partial date, --until (or --to) its end.
 
-    Example: reorg timeline --from 2026-03 --to 2026-04
+    Example: reorg timeline --since 2026-03 --until 2026-04
     """
     import datetime as dt
 

@@ -9,13 +9,16 @@ import typer
 from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
+    KnownAsOfOption,
     MinConfidenceOption,
     TableFormat,
     WhyOption,
     confidence_of,
     footnotes,
-    load,
+    load_known,
+    print_knowledge,
     print_out,
+    with_knowledge,
     write_json,
 )
 
@@ -27,20 +30,22 @@ def unit(
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
     why: WhyOption = False,
+    known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
 
     Example: reorg unit "Tongyi Lab"
     """
-    timeline = load(events, quiet=output is TableFormat.json)
+    timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
     found = timeline.find_unit(name)
     result = timeline.unit_history(found, confidence_of(min_confidence))
     if output is TableFormat.json:
         from reorg_cli.output.serialize import unit_history_dict
 
-        write_json(unit_history_dict(timeline, result))
+        write_json(with_knowledge(unit_history_dict(timeline, result), report))
         return
     from reorg_cli.output.render import render_unit_history
 
     print_out(render_unit_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_knowledge(report)

@@ -188,13 +188,13 @@ def test_space_opens_and_closes_a_unit() -> None:
 def test_enter_on_a_change_opens_its_event_with_sources() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
         await pilot.press("x")
-        assert explore.focused is main(explore).query_one("#changes", OptionList)
+        assert main(explore).query_one("#changes", OptionList).has_focus
         await pilot.press("down", "enter")
         shown = details(explore)
         assert shown.startswith("Mar 2025  Research Lab becomes the AI business unit")
         assert "Example News: https://example.com/news" in shown
         await pilot.press("o")
-        assert explore.focused is main(explore).query_one(OrgTree)
+        assert main(explore).query_one(OrgTree).has_focus
 
     drive(app("2025-03"), check)
 

@@ -1,0 +1,126 @@
+"""log, blame and when as exact text at fixed widths."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from rich.console import Console, RenderableType
+
+from reorg_cli.engine.history_log import blame, log_entries
+from reorg_cli.engine.timeline import Timeline
+from reorg_cli.engine.when import parse_condition, when
+from reorg_cli.events.model import Confidence
+from reorg_cli.output.gitlike import render_blame, render_log, render_when
+
+
+def draw(renderable: RenderableType, width: int) -> str:
+    console = Console(
+        file=StringIO(), width=width, color_system=None, highlight=False, markup=False
+    )
+    console.print(renderable, crop=False)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert isinstance(output, str)
+    return output
+
+
+def _log(mini: Timeline, **kwargs: bool) -> RenderableType:
+    entries = log_entries(
+        mini,
+        day_from=None,
+        day_to=None,
+        person=None,
+        unit=None,
+        grep=None,
+        today=None,
+        min_confidence=Confidence.UNCERTAIN,
+        newest_first=True,
+        limit=2,
+        patch=kwargs.get("patch", False),
+    )
+    return render_log(entries, oneline=kwargs.get("oneline", False))
+
+
+def test_log_blocks_at_50_columns(mini: Timeline) -> None:
+    assert draw(_log(mini, patch=True), 50) == (
+        "event committee\n"
+        "Date:        2025-06-01\n"
+        "Confidence:  confirmed\n"
+        "Sources:\n"
+        "    memo Example Corp (2024-01-15)\n"
+        "    https://example.com/memo\n"
+        "\n"
+        "    Committee formed\n"
+        "\n"
+        "    + Tech Committee (committee) created under\n"
+        "    Example Corp\n"
+        "    + Ann Lee — Chair, Tech Committee\n"
+        "    + Bo Chen — Member, Tech Committee\n"
+        "    - Bo Chen — Head, AI Business Unit\n"
+        "    + Head, AI Business Unit: holder unknown\n"
+        "\n"
+        "event lab-upgrade\n"
+        "Date:        Mar 2025\n"
+        "Confidence:  reported\n"
+        "Sources:\n"
+        "    Example News\n"
+        "    https://example.com/news\n"
+        "\n"
+        "    Research Lab becomes the AI business unit\n"
+        "\n"
+        "    ~ Research Lab renamed to AI Business Unit;\n"
+        "    reclassified from lab to business unit\n"
+        "    + Cy Wu — CTO, AI Business Unit\n"
+    )
+
+
+def test_log_oneline(mini: Timeline) -> None:
+    assert draw(_log(mini, oneline=True), 80) == (
+        "2025-06-01  committee  Committee formed\n"
+        "Mar 2025  lab-upgrade  Research Lab becomes the AI business unit (reported)\n"
+    )
+
+
+def test_a_url_longer_than_the_width_stands_whole_on_its_line(mini: Timeline) -> None:
+    long_url = "https://example.com/" + "x" * 80
+    entries = log_entries(
+        mini,
+        day_from=None,
+        day_to=None,
+        person=None,
+        unit=None,
+        grep=None,
+        today=None,
+        min_confidence=Confidence.UNCERTAIN,
+        newest_first=True,
+        limit=1,
+        patch=False,
+    )
+    from dataclasses import replace
+
+    from reorg_cli.events.model import Source
+
+    entries = [replace(entries[0], sources=(Source(url=long_url),))]
+    lines = draw(render_log(entries), 50).splitlines()
+    assert "    " + long_url in lines
+    assert all(len(line) <= 50 for line in lines if long_url not in line)
+
+
+@pytest.mark.parametrize("width", [50, 80])
+def test_when_text(mini: Timeline, width: int) -> None:
+    result = when(mini, parse_condition(mini, "Bo Chen holds Head in AI Business Unit"))
+    assert draw(render_when(result), width) == (
+        "Bo Chen holds Head in AI Business Unit\n"
+        "from 2024-01-15  (founding; confirmed)\n"
+        "  to 2025-06-01  (committee; confirmed)\n"
+    )
+    never = when(mini, parse_condition(mini, "Ann Lee reports to Bo Chen"))
+    assert draw(render_when(never), width) == "Ann Lee reports to Bo Chen\nnever\n"
+
+
+def test_blame_text(mini: Timeline) -> None:
+    text = draw(render_blame(blame(mini, unit="comm")), 80)
+    assert text.startswith("Unit Tech Committee (comm)\n\n")
+    assert "Ann Lee — Chair, Tech Committee\n  since 2025-06-01; confirmed\n" in text
+    assert "  established 2025-06-01  committee (confirmed)\n" in text
+    assert "              https://example.com/memo\n" in text
