@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated
@@ -54,4 +55,9 @@ def explore(
     explorer = Explorer(
         timeline, at=query, today=today, min_confidence=confidence_of(min_confidence)
     )
+    # main() turned the cycle collector off, which suits a run of seconds; an app runs for
+    # as long as you like and Textual makes cyclic garbage. Keep the loaded history out of
+    # the collector's scans (freeze) and let it collect the rest.
+    gc.freeze()
+    gc.enable()
     ExploreApp(explorer).run()

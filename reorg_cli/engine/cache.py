@@ -1319,6 +1319,10 @@ _MAKERS: dict[str, Callable[[_Store], Any]] = {
     "role_facts": lambda store: _kind_subset(store, FactKind.ROLE),
     "vacancy_facts": lambda store: _kind_subset(store, FactKind.VACANCY),
     "reporting_facts": lambda store: _kind_subset(store, FactKind.REPORTING_LINE),
+    "_first_order": lambda store: {
+        event_id: position
+        for position, event_id in enumerate(store.value("event_ids")[i] for i in store.order)
+    },
     "_person_index": lambda store: _NameIndex(store, 0),
     "_unit_index": lambda store: _NameIndex(store, 1),
 }

@@ -133,6 +133,7 @@ class Timeline:
         for by_kind in self.unit_facts.values():
             for facts in by_kind.values():
                 facts.sort(key=lambda f: f.start.order)
+        self._first_order: dict[str, int] | None = None
         self._person_index: dict[str, set[str]] | None = None
         self._unit_index: dict[str, set[str]] | None = None
 
@@ -385,6 +386,12 @@ class Timeline:
         """Everything that differs between the ends of ``day_from`` and ``day_to``."""
         before = self.state_at(day_from, min_confidence)
         after = self.state_at(day_to, min_confidence)
+        return self.diff_states(before, after)
+
+    def diff_states(self, before: OrgState, after: OrgState) -> OrgDiff:
+        """What :meth:`diff` answers, from two states already computed (at the same
+        confidence filter): the explorer's slider keeps the state it leaves."""
+        day_from, day_to = before.day, after.day
         changes: list[DiffChange] = []
         unit_label = {
             **{u: s.name for u, s in before.units.items()},
@@ -398,6 +405,8 @@ class Timeline:
 
         for unit in sorted(set(before.units) | set(after.units)):
             old, new = before.units.get(unit), after.units.get(unit)
+            if old == new:
+                continue
             facts = [f for fs in self.unit_facts[unit].values() for f in fs]
             events = self._events_in(facts, day_from, day_to)
             if old is None and new is not None:
@@ -457,7 +466,7 @@ class Timeline:
             {(r.person, r.unit, r.title): r for r in before.roles},
             {(r.person, r.unit, r.title): r for r in after.roles},
             lambda r: f"{r.person_name} — {r.title}, {label(r.unit)}",
-            self.role_facts,
+            FactKind.ROLE,
             day_from,
             day_to,
         )
@@ -470,7 +479,7 @@ class Timeline:
                 f"{v.title}, {label(v.unit)}: holder "
                 + ("unknown" if v.vacancy == "unknown" else "vacant")
             ),
-            self.vacancy_facts,
+            FactKind.VACANCY,
             day_from,
             day_to,
         )
@@ -480,11 +489,13 @@ class Timeline:
             {(r.person,): r for r in before.reporting_lines},
             {(r.person,): r for r in after.reporting_lines},
             lambda r: f"{r.person_name} reports to {r.reports_to_name}",
-            self.reporting_facts,
+            FactKind.REPORTING_LINE,
             day_from,
             day_to,
         )
-        first_order = {e.id: i for i, e in enumerate(self.order)}
+        if self._first_order is None:
+            self._first_order = {e.id: i for i, e in enumerate(self.order)}
+        first_order = self._first_order
         rank = {"unit": 0, "role": 1, "vacancy": 2, "reporting_line": 3}
         changes.sort(
             key=lambda c: (
@@ -503,19 +514,18 @@ class Timeline:
         old: Mapping[tuple[str, ...], Entry],
         new: Mapping[tuple[str, ...], Entry],
         describe: Callable[[Any], str],
-        facts: list[Fact],
+        kind: FactKind,
         day_from: int,
         day_to: int,
     ) -> None:
         keys = sorted(set(old) | set(new))
-        by_slot: dict[tuple[str, ...], list[Fact]] = {}
-        for fact in facts:
-            by_slot.setdefault(fact.slot, []).append(fact)
         for key in keys:
             a, b = old.get(key), new.get(key)
             if a == b:
                 continue
-            events = self._events_in(by_slot.get(key, []), day_from, day_to)
+            # The slot's facts, looked up by its first field (a person, or a vacancy's unit).
+            slot_facts = [f for f in self._facts_about(kind, key[0]) if f.slot == key]
+            events = self._events_in(slot_facts, day_from, day_to)
             if a is None:
                 changes.append(
                     DiffChange(f"{noun}_added", describe(b), events, (noun, *key), None, b)

@@ -128,7 +128,8 @@ class Explorer:
         self.day, self.precision = day, precision
         if day != previous:
             self.state = self.timeline.state_at(day, self.min_confidence)
-        self._set_baseline(previous, previous_state)
+        self.baseline = previous
+        self.diff = self.timeline.diff_states(previous_state, self.state)
 
     def next_event(self) -> bool:
         """To the next date on which an event happened (False when there is none)."""
@@ -187,7 +188,7 @@ class Explorer:
         latest = self.stops[index - 1]
         return self.stops[index - 2] if index >= 2 else latest - 1
 
-    def _set_baseline(self, baseline: int | None, state: OrgState | None = None) -> None:
+    def _set_baseline(self, baseline: int | None) -> None:
         self.baseline = baseline
         if baseline is None or baseline == self.day:
             self.diff = OrgDiff(self.day, self.day, ())
@@ -266,8 +267,10 @@ class Explorer:
         return marks
 
     def event_dates(self) -> dict[str, str]:
-        """Each event's date for people (``2026-04-08``, ``Mar 2026``)."""
-        return {event_id: event.date.display() for event_id, event in self.timeline.events.items()}
+        """The date, for people (``2026-04-08``, ``Mar 2026``), of each event behind a change."""
+        events = self.timeline.events
+        ids = {event_id for change in self.changes() for event_id in change.events}
+        return {event_id: events[event_id].date.display() for event_id in ids}
 
     # -- finding ---------------------------------------------------------------------------------
     def _index(self) -> list[tuple[str, str, str, str, str]]:
