@@ -114,11 +114,11 @@ def sqlite(database: str, day: str) -> None:
 
 
 def _explorer(directory: str, day: str) -> object:
+    import gc
+
     from reorg_cli.cli.common import load
     from reorg_cli.events.dates import parse_query_date
     from reorg_cli.explore.controller import Explorer
-
-    import gc
 
     timeline = load(None if directory == "-" else Path(directory), quiet=True)
     today = parse_query_date("today").day

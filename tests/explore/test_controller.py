@@ -50,7 +50,7 @@ def test_a_removed_unit_marks_its_parent() -> None:
     model = explorer("2025-06-01")
     model.go_to(day("2023-01-01"))
     assert model.unit_marks_with_contents() == {}
-    assert [c.type for c in model.changes()][0] == "unit_removed"
+    assert next(c.type for c in model.changes()) == "unit_removed"
 
 
 def test_start_shows_the_changes_of_the_latest_stop() -> None:
