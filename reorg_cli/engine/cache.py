@@ -1233,6 +1233,13 @@ class CachedTimeline(Timeline):
             self.__dict__["_rank"] = rank
         return rank
 
+    def event_windows(self) -> list[tuple[str, DateWindow]]:
+        # The first edges stored are the replayed events' own (window, id), in replay order:
+        # no event needs decoding.
+        store: _Store = self.__dict__["_store"]
+        edges = store.edges
+        return [(edge.event, edge.window) for edge in (edges[i] for i in range(len(store.order)))]
+
     def _facts_about(self, kind: FactKind, key: str) -> list[Fact]:
         store: _Store = self.__dict__["_store"]
         about: dict[int, dict[str, bytes]] | None = self.__dict__.get("_about")

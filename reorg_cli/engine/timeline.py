@@ -836,6 +836,11 @@ class Timeline:
                 found.add(event.id)
         return found
 
+    def event_windows(self) -> list[tuple[str, DateWindow]]:
+        """The id and date of every event the replay applied, in replay order (corrected and
+        retracted events are not applied; their corrections are)."""
+        return [(event.id, event.date) for event in self.order]
+
     # -- provenance ------------------------------------------------------------------------------
     def evidence(self, event_id: str) -> Evidence:
         """An event with its sources, and the event it corrects, if any."""

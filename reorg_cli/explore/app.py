@@ -27,6 +27,7 @@ from reorg_cli.events.dates import DateSyntaxError, ordinal_iso
 from reorg_cli.events.model import Confidence
 from reorg_cli.explore.controller import (
     CHANGE_LEGEND,
+    CHANGE_MEANING,
     MARK_ADDED,
     MARK_CHANGED,
     MARK_INSIDE,
@@ -219,10 +220,11 @@ class MainScreen(Screen[None]):
     def draw_legend(self) -> None:
         text = Text()
         if self.explorer.baseline is not None:
-            text.append(f"since {ordinal_iso(self.explorer.baseline)}: ", style="dim")
             for mark, meaning in CHANGE_LEGEND.items():
+                if text:
+                    text.append(" ")
                 text.append(mark, style="bold")
-                text.append(f" {meaning}  ", style="dim")
+                text.append(f" {meaning}", style="dim")
         marks = legend(self.used_marks)
         if marks is not None:
             if text:
@@ -675,9 +677,9 @@ class HelpScreen(ModalScreen[None]):
             text.append(f"\n  {keys:<12}", style="bold")
             text.append(description)
         text.append("\n\nMarks in the tree", style="bold")
-        for mark, meaning in CHANGE_LEGEND.items():
+        for mark, meaning in CHANGE_MEANING.items():
             text.append(f"\n  {mark:<12}", style="bold")
-            text.append(f"{meaning} since the last stop")
+            text.append(meaning)
         text.append("\n\nesc closes this help", style="dim")
         with VerticalScroll(id="dialog"):
             yield Static(text)

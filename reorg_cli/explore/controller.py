@@ -36,8 +36,15 @@ MARK_INSIDE = "[>]"
 CHANGE_LEGEND = {
     MARK_ADDED: "new",
     MARK_CHANGED: "changed",
-    MARK_INSIDE: "changes inside",
-    MARK_REMOVED: "gone (listed in Changes)",
+    MARK_INSIDE: "inside",
+    MARK_REMOVED: "gone",
+}
+#: The same marks, explained in full (the help screen).
+CHANGE_MEANING = {
+    MARK_ADDED: "new since the last stop",
+    MARK_CHANGED: "changed (renamed, moved, reclassified, or its roles changed)",
+    MARK_INSIDE: "something under this unit changed",
+    MARK_REMOVED: "gone since the last stop (listed in Changes only)",
 }
 
 FIRST_DAY = dt.date(1, 1, 1).toordinal()
@@ -111,7 +118,9 @@ class Explorer:
         self.today = today
         self.min_confidence = min_confidence
         self.stops, self.stop_precision = _event_stops(timeline)
-        self.coverage_end = coverage_end if coverage_end is not None else _coverage_end(timeline)
+        self.coverage_end = (
+            coverage_end if coverage_end is not None else _coverage_end(timeline, self.stops)
+        )
         self.day = at.day
         self.precision = at.precision
         self.baseline: int | None = None
@@ -338,8 +347,7 @@ def _event_stops(timeline: Timeline) -> tuple[list[int], dict[int, Precision]]:
     its period, as on the command line), with the finest precision recorded for that day."""
     precision: dict[int, Precision] = {}
     rank = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
-    for event in timeline.dataset.events:
-        window = event.date
+    for _, window in timeline.event_windows():
         if window.hi not in (NEG_INF, POS_INF):
             day = window.hi
             first = window.second if window.second is not None else window.first
@@ -355,21 +363,16 @@ def _event_stops(timeline: Timeline) -> tuple[list[int], dict[int, Precision]]:
     return sorted(precision), precision
 
 
-def _coverage_end(timeline: Timeline) -> int:
+def _coverage_end(timeline: Timeline, stops: list[int]) -> int:
     """The last day the data knows about: the dataset's ``coverage_end`` when it has one,
     else the latest event date."""
-    dataset = timeline.dataset
-    coverage = getattr(dataset, "coverage_end", None)
-    if coverage is not None:
-        last = getattr(coverage, "last_day", None)
-        if callable(last):
-            return int(last())
-    days = [
-        e.date.hi if e.date.hi != POS_INF else e.date.lo
-        for e in dataset.events
-        if (e.date.hi != POS_INF or e.date.lo != NEG_INF)
-    ]
-    return max(days) if days else FIRST_DAY
+    coverage = getattr(timeline.dataset, "coverage_end", None)
+    last = getattr(coverage, "last_day", None)
+    if callable(last):  # a partial date: its period's last day
+        return int(last())
+    if isinstance(getattr(coverage, "hi", None), int):  # a window
+        return int(coverage.hi)  # type: ignore[union-attr]
+    return stops[-1] if stops else FIRST_DAY
 
 
 def parse_prompt_date(text: str, today: int) -> QueryDate:

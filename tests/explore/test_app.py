@@ -53,7 +53,7 @@ def test_next_event_keys_step_to_the_next_event_date_and_mark_what_changed() -> 
                 "[+] Cy Wu — CTO, AI Business Unit  Mar 2025",
             ]
             legend = main(explore).query_one("#legend", Static).content
-            assert "since 2025-01-01: [+] new" in str(legend)
+            assert str(legend).startswith("[+] new [*] changed [>] inside [-] gone")
 
         drive(app("2025-01-01"), check)
 

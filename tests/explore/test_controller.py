@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from reorg_cli.explore.controller import (
     parse_prompt_date,
     shift_months,
 )
-from tests.explore.helpers import TODAY, explorer
+from tests.explore.helpers import MINI, TODAY, explorer
 
 
 def day(text: str) -> int:
@@ -109,3 +110,18 @@ def test_search_matches_names_in_any_script_and_ranks_exact_first() -> None:
     assert ("event", "lab-upgrade") in [(h.kind, h.id) for h in hits]
     assert model.search("  ") == []
     assert model.search("zzz") == []
+
+
+def test_cached_event_windows_match_the_compiled_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reorg_cli.engine.cache import CachedTimeline, load_timeline_cached
+    from reorg_cli.engine.timeline import load_timeline
+
+    monkeypatch.setenv("REORG_CACHE_DIR", str(tmp_path))
+    load_timeline_cached(MINI, use_cache=True)
+    cached = load_timeline_cached(MINI, use_cache=True)
+    assert isinstance(cached, CachedTimeline)
+    expected = load_timeline(MINI).event_windows()
+    assert cached.event_windows() == expected
+    assert [event for event, _ in expected] == ["founding", "lab-upgrade", "committee"]
