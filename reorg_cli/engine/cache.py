@@ -1315,6 +1315,12 @@ def _kind_subset(store: _Store, kind: FactKind) -> _Subset:
 
 
 #: How each attribute set by ``Timeline.__init__`` is made from a store, lazily.
+def _first_order(store: _Store) -> dict[str, int]:
+    """Each replayed event's position in the replay, by id (no event decoded)."""
+    ids: list[str] = store.value("event_ids")
+    return {ids[index]: position for position, index in enumerate(store.order)}
+
+
 _MAKERS: dict[str, Callable[[_Store], Any]] = {
     "dataset": _lazy_dataset,
     "facts": lambda store: _Sequence(store.facts),
@@ -1326,10 +1332,7 @@ _MAKERS: dict[str, Callable[[_Store], Any]] = {
     "role_facts": lambda store: _kind_subset(store, FactKind.ROLE),
     "vacancy_facts": lambda store: _kind_subset(store, FactKind.VACANCY),
     "reporting_facts": lambda store: _kind_subset(store, FactKind.REPORTING_LINE),
-    "_first_order": lambda store: {
-        event_id: position
-        for position, event_id in enumerate(store.value("event_ids")[i] for i in store.order)
-    },
+    "_first_order": _first_order,
     "_person_index": lambda store: _NameIndex(store, 0),
     "_unit_index": lambda store: _NameIndex(store, 1),
 }

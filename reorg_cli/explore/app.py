@@ -178,8 +178,8 @@ class MainScreen(Screen[None]):
         text.append(explorer.date_label, style="bold reverse")
         text.append(f"  data to {ordinal_iso(explorer.coverage_end)}", style="dim")
         confidence = explorer.min_confidence
-        shown = "all facts" if confidence is Confidence.UNCERTAIN else f"≥ {confidence.label}"
-        text.append(f"  confidence: {shown}")
+        shown = "all" if confidence is Confidence.UNCERTAIN else f"≥ {confidence.label}"
+        text.append(f"  facts: {shown}")
         if explorer.past_coverage:
             text.append(
                 f"\n! after {ordinal_iso(explorer.coverage_end)}, where the data ends: "

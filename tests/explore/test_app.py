@@ -22,7 +22,7 @@ from tests.explore.helpers import (
 def test_start_shows_the_date_coverage_filter_tree_and_last_changes() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
         assert header(explore).startswith("reorg explore  2025-01-01  data to 2025-06-01")
-        assert "confidence: all facts" in header(explore)
+        assert "facts: all" in header(explore)
         assert tree_lines(explore) == [
             "[+] Example Corp (company)",
             "  [+] CEO: Ann Lee since 2024-01-15",
@@ -203,13 +203,13 @@ def test_confidence_filter_cycles_and_hides_less_sure_facts() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
         assert "  [*] AI Business Unit (business unit) [R]" in tree_lines(explore)
         await pilot.press("c")
-        assert "confidence: ≥ reported" in header(explore)
+        assert "facts: ≥ reported" in header(explore)
         await pilot.press("c")
-        assert "confidence: ≥ confirmed" in header(explore)
+        assert "facts: ≥ confirmed" in header(explore)
         assert not any("AI Business Unit" in line for line in tree_lines(explore))
         assert any("Research Lab (lab)" in line for line in tree_lines(explore))
         await pilot.press("c")
-        assert "confidence: all facts" in header(explore)
+        assert "facts: all" in header(explore)
 
     drive(app("2025-03"), check)
 
