@@ -49,7 +49,7 @@ def history(
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
 
-        print_out(Gantt(result))
+        print_out(Gantt(result, today=result.today))
         return
     from reorg_cli.output.render import render_person_history
 

@@ -31,16 +31,9 @@ IntoOption = Annotated[
 
 
 def _read(path: Path) -> bytes:
-    from reorg_cli.events.errors import ReorgError
+    from reorg_cli.interop.importing import read_import_file
 
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReorgError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReorgError(f"{path}: is a directory") from None
-    except OSError as err:
-        raise ReorgError(f"{path}: cannot read ({err.strerror})") from None
+    return read_import_file(path)
 
 
 def _write(into: Path, files: dict[str, str]) -> None:
@@ -61,13 +54,13 @@ def import_csv(file: FileArgument, into: IntoOption) -> None:
     Example: reorg import csv hr.csv --into events/hr
     """
     from reorg_cli.events.files import check_new_directory
-    from reorg_cli.interop.hrcsv import import_hr_csv
-    from reorg_cli.interop.importing import check_files
+    from reorg_cli.interop.hrcsv import convert_hr_csv
+    from reorg_cli.interop.importing import check_imported
 
     check_new_directory(into)
-    files = import_hr_csv(_read(file), str(file), file.name)
-    check_files(files, str(file))
-    _write(into, files)
+    imported = convert_hr_csv(_read(file), str(file), file.name)
+    check_imported(imported, str(file))
+    _write(into, imported.files)
 
 
 def import_popolo(file: FileArgument, into: IntoOption) -> None:
@@ -76,19 +69,25 @@ def import_popolo(file: FileArgument, into: IntoOption) -> None:
 
     Example: reorg import popolo org.json --into events/org
     """
-    from reorg_cli.events.errors import ReorgError
+    from reorg_cli.events.errors import EventFileError, Location, Problem
     from reorg_cli.events.files import check_new_directory
-    from reorg_cli.interop.importing import check_files
-    from reorg_cli.interop.popolo_import import import_popolo as convert
+    from reorg_cli.interop.importing import check_imported
+    from reorg_cli.interop.popolo_import import convert_popolo
 
     check_new_directory(into)
+    data = _read(file)
     try:
-        text = _read(file).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReorgError(f"{file}: not UTF-8 text") from None
-    files = convert(text, str(file))
-    check_files(files, str(file))
-    _write(into, files)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise EventFileError(
+            [Problem(Location(str(file), line, column), "not UTF-8 text", "save it as UTF-8")]
+        ) from None
+    imported = convert_popolo(text, str(file))
+    check_imported(imported, str(file))
+    _write(into, imported.files)
 
 
 import_app.command("csv")(guarded(import_csv))

@@ -40,7 +40,7 @@ def timeline(
 
     Example: reorg timeline --since 2026-03 --until 2026-04
     """
-    import datetime as dt
+    from reorg_cli.events.dates import today_ordinal
 
     first = parse_date(date_from, "--from") if date_from else None
     last = parse_date(date_to, "--to") if date_to else None
@@ -60,7 +60,7 @@ def timeline(
         last.day if last else None,
         person=person_id,
         unit=unit_id,
-        today=dt.date.today().toordinal(),
+        today=today_ordinal(),
         min_confidence=confidence_of(min_confidence),
     )
     if output is TableFormat.json:

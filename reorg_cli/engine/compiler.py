@@ -8,16 +8,18 @@ reported with the places involved.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
-from reorg_cli.events.dates import DateWindow
+from reorg_cli.events.dates import POS_INF, DateWindow, WindowKind
 from reorg_cli.events.errors import Location, Problem, Severity
 from reorg_cli.events.model import (
     Change,
     Confidence,
     Dataset,
     Event,
+    Person,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineSet,
@@ -29,6 +31,7 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
+    name_key,
 )
 
 
@@ -70,6 +73,18 @@ def _describe_window(window: DateWindow) -> str:
     return window.display()
 
 
+def _on(window: DateWindow) -> str:
+    """``on 2026-04-08``, ``in Apr 2026``, but ``by 2024-05-20`` and ``between ... and ...``
+    without ``on``, and ``on an unknown date``."""
+    text = window.display()
+    if window.kind is WindowKind.UNKNOWN:
+        return "on an unknown date"
+    if window.kind is WindowKind.EXACT:
+        assert window.first is not None
+        return f"on {text}" if window.first.day is not None else f"in {text}"
+    return text
+
+
 class _Compiler:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -96,6 +111,8 @@ class _Compiler:
         self.role_ended_at: dict[tuple[str, str, str], tuple[Location, Event]] = {}
         self.event: Event | None = None
         self.edge: Edge | None = None
+        # Units created only by events that a correction or retraction took out of the replay.
+        self.withdrawn_creation: dict[str, tuple[Location, Event, EventStatus]] = {}
 
     # -- reporting -----------------------------------------------------------------------------
     def error(self, location: Location, message: str, hint: str = "") -> None:
@@ -142,7 +159,7 @@ class _Compiler:
         if edge.window.hi < fact.start.window.lo:
             self.error(
                 change.location,
-                f"this ends {self.describe_fact(fact)} on {edge.window.display()}, before it "
+                f"this ends {self.describe_fact(fact)} {_on(edge.window)}, before it "
                 f"started ({fact.start.window.display()}, event {fact.start.event})",
             )
         fact.end = edge
@@ -183,9 +200,24 @@ class _Compiler:
             where, event = later
             self.error(
                 location,
-                f"{what} {unit!r} does not exist yet on {self.event.date.display()}; it is "
-                f"created on {event.date.display()} ({where})",
+                f"{what} {unit!r} does not exist yet {_on(self.event.date)}; it is "
+                f"created {_on(event.date)} ({where})",
                 "a unit must be created by an event that replays earlier",
+            )
+            return False
+        withdrawn = self.withdrawn_creation.get(unit)
+        if withdrawn is not None:
+            where, event, status = withdrawn
+            how = (
+                f"retracted by {status.retracted_by!r}"
+                if status.retracted_by
+                else f"corrected by {status.corrected_by!r}, which does not create it"
+            )
+            self.error(
+                location,
+                f"{what} {unit!r} does not exist: the event that creates it, {event.id!r} "
+                f"({where}), is {how}",
+                "create the unit in an event that is part of the replay",
             )
             return False
         self.error(
@@ -199,6 +231,14 @@ class _Compiler:
     def run(self) -> Compiled:
         statuses = self.resolve_corrections()
         applied = [e for e in self.dataset.events if statuses[e.id].applied]
+        for event in self.dataset.events:
+            status = statuses[event.id]
+            if not status.applied:
+                for change in event.changes:
+                    if isinstance(change, UnitCreated):
+                        self.withdrawn_creation.setdefault(
+                            change.unit, (change.location, event, status)
+                        )
         order = replay_order(applied)
         for index, event in enumerate(order):
             for change in event.changes:
@@ -213,9 +253,18 @@ class _Compiler:
             for change in event.changes:
                 self.apply(change)
         self.check_registry()
+        self.check_people()
         return Compiled(self.facts, order, statuses, self.problems)
 
     def resolve_corrections(self) -> dict[str, EventStatus]:
+        """Which events the replay uses.
+
+        A correction replaces its target, and a retraction drops it, as long as the correction
+        or retraction is itself in force: a retracted retraction restores its target, and a
+        retracted correction restores the event it corrected. A correction that is corrected
+        in turn still replaces its target (its own correction takes its place). Events that
+        correct or retract each other in a cycle are an error.
+        """
         events = {e.id: e for e in self.dataset.events}
         corrected: dict[str, str] = {}
         retracted: dict[str, str] = {}
@@ -245,7 +294,41 @@ class _Compiler:
                     "correct the correction instead",
                 )
                 continue
+            cycle = [event.id, target]
+            while True:
+                following = events[cycle[-1]].corrects or events[cycle[-1]].retracts
+                if following is None or (following not in corrected and following not in retracted):
+                    break
+                if (corrected.get(following) or retracted.get(following)) != cycle[-1]:
+                    break
+                cycle.append(following)
+                if following == event.id:
+                    break
+            if cycle[-1] == event.id:
+                closing = events[cycle[-2]]
+                self.error(
+                    event.location,
+                    f"correction cycle: {' → '.join(cycle)}; event {event.id!r} {verb} "
+                    f"{target!r}, and {closing.id!r} "
+                    f"{'corrects' if closing.corrects else 'retracts'} {event.id!r} "
+                    f"({closing.location})",
+                    "events may not correct or retract each other in a circle; remove one link",
+                )
+                continue
             table[target] = event.id
+        # Whether each retraction or correction is in force: not retracted by one in force.
+        # Chains are followed iteratively, so a long chain of retractions cannot overflow.
+        in_force: dict[str, bool] = {}
+        for start in events:
+            chain = [start]
+            while chain[-1] not in in_force and chain[-1] in retracted:
+                chain.append(retracted[chain[-1]])
+            for event_id in reversed(chain):
+                if event_id not in in_force:
+                    retractor = retracted.get(event_id)
+                    in_force[event_id] = retractor is None or not in_force[retractor]
+        corrected = {t: c for t, c in corrected.items() if in_force[c]}
+        retracted = {t: r for t, r in retracted.items() if in_force[r]}
         statuses: dict[str, EventStatus] = {}
         plain = EventStatus(applied=True)  # shared by every ordinary event (memory)
         for event in self.dataset.events:
@@ -266,11 +349,13 @@ class _Compiler:
             case UnitRenamed():
                 if self.unit_alive(change.unit, change.location):
                     self.set_name(change.unit, change.name, change.names, change)
+                    self.warn_sibling_name(change.unit, change)
             case UnitReclassified():
                 if self.unit_alive(change.unit, change.location):
                     self.set_kind(change.unit, change.kind, change)
                     if change.name is not None:
                         self.set_name(change.unit, change.name, change.names, change)
+                        self.warn_sibling_name(change.unit, change)
             case UnitMoved():
                 if self.unit_alive(change.unit, change.location):
                     self.set_parent(change.unit, change.parent, change)
@@ -491,17 +576,37 @@ class _Compiler:
                 hint = f"the role was assigned at {self.first_role[key]} and has already ended"
                 if key in self.role_ended_at:
                     where, event = self.role_ended_at[key]
-                    hint += f" on {event.date.display()} ({where})"
+                    hint += f" {_on(event.date)} ({where})"
             elif later:
                 _, where, event = later[0]
+                end = self.event.date
+                if event.date.lo <= end.hi:
+                    # The start lies inside this end's window (a role from 2024-06-01 that
+                    # ends in "2024"): the end replays first, from its window's first day.
+                    first = dt.date.fromordinal(event.date.lo + 1).isoformat()
+                    last = dt.date.fromordinal(end.hi).isoformat() if end.hi < POS_INF else ""
+                    fix = (
+                        f"'between {first} and {last}'"
+                        if last and event.date.lo < end.hi
+                        else f"'after {dt.date.fromordinal(event.date.lo).isoformat()}'"
+                    )
+                    self.error(
+                        change.location,
+                        f"this ends {change.person!r}'s role {change.title!r} in "
+                        f"{change.unit!r} {_on(end)}, a window that begins before the role "
+                        f"is assigned {_on(event.date)} ({where}); events replay from the "
+                        "first day of their window, so this end would come before the start",
+                        f"date the end after the start, e.g. {fix}",
+                    )
+                    return
                 hint = (
-                    f"the role is assigned only later, on {event.date.display()} ({where}); "
+                    f"the role is assigned only later, {_on(event.date)} ({where}); "
                     "a role must start before it ends"
                 )
             self.error(
                 change.location,
-                f"{change.person!r} does not hold {change.title!r} in {change.unit!r} on "
-                f"{self.event.date.display()}",
+                f"{change.person!r} does not hold {change.title!r} in {change.unit!r} "
+                f"{_on(self.event.date)}",
                 hint,
             )
             return
@@ -588,10 +693,82 @@ class _Compiler:
         if old is None:
             self.error(
                 change.location,
-                f"{change.person!r} has no reporting line to clear on {self.event.date.display()}",
+                f"{change.person!r} has no reporting line to clear {_on(self.event.date)}",
             )
             return
         self.close_fact(old, change)
+
+    def check_people(self) -> None:
+        """Two people may not share a lookup key (docs/event-format.md, "People").
+
+        An id that matches another person's id, name or alias (ignoring case, spaces, '-',
+        '_' and '.') is an error: that id would no longer find one person. A name or alias
+        shared by two people is a warning: real people share names, and the id still tells
+        them apart.
+        """
+        owners: dict[str, tuple[Person, str, str]] = {}
+        reported: set[tuple[str, str, str]] = set()
+        for person in self.dataset.people.values():
+            keys = [("id", person.id), ("name", person.name)]
+            keys += [("alias", alias) for alias in person.aliases]
+            keys += [(f"{lang} name", other) for lang, other in person.names]
+            for what, text in keys:
+                key = name_key(text)
+                if not key:
+                    continue
+                first = owners.get(key)
+                if first is None:
+                    owners[key] = (person, what, text)
+                    continue
+                other, other_what, other_text = first
+                if other.id == person.id or (other.id, person.id, key) in reported:
+                    continue
+                reported.add((other.id, person.id, key))
+                mine = f"{what} {text!r}"
+                theirs = f"{other_what} {other_text!r}"
+                if "id" in (what, other_what):
+                    self.error(
+                        person.location,
+                        f"person {person.id!r}: {mine} is the same lookup key as the {theirs} "
+                        f"of person {other.id!r} ({other.location})",
+                        "two people may not share a lookup key (case, spaces, '-', '_' and "
+                        "'.' are ignored); change the id or remove the alias",
+                    )
+                else:
+                    self.warn(
+                        person.location,
+                        f"people {other.id!r} and {person.id!r} share the lookup key of "
+                        f"{theirs} ({other.location}) and {mine}; looking it up finds both",
+                        "add an alias that tells them apart, or look them up by id",
+                    )
+
+    def warn_sibling_name(self, unit: str, change: Change) -> None:
+        """Warn when ``unit`` now has the same name as a unit beside it (same parent)."""
+        name_fact = self.name.get(unit)
+        if name_fact is None:
+            return
+        key = name_key(str(name_fact.value[0]))
+        parent_fact = self.parent.get(unit)
+        parent = parent_fact.value[0] if parent_fact is not None else None
+        beside = (
+            sorted(self.children.get(parent, set()))
+            if isinstance(parent, str)
+            else [u for u in self.unit if (f := self.parent.get(u)) is None or f.value[0] is None]
+        )
+        for other in beside:
+            fact = self.name.get(other)
+            if other == unit or other not in self.unit or fact is None:
+                continue
+            if name_key(str(fact.value[0])) != key:
+                continue
+            where = self.unit_created_at.get(other)
+            self.warn(
+                change.location,
+                f"unit {unit!r} is now named {name_fact.value[0]!r}, like unit {other!r} beside "
+                f"it{f' ({where[0]})' if where else ''}; looking the name up finds both",
+                "give one of them a distinguishing name, or dissolve or rename the other first",
+            )
+            return
 
     def check_registry(self) -> None:
         for unit_id, info in self.dataset.units.items():

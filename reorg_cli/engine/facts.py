@@ -99,6 +99,17 @@ class Fact:
         """True when the fact has ended but its last possible day is unknown."""
         return self.end is not None and self.end.hi == POS_INF
 
+    def status(self, today: int) -> str:
+        """How the fact stands on ``today`` (an ordinal), in words the output uses:
+        ``planned`` (it cannot have started yet), ``current`` (no end, or an end that cannot
+        have come yet, such as 9999-12-31), ``ended (date unknown)`` or ``ended``."""
+        if self.start.window.lo > today:
+            return "planned"
+        end = self.end
+        if end is None or end.window.lo > today:
+            return "current"
+        return "ended (date unknown)" if end.window.hi == POS_INF else "ended"
+
     def presence(self, day: int) -> Presence:
         """Whether the fact holds at the end of ``day``."""
         start = self.start.window

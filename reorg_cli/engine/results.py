@@ -220,6 +220,8 @@ class PersonHistory:
     reporting_lines: tuple[
         tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...], Confidence], ...
     ]
+    #: The day (ordinal) the statuses are relative to; a line starting after it is planned.
+    today: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,19 +31,13 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import POS_INF, DateWindow
+from reorg_cli.events.dates import POS_INF, DateWindow, today_ordinal
 from reorg_cli.events.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
 from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source, kind_label
+from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
     from reorg_cli.engine.compiler import Compiled, EventStatus
-
-_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
-
-
-def name_key(text: str) -> str:
-    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 def _presence(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
@@ -551,14 +544,9 @@ class Timeline:
                 changes.append(DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b))
 
     # -- histories -------------------------------------------------------------------------------
-    def _span(self, fact: Fact) -> RoleSpan:
+    def _span(self, fact: Fact, today: int) -> RoleSpan:
         person, unit, title = fact.slot
-        if fact.end is None:
-            status = "current"
-        elif fact.end.hi == POS_INF:
-            status = "ended (date unknown)"
-        else:
-            status = "ended"
+        status = fact.status(today)
         name = self.unit_name_at_order(unit, fact.start.order)
         name_at_end = (
             self.unit_name_at_order(unit, fact.end.order - 1)
@@ -583,12 +571,20 @@ class Timeline:
         )
 
     def person_history(
-        self, person_id: str, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        person_id: str,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        *,
+        today: int | None = None,
     ) -> PersonHistory:
-        """Every role ``person_id`` held, in replay order, with their reporting lines."""
+        """Every role ``person_id`` held, in replay order, with their reporting lines.
+
+        ``today`` (an ordinal; default: the clock's) decides which roles are ``planned``,
+        ``current`` or ``ended``."""
         person = self.dataset.people[person_id]
+        today = today_ordinal() if today is None else today
         spans = [
-            self._span(f)
+            self._span(f, today)
             for f in self._facts_about(FactKind.ROLE, person_id)
             if f.start_confidence >= min_confidence
         ]
@@ -612,12 +608,18 @@ class Timeline:
             description=person.description,
             roles=tuple(spans),
             reporting_lines=lines,
+            today=today,
         )
 
     def unit_history(
-        self, unit: str, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        unit: str,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        *,
+        today: int | None = None,
     ) -> UnitHistory:
         """A unit's creation, renames, reclassifications, moves, merges, end and heads."""
+        today = today_ordinal() if today is None else today
         by_kind = self.unit_facts[unit]
         changes: list[UnitChange] = []
         exists = by_kind[FactKind.UNIT]
@@ -730,7 +732,7 @@ class Timeline:
         changes = [c for c in changes if c.confidence >= min_confidence]
         changes.sort(key=lambda c: c.order)
         spans = [
-            self._span(f)
+            self._span(f, today)
             for f in self.role_facts
             if f.slot[1] == unit and f.confidence >= min_confidence
         ]

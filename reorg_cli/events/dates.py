@@ -257,6 +257,19 @@ _MONTH_NAMES = {
 ACCEPTED_QUERY_FORMS = "2026-04-08, 2026-04, 2026, 'April 8, 2026', '8 Apr 2026' or 'today'"
 
 
+def today() -> dt.date:
+    """Today's date: the one place reorg reads the clock."""
+    return dt.date.today()
+
+
+def today_ordinal() -> int:
+    """:func:`today` as a day ordinal, the unit the engine works in."""
+    return today().toordinal()
+
+
+_read_today = today
+
+
 def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
     """Parse a date given to a query; a partial date means the end of its period.
 
@@ -265,7 +278,7 @@ def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
     """
     stripped = " ".join(text.split())
     if stripped.lower() == "today":
-        day = (today or dt.date.today()).toordinal()
+        day = (today or _read_today()).toordinal()
         return QueryDate(day, text, Precision.DAY, day)
     if _PARTIAL_RE.fullmatch(stripped):
         date = parse_partial(stripped)

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -29,14 +30,12 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     directory = path.parent
     if not directory.is_dir():
         raise ReorgError(f"{path}: directory {str(directory)!r} does not exist")
-    if path.is_dir():
-        raise ReorgError(f"{path}: is a directory")
-    if path.exists() and not force:
-        raise ReorgError(f"{path}: file exists", "pass --force to overwrite it")
     mode = 0o666 & ~_umask()
-    with contextlib.suppress(OSError):
-        if force and path.exists():
-            mode = path.stat().st_mode & 0o777
+    existing = _existing_regular_file(path)
+    if existing is not None:
+        if not force:
+            raise ReorgError(f"{path}: file exists", "pass --force to overwrite it")
+        mode = existing.st_mode & 0o777
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as err:
@@ -48,6 +47,9 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
             os.fsync(out.fileno())
         os.chmod(temp, mode)
         if force:
+            # Checked again just before the rename: whatever appeared meanwhile must also be
+            # a regular file (or nothing) to be replaced.
+            _existing_regular_file(path)
             os.replace(temp, path)
         else:
             _link_no_clobber(Path(temp), path)
@@ -57,6 +59,47 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         if err.errno == errno.EEXIST:
             raise ReorgError(f"{path}: file exists", "pass --force to overwrite it") from None
         raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+    except ReorgError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _existing_regular_file(path: Path) -> os.stat_result | None:
+    """The ``lstat`` of ``path`` if it is a regular file, ``None`` if nothing is there.
+
+    Anything else is refused, even with ``--force``: renaming over a device (``/dev/null``), a
+    FIFO, a socket or a directory would replace it with a regular file, and renaming over a
+    symbolic link would replace the link, not the file it points to.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+    if stat.S_ISREG(info.st_mode):
+        return info
+    if stat.S_ISLNK(info.st_mode):
+        raise ReorgError(
+            f"{path}: is a symbolic link; --out replaces only regular files",
+            f"give the path of the file it points to: {os.path.realpath(path)}",
+        )
+    if stat.S_ISDIR(info.st_mode):
+        raise ReorgError(f"{path}: is a directory", "give a file name for --out")
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(info.st_mode)
+        else "a socket"
+        if stat.S_ISSOCK(info.st_mode)
+        else "a device"
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+        else "not a regular file"
+    )
+    raise ReorgError(
+        f"{path}: is {kind}; --out replaces only regular files",
+        "to discard the output, leave out --out and redirect stdout",
+    )
 
 
 def _link_no_clobber(temp: Path, path: Path) -> None:
@@ -75,8 +118,27 @@ def _link_no_clobber(temp: Path, path: Path) -> None:
 
 
 def check_new_directory(target: Path) -> None:
-    """Refuse ``target`` unless it does not exist yet or is an empty directory."""
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
+    """Refuse ``target`` unless it does not exist yet or is an empty directory.
+
+    A symbolic link is refused whatever it points to: the files are moved into place by
+    renaming a directory over ``target``, which would replace the link, not fill its target.
+    """
+    if target.is_symlink():
+        try:
+            points_to = os.readlink(target)
+        except OSError:  # pragma: no cover - it was a link a moment ago
+            points_to = "?"
+        real = target.resolve()
+        hint = (
+            f"pass the directory itself: --into {real}"
+            if real.is_dir()
+            else "choose a new directory"
+        )
+        raise ReorgError(
+            f"{target}: is a symbolic link (to {points_to}); reorg does not import through links",
+            hint,
+        )
+    if target.exists() and not target.is_dir():
         raise ReorgError(f"{target}: exists and is not a directory", "choose a new directory")
     if target.is_dir() and any(target.iterdir()):
         raise ReorgError(

@@ -43,6 +43,7 @@ from reorg_cli.events.model import (
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
     MAX_FILE_BYTES,
+    ItemSink,
     YamlList,
     YamlMap,
     YamlProblem,
@@ -54,8 +55,30 @@ ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 LANG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 _TOP_KEYS = ("people", "units", "sources", "events")
+#: Top-level lists whose items are read as soon as they are parsed (not held as a whole).
+STREAMED_KEYS = frozenset(_TOP_KEYS)
+#: Unknown keys of one mapping listed one by one; the rest are counted in one line.
+MAX_UNKNOWN_KEYS_LISTED = 20
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
 _UNIT_KEYS = ("id", "aliases", "description", "notes", "sources")
+
+
+def is_source_url(url: str) -> bool:
+    """Whether ``url`` may be a source's address: ``http(s)://host...`` with no white space, or
+    a ``file:`` URL (``reorg import csv`` cites the HR export that way). Anything else, such as
+    ``=WEBSERVICE(...)`` or ``javascript:``, is refused when the file is read."""
+    if any(char.isspace() for char in url):
+        return False
+    lower = url.lower()
+    if lower.startswith("file:"):
+        return len(url) > len("file:")
+    for scheme in ("http://", "https://"):
+        if lower.startswith(scheme):
+            host = url[len(scheme) :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+            return bool(host)
+    return False
+
+
 _SOURCE_KEYS = ("id", "url", "publisher", "published", "title", "note")
 _EVENT_KEYS = (
     "id",
@@ -117,27 +140,76 @@ def discover_event_files(path: Path) -> list[tuple[str, Path]]:
     return [(display, real) for _, display, real in found]
 
 
-def read_event_file(path: Path, display: str) -> Any:
-    """Read and parse one event file; raises :class:`YamlProblem`."""
-    try:
-        info = os.stat(path)
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    return next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
+
+
+def read_regular_file(
+    path: Path,
+    display: str,
+    limit: int,
+    *,
+    what: str = "event files",
+    hint: str = "split it into several files",
+    not_regular_hint: str = "remove it",
+) -> bytes:
+    """The bytes of the regular file ``path`` (named ``display`` in messages), at most
+    ``limit`` of them.
+
+    Anything else - a directory, FIFO, socket or device, a file over ``limit`` bytes, a file
+    that cannot be opened - raises :class:`EventFileError` with one problem. The file is opened
+    without blocking and checked with ``fstat`` on the open descriptor, so a FIFO put in its
+    place between the checks cannot make the program wait for a writer.
+    """
+
+    def problem(message: str, problem_hint: str = "") -> EventFileError:
+        return EventFileError([Problem(Location(display), message, problem_hint)])
+
+    def check(info: os.stat_result) -> None:
         if not stat.S_ISREG(info.st_mode):
-            raise YamlProblem(Problem(Location(display), "not a regular file", "remove it"))
-        if info.st_size > MAX_FILE_BYTES:
-            raise YamlProblem(
-                Problem(
-                    Location(display),
-                    f"file is {info.st_size} bytes; event files are limited to "
-                    f"{MAX_FILE_BYTES} bytes",
-                    "split it into several files",
-                )
+            raise problem(f"not a regular file ({_kind_of(info.st_mode)})", not_regular_hint)
+        if info.st_size > limit:
+            raise problem(
+                f"file is {info.st_size} bytes; {what} are limited to {limit} bytes", hint
             )
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        check(os.stat(path))  # before opening: opening a device may itself have effects
+        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        with open(descriptor, "rb", closefd=True) as handle:
+            check(os.fstat(descriptor))
+            data = handle.read(limit + 1)
     except OSError as err:
         reason = err.strerror or str(err)
-        raise YamlProblem(Problem(Location(display), f"cannot read file: {reason}")) from None
-    return read_yaml_bytes(data, display)
+        raise problem(f"cannot read file: {reason}") from None
+    if len(data) > limit:  # it grew after fstat
+        raise problem(f"file is over {limit} bytes; {what} are limited to {limit} bytes", hint)
+    return data
+
+
+def read_event_file(
+    path: Path,
+    display: str,
+    sink: ItemSink | None = None,
+    streamed: frozenset[str] = frozenset(),
+) -> Any:
+    """Read and parse one event file (items of ``streamed`` lists to ``sink``, see
+    :func:`read_yaml_bytes`); raises :class:`YamlProblem`."""
+    try:
+        data = read_regular_file(path, display, MAX_FILE_BYTES)
+    except EventFileError as err:
+        raise YamlProblem(err.problems[0]) from None
+    return read_yaml_bytes(data, display, sink, streamed)
 
 
 def load_dataset(
@@ -153,7 +225,7 @@ def load_dataset(
         if progress is not None:
             progress("read", done, len(files))
         try:
-            document = read_event_file(real, display)
+            document = read_event_file(real, display, builder.add_item, STREAMED_KEYS)
         except YamlProblem as err:
             builder.problems.append(err.problem)
             continue
@@ -212,22 +284,17 @@ class _DatasetBuilder:
                 )
             )
             return
-        for key in document:
-            if key not in _TOP_KEYS:
-                self.problems.append(
-                    Problem(
-                        document.key_locations[key],
-                        f"unknown top-level key {key!r}",
-                        closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
-                    )
+        unknown = [key for key in document if key not in _TOP_KEYS]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            self.problems.append(
+                Problem(
+                    document.key_locations[key],
+                    f"unknown top-level key {key!r}",
+                    closest(key, _TOP_KEYS) or f"expected one of {', '.join(_TOP_KEYS)}",
                 )
-        readers: dict[str, Callable[[YamlMap, int], None]] = {
-            "sources": self.add_source,
-            "people": self.add_person,
-            "units": self.add_unit,
-            "events": self.add_event,
-        }
-        for key, reader in readers.items():
+            )
+        self.more_unknown_keys(document, unknown, "the file's top level")
+        for key in self.readers():
             if key not in document:
                 continue
             items = document[key]
@@ -242,33 +309,61 @@ class _DatasetBuilder:
                     )
                 )
                 continue
+            if items.streamed:
+                continue  # already read, item by item, through add_item
             for position, item in enumerate(items):
-                where = items.item_locations[position]
-                if not isinstance(item, YamlMap):
-                    self.problems.append(
-                        Problem(
-                            where,
-                            f"each item of '{key}' must be a mapping",
-                            "write 'key: value' lines under '- '",
-                        )
-                    )
-                    continue
-                with contextlib.suppress(_Skip):
-                    reader(item, position)
+                self.add_item(key, position, item, items.item_locations[position])
+
+    def readers(self) -> dict[str, Callable[[YamlMap, int], None]]:
+        """The reader of each top-level list's items."""
+        return {
+            "sources": self.add_source,
+            "people": self.add_person,
+            "units": self.add_unit,
+            "events": self.add_event,
+        }
+
+    def add_item(self, key: str, position: int, item: Any, where: Location) -> None:
+        """Read one item of the top-level list ``key`` (called as soon as it is parsed)."""
+        if not isinstance(item, YamlMap):
+            self.problems.append(
+                Problem(
+                    where,
+                    f"each item of '{key}' must be a mapping",
+                    "write 'key: value' lines under '- '",
+                )
+            )
+            return
+        with contextlib.suppress(_Skip):
+            self.readers()[key](item, position)
 
     # -- field readers -------------------------------------------------------------------------
     def check_keys(self, item: YamlMap, allowed: Iterable[str], what: str) -> None:
         allowed = tuple(allowed)
-        bad = False
-        for key in item:
-            if key not in allowed:
-                hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
-                self.problems.append(
-                    Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
-                )
-                bad = True
-        if bad:
+        unknown = [key for key in item if key not in allowed]
+        for key in unknown[:MAX_UNKNOWN_KEYS_LISTED]:
+            hint = closest(key, allowed) or "allowed: " + ", ".join(allowed)
+            self.problems.append(
+                Problem(item.key_locations[key], f"unknown key {key!r} in {what}", hint)
+            )
+        self.more_unknown_keys(item, unknown, what)
+        if unknown:
             raise _Skip()
+
+    def more_unknown_keys(self, item: YamlMap, unknown: list[str], what: str) -> None:
+        """One line for the unknown keys past the first :data:`MAX_UNKNOWN_KEYS_LISTED`."""
+        if len(unknown) <= MAX_UNKNOWN_KEYS_LISTED:
+            return
+        first = unknown[MAX_UNKNOWN_KEYS_LISTED]
+        self.problems.append(
+            Problem(
+                item.key_locations[first],
+                f"{len(unknown) - MAX_UNKNOWN_KEYS_LISTED:,} more unknown keys in {what} "
+                f"(from {first!r} on)",
+                "only the first "
+                f"{MAX_UNKNOWN_KEYS_LISTED} are listed one by one; check how the file was written",
+            )
+        )
 
     def text(
         self,
@@ -307,7 +402,8 @@ class _DatasetBuilder:
             raise self.problem(
                 item.where(key),
                 f"{value!r} is not a valid id",
-                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+                "use ASCII letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter "
+                "or digit; names in other scripts go in 'names' or 'aliases'",
             )
         return value
 
@@ -408,6 +504,14 @@ class _DatasetBuilder:
         source_id = self.ident(item, "id", "a source", required=registry)
         url = self.text(item, "url", "a source", required=True)
         assert url is not None
+        if not is_source_url(url):
+            # Reported, but the source is kept, so its citations are not reported as unknown.
+            self.problem(
+                item.where("url"),
+                f"source url {url!r} is not an http(s) address",
+                "write it as https://host/path; only http:// and https:// addresses, or file: "
+                "for a local document, are accepted",
+            )
         return Source(
             url=url,
             id=source_id,

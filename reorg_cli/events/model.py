@@ -6,6 +6,7 @@ changes that one dated announcement made.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -54,6 +55,14 @@ UNIT_KINDS = (
 def kind_label(kind: str) -> str:
     """A unit kind for people: ``business_unit`` -> ``business unit``."""
     return kind.replace("_", " ")
+
+
+_IGNORED_IN_NAMES = str.maketrans("", "", " \t-_.·・")
+
+
+def name_key(text: str) -> str:
+    """Normalize a name for lookup: NFKC, case-folded, without spaces, '-', '_' and '.'."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_IGNORED_IN_NAMES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,15 +2,18 @@
 
 PyYAML implements YAML 1.1, where ``NO`` is false, ``010`` is eight and ``2026-04-08`` is a
 ``date``. Event files are read with a loader that resolves only ``true``/``false``, plain
-decimal integers and null; everything else stays the string that was written. The node tree is
+decimal integers and null; everything else stays the string that was written. The event stream is
 converted by hand so that duplicate keys, non-string keys, tags, anchors and deep nesting are
-reported with their position instead of being silently accepted.
+reported with their position instead of being silently accepted. Values are built from the
+parser's event stream, never from a node tree, and the items of the top-level lists can be
+handed on one at a time, so a large file costs little more memory than its largest item.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import yaml
@@ -93,12 +96,13 @@ class YamlMap(dict[str, Any]):
 class YamlList(list[Any]):
     """A list read from YAML, with the position of the list and of each item."""
 
-    __slots__ = ("item_locations", "location")
+    __slots__ = ("item_locations", "location", "streamed")
 
     def __init__(self, location: Location) -> None:
         super().__init__()
         self.location = location
         self.item_locations: list[Location] = []
+        self.streamed = False  # True: the items went to a sink instead
 
 
 class YamlProblem(Exception):
@@ -109,20 +113,29 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
-def _location(path: str, node: yaml.Node) -> Location:
-    mark = node.start_mark
-    return Location(path, mark.line + 1, mark.column + 1)
-
-
 def describe_char(char: str) -> str:
     """Name a character visibly, e.g. ``U+001B``."""
     return f"U+{ord(char):04X}"
 
 
-def read_yaml_bytes(data: bytes, path: str) -> Any:
+#: Called with (top-level key, position, item, item's location) for each item of a streamed
+#: top-level list, as soon as the item has been read.
+ItemSink = Callable[[str, int, Any, Location], None]
+
+
+def read_yaml_bytes(
+    data: bytes,
+    path: str,
+    sink: ItemSink | None = None,
+    streamed: frozenset[str] = frozenset(),
+) -> Any:
     """Parse one event file's bytes into :class:`YamlMap`/:class:`YamlList`/scalars.
 
-    Raises :class:`YamlProblem` with a positioned message for anything unacceptable.
+    With a ``sink``, each item of the top-level lists named in ``streamed`` is handed to it as
+    soon as it is read and not kept (the list is returned empty, marked ``streamed``), so a
+    large file costs the memory of one item, not of the whole tree.
+    Raises :class:`YamlProblem` with a positioned message for anything unacceptable; items
+    read before the problem have already been handed to the sink.
     """
     if len(data) > MAX_FILE_BYTES:
         raise YamlProblem(
@@ -145,7 +158,7 @@ def read_yaml_bytes(data: bytes, path: str) -> Any:
     try:
         # The pure-Python reader already decodes (and may fail) while it is being built.
         loader = StrictLoader(data)
-        node = loader.get_single_node()
+        document = _EventConverter(path, loader, sink, streamed).document()
     except yaml.MarkedYAMLError as err:
         raise YamlProblem(_marked_problem(path, err)) from None
     except yaml.reader.ReaderError as err:
@@ -159,11 +172,11 @@ def read_yaml_bytes(data: bytes, path: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
+    if document is _EMPTY:
         raise YamlProblem(
             Problem(Location(path), "file has no content", "add 'events:', 'people:' or remove it")
         )
-    return _Converter(path).convert(node, 0)
+    return document
 
 
 def _marked_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
@@ -216,60 +229,95 @@ def _reader_problem(path: str, data: bytes, err: yaml.reader.ReaderError) -> Pro
     )
 
 
-class _Converter:
-    __slots__ = ("path", "seen")
+_EMPTY = object()
 
-    def __init__(self, path: str) -> None:
+
+class _EventConverter:
+    """Builds plain values from the parser's event stream (no node tree is ever held)."""
+
+    __slots__ = ("loader", "path", "sink", "streamed")
+
+    def __init__(
+        self,
+        path: str,
+        loader: Any,
+        sink: ItemSink | None = None,
+        streamed: frozenset[str] = frozenset(),
+    ) -> None:
         self.path = path
-        self.seen: set[int] = set()
+        self.loader = loader
+        self.sink = sink
+        self.streamed = streamed
 
-    def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblem:
-        return YamlProblem(Problem(_location(self.path, node), message, hint))
+    def location(self, event: yaml.Event) -> Location:
+        mark = event.start_mark
+        if mark is None:  # pragma: no cover - both parsers mark every event
+            return Location(self.path)
+        return Location(self.path, mark.line + 1, mark.column + 1)
 
-    def convert(self, node: yaml.Node, depth: int) -> Any:
-        if id(node) in self.seen:
-            raise self.fail(node, "YAML anchors and aliases are not allowed", "write the value out")
-        self.seen.add(id(node))
+    def fail(self, event: yaml.Event, message: str, hint: str = "") -> YamlProblem:
+        return YamlProblem(Problem(self.location(event), message, hint))
+
+    def document(self) -> Any:
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return _EMPTY
+        loader.get_event()  # DocumentStart
+        value = self.value(0, top=True)
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.peek_event()
+            raise self.fail(event, "a file may hold only one YAML document", "remove the '---'")
+        return value
+
+    def value(self, depth: int, *, top: bool = False, key: str | None = None) -> Any:
+        event = self.loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise self.fail(
+                event, "YAML anchors and aliases are not allowed", "write the value out"
+            )
         if depth > MAX_DEPTH:
-            raise self.fail(node, "YAML nesting is too deep", f"at most {MAX_DEPTH} levels")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, depth)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                raise self.tag_problem(node)
-            result = YamlList(_location(self.path, node))
-            for item in node.value:
-                result.append(self.convert(item, depth + 1))
-                result.item_locations.append(_location(self.path, item))
-            return result
-        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
+            raise self.fail(event, "YAML nesting is too deep", f"at most {MAX_DEPTH} levels")
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event)
+        if isinstance(event, yaml.MappingStartEvent):
+            if event.tag not in (None, "!", _MAP):
+                raise self.tag_problem(event, event.tag)
+            return self.mapping(event, depth, top=top)
+        if isinstance(event, yaml.SequenceStartEvent):
+            if event.tag not in (None, "!", _SEQ):
+                raise self.tag_problem(event, event.tag)
+            return self.sequence(event, depth, key)
+        raise self.fail(event, "unsupported YAML content")  # pragma: no cover
 
-    def tag_problem(self, node: yaml.Node) -> YamlProblem:
+    def tag_problem(self, event: yaml.Event, tag: str) -> YamlProblem:
         return self.fail(
-            node, f"YAML tag {node.tag!r} is not allowed", "event files hold plain text and lists"
+            event, f"YAML tag {tag!r} is not allowed", "event files hold plain text and lists"
         )
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        tag, value = node.tag, node.value
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
         if tag == _STR:
-            return self.text(node, value)
+            return self.text(event, value)
         if tag == _NULL:
             return None
         if tag == _BOOL and value in ("true", "false"):
             return value == "true"
         if tag == _INT and _INT_RE.fullmatch(value):
             if len(value.lstrip("-")) > MAX_INT_DIGITS:
-                raise self.fail(node, f"number {value[:12]}... is too large", "quote it as text")
+                raise self.fail(event, f"number {value[:12]}... is too large", "quote it as text")
             return int(value)
-        raise self.tag_problem(node)
+        raise self.tag_problem(event, tag)
 
-    def text(self, node: yaml.Node, value: str) -> str:
+    def text(self, event: yaml.Event, value: str) -> str:
         bad = _FORBIDDEN_RE.search(value)
         if bad is not None:
             raise self.fail(
-                node,
+                event,
                 f"text contains the control character {describe_char(bad.group())}",
                 "remove it; control and bidirectional-override characters are not allowed",
             )
@@ -277,30 +325,61 @@ class _Converter:
             value = unicodedata.normalize("NFC", value)
         return value
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> YamlMap:
-        if node.tag != _MAP:
-            raise self.tag_problem(node)
-        result = YamlMap(_location(self.path, node))
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
+    def sequence(self, start: yaml.Event, depth: int, key: str | None) -> YamlList:
+        loader = self.loader
+        result = YamlList(self.location(start))
+        sink = self.sink if key is not None and key in self.streamed else None
+        result.streamed = sink is not None
+        position = 0
+        while not loader.check_event(yaml.SequenceEndEvent):
+            where = self.location(loader.peek_event())
+            item = self.value(depth + 1)
+            if sink is not None:
+                assert key is not None
+                sink(key, position, item, where)
+            else:
+                result.append(item)
+                result.item_locations.append(where)
+            position += 1
+        loader.get_event()
+        return result
+
+    def mapping(self, start: yaml.Event, depth: int, *, top: bool = False) -> YamlMap:
+        loader = self.loader
+        result = YamlMap(self.location(start))
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_event = loader.get_event()
+            if isinstance(key_event, yaml.AliasEvent):
                 raise self.fail(
-                    key_node,
-                    f"mapping keys must be text, not {shown!r}",
+                    key_event, "YAML anchors and aliases are not allowed", "write the value out"
+                )
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise self.fail(
+                    key_event,
+                    "mapping keys must be text, not 'a collection'",
                     "quote the key or rename it",
                 )
-            key = self.text(key_node, key_node.value)
+            tag = key_event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, key_event.value, key_event.implicit)
+            if tag != _STR:
+                raise self.fail(
+                    key_event,
+                    f"mapping keys must be text, not {key_event.value!r}",
+                    "quote the key or rename it",
+                )
+            key = self.text(key_event, key_event.value)
             if key == "<<":
-                raise self.fail(key_node, "YAML merge keys ('<<') are not allowed")
+                raise self.fail(key_event, "YAML merge keys ('<<') are not allowed")
             if key in result:
                 first = result.key_locations[key]
                 raise self.fail(
-                    key_node,
+                    key_event,
                     f"duplicate key {key!r} (first defined on line {first.line})",
                     "remove one of them",
                 )
-            self.seen.add(id(key_node))
-            result.key_locations[key] = _location(self.path, key_node)
-            result.value_locations[key] = _location(self.path, value_node)
-            result[key] = self.convert(value_node, depth + 1)
+            result.key_locations[key] = self.location(key_event)
+            result.value_locations[key] = self.location(loader.peek_event())
+            result[key] = self.value(depth + 1, key=key if top else None)
+        loader.get_event()
         return result

@@ -7,6 +7,7 @@ import io
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.timeline import Timeline
+from reorg_cli.events.dates import today_ordinal
 
 COLUMNS = (
     "person_id",
@@ -24,13 +25,31 @@ COLUMNS = (
 )
 
 
-def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
+#: Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), and
+#: the quote itself, so that the rule can be undone: a cell that starts with ``'`` had one added.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def neutralize(cell: str) -> str:
+    """``cell`` with a ``'`` in front if it starts like a formula (``=HYPERLINK(...)``,
+    ``@SUM``, ``+1``, ``-1``, a tab or carriage return) or with ``'``.
+
+    Spreadsheets then show it as text. To undo it, remove the first character of every cell
+    that starts with ``'``.
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def roles_csv(timeline: Timeline, *, at: int | None = None, today: int | None = None) -> str:
     """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
 
     ``start`` and ``end`` are written in event-file syntax at their recorded precision
     (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when the role started;
-    ``sources`` are the URLs of the events behind the role, separated by spaces.
+    ``sources`` are the URLs of the events behind the role, separated by spaces. ``status``
+    is relative to ``today`` (an ordinal; default: the clock's), whatever ``at`` is:
+    ``planned``, ``current``, ``ended`` or ``ended (date unknown)``.
     """
+    reference = today if today is not None else today_ordinal()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -43,14 +62,10 @@ def roles_csv(timeline: Timeline, *, at: int | None = None) -> str:
             for source in timeline.events[event_id].sources:
                 if source.url not in urls:
                     urls.append(source.url)
-        if fact.end is None:
-            status = "current"
-        elif fact.end_unknown:
-            status = "ended (date unknown)"
-        else:
-            status = "ended"
+        status = fact.status(reference)
         writer.writerow(
-            (
+            neutralize(cell)
+            for cell in (
                 person,
                 timeline.person_name(person),
                 unit,

@@ -91,8 +91,10 @@ def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
 
 def mermaid_text(text: str) -> str:
     """Text for inside a quoted Mermaid label: characters Mermaid or HTML would read as syntax
-    become Mermaid entity codes (``"`` is ``#quot;``)."""
-    text = text.replace("#", "#35;")
+    become Mermaid entity codes (``"`` is ``#quot;``). ``%`` becomes ``#37;``, so that no
+    ``%%`` reaches the chart: Mermaid reads ``%%`` as a comment and ``%%{init: ...}%%`` as a
+    directive that changes the chart's configuration, even inside a quoted label."""
+    text = text.replace("#", "#35;").replace("%", "#37;")
     for char, code in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
         text = text.replace(char, code)
     return text.replace("`", "#96;").replace("\n", " ")

@@ -21,6 +21,7 @@ from reorg_cli.events.errors import EventFileError, Location, Problem
 from reorg_cli.events.loader import ID_RE, closest
 from reorg_cli.events.writer import dump_yaml
 from reorg_cli.interop.common import slug, unique
+from reorg_cli.interop.importing import Imported, Origins, split_events
 
 COLUMNS = (
     "effective_date",
@@ -95,6 +96,7 @@ class _Importer:
         self.units: dict[str, _Unit] = {}
         self.people: dict[str, _Person] = {}
         self.events: dict[str, list[dict[str, Any]]] = {}
+        self.event_lines: dict[str, list[int]] = {}  # the row behind each event
         self.event_ids: set[str] = set()
 
     def fail(self, line: int, message: str, hint: str = "") -> _Bad:
@@ -215,6 +217,7 @@ class _Importer:
                 "changes": changes,
             }
             self.events.setdefault(row.date, []).append(event)
+            self.event_lines.setdefault(row.date, []).append(row.line)
 
     def unit_alive(self, row: _Row, unit_id: str, what: str = "unit") -> _Unit:
         unit = self.units.get(unit_id)
@@ -458,7 +461,7 @@ class _Importer:
         return f"{unit.name} dissolved", [{"type": "unit_dissolved", "unit": unit_id}], unit_id
 
     # -- writing -------------------------------------------------------------------------------
-    def files(self, rows: int) -> dict[str, str]:
+    def files(self, rows: int) -> Imported:
         source_name = self.source_name
         header = f"# Imported by 'reorg import csv' from {source_name}.\n"
         people = []
@@ -479,9 +482,27 @@ class _Importer:
             "note": f"{rows} rows imported with reorg import csv",
         }
         files["sources.yaml"] = dump_yaml({"sources": [source]}, header)
+        origins: Origins = {}
         for date in sorted(self.events):
-            files[f"{date}.yaml"] = dump_yaml({"events": self.events[date]}, header)
-        return files
+            lines = self.event_lines[date]
+            try:
+                parts = split_events(date, self.events[date], header)
+            except ValueError as err:
+                line = lines[err.args[0]]
+                raise EventFileError(
+                    [Problem(Location(f"{self.label}:{line}"), "this row makes too large an event")]
+                ) from None
+            for name, text, indexes in parts:
+                files[name] = text
+                origins[name] = [
+                    (("events", position), str(lines[index]))
+                    for position, index in enumerate(indexes)
+                ]
+        return Imported(files, origins, self.places)
+
+    def places(self, origins: list[str]) -> dict[str, tuple[Location, str]]:
+        """The row of each origin (a row number), for :func:`check_imported`."""
+        return {origin: (Location(f"{self.label}:{origin}"), "") for origin in origins}
 
 
 def import_hr_csv(data: bytes, label: str, source_name: str) -> dict[str, str]:
@@ -490,6 +511,12 @@ def import_hr_csv(data: bytes, label: str, source_name: str) -> dict[str, str]:
     ``label`` names the file in messages (``label:row: message``); ``source_name`` is the file
     name recorded as the events' source. Raises :class:`EventFileError` listing every bad row.
     """
+    return convert_hr_csv(data, label, source_name).files
+
+
+def convert_hr_csv(data: bytes, label: str, source_name: str) -> Imported:
+    """:func:`import_hr_csv` with the row behind each event, for
+    :func:`~reorg_cli.interop.importing.check_imported`."""
     importer = _Importer(label, source_name)
     rows = importer.read(data)
     if not importer.problems:

@@ -18,7 +18,7 @@ from typing import Any
 from reorg_cli import __version__
 from reorg_cli.engine.facts import Edge, Fact, FactKind, Presence
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.dates import ordinal_iso, today_ordinal
 from reorg_cli.events.model import Confidence, Event, Source
 from reorg_cli.interop.common import (
     distinct_sources,
@@ -81,12 +81,6 @@ def _sources_of(timeline: Timeline, facts: list[Fact]) -> list[Source]:
         for event_id in fact.events:
             groups.append(timeline.events[event_id].sources)
     return distinct_sources(groups)
-
-
-def _status(fact: Fact) -> str:
-    if fact.end is None:
-        return "current"
-    return "ended (date unknown)" if fact.end_unknown else "ended"
 
 
 def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
@@ -225,9 +219,11 @@ def _event(event: Event) -> dict[str, Any]:
     return result
 
 
-def popolo_document(timeline: Timeline, day: int) -> dict[str, Any]:
+def popolo_document(timeline: Timeline, day: int, *, today: int | None = None) -> dict[str, Any]:
     """The whole history as one Popolo document; ``name``, ``classification`` and
-    ``parent_id`` of organizations are those in force at the end of ``day``."""
+    ``parent_id`` of organizations are those in force at the end of ``day``. Membership
+    ``status`` is relative to ``today`` (an ordinal; default: the clock's)."""
+    today = today_ordinal() if today is None else today
     persons = [_person(timeline, pid) for pid in timeline.dataset.people]
     units = sorted(
         timeline.unit_facts, key=lambda u: timeline.unit_facts[u][FactKind.UNIT][0].start.order
@@ -280,7 +276,7 @@ def popolo_document(timeline: Timeline, day: int) -> dict[str, Any]:
         membership["reorg"] = {
             "head": bool(fact.value[0]),
             "shared": bool(fact.value[1]),
-            "status": _status(fact),
+            "status": fact.status(today),
             "confidence": fact.confidence.label,
             **_span(fact),
         }

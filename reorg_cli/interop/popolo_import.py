@@ -10,7 +10,7 @@ imported too, more roughly: one event per distinct date, organizations under the
 from __future__ import annotations
 
 import datetime as dt
-import json
+import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,8 @@ from reorg_cli.events.loader import ID_RE, LANG_RE
 from reorg_cli.events.model import UNIT_KINDS, Source
 from reorg_cli.events.writer import dump_yaml
 from reorg_cli.interop.common import slug, source_dict
+from reorg_cli.interop.importing import Imported, Origins, split_events
+from reorg_cli.interop.jsonread import format_path, load_json, locate, parse_path
 
 _PLAIN_CONFIDENCE = "reported"
 
@@ -33,6 +35,7 @@ class _Edge:
     event: str
     confidence: str | None = None
     reason: str | None = None
+    where: str = ""  # what in the document says so (a JSON path)
 
 
 @dataclass(slots=True)
@@ -46,6 +49,7 @@ class _Dated:
 class _Unit:
     id: str
     life: _Dated
+    where: str = ""  # the organization's JSON path
     merged_into: str | None = None
     names: list[_Dated] = field(default_factory=list)  # (name, {lang: name})
     kinds: list[_Dated] = field(default_factory=list)  # (kind,)
@@ -63,6 +67,7 @@ class _Event:
     notes: str | None = None
     announced: str | None = None
     sources: list[Source] = field(default_factory=list)
+    where: str = ""  # the record's JSON path, if there is one
 
 
 @dataclass(slots=True)
@@ -72,6 +77,7 @@ class _History:
     person_sources: dict[str, list[Source]] = field(default_factory=dict)
     infos: list[dict[str, Any]] = field(default_factory=list)
     info_sources: dict[str, list[Source]] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)  # ("person"/"unit", id)
     units: list[_Unit] = field(default_factory=list)
     roles: list[_Dated] = field(default_factory=list)  # (person, unit, title, head, shared)
     vacancies: list[_Dated] = field(default_factory=list)  # (unit, title, holder)
@@ -79,15 +85,49 @@ class _History:
 
 
 class _Reader:
-    """Typed access to the JSON document, reporting every problem with where it is."""
+    """Typed access to the JSON document, reporting every problem with where it is: a JSON
+    path such as ``organizations[3].founding_date`` (shown as ``$.organizations[3]...``, at
+    the line and column where it is in the document)."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, text: str) -> None:
         self.display = display
-        self.problems: list[Problem] = []
+        self.text_of_document = text
+        self.failures: list[tuple[str, str, str]] = []
 
     def fail(self, where: str, message: str, hint: str = "") -> _Bad:
-        self.problems.append(Problem(Location(self.display), f"{where}: {message}", hint))
+        self.failures.append((where, message, hint))
         return _Bad()
+
+    def places(self, wheres: list[str]) -> dict[str, tuple[Location, str]]:
+        """The place in the document (location, JSON path) of each ``where``: the line and
+        column of the value it names, or of the nearest enclosing value found."""
+        paths = {where: parse_path(where) for where in wheres}
+        wanted = {path[:i] for path in paths.values() for i in range(len(path) + 1)}
+        found = locate(self.text_of_document, wanted)
+        result: dict[str, tuple[Location, str]] = {}
+        for where, path in paths.items():
+            line, column = next(
+                (found[path[:i]] for i in range(len(path), -1, -1) if path[:i] in found), (0, 0)
+            )
+            result[where] = (Location(self.display, line, column), format_path(path))
+        return result
+
+    def places_problems(self, where: str, message: str, hint: str = "") -> list[Problem]:
+        """One problem at ``where``, placed in the document."""
+        location, path = self.places([where])[where]
+        return [Problem(location, f"{path}: {message}", hint)]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem reported so far, placed in the document."""
+        if not self.failures:
+            return []
+        places = self.places([where for where, _, _ in self.failures])
+        result = []
+        for where, message, hint in self.failures:
+            location, path = places[where]
+            result.append(Problem(location, f"{path}: {message}", hint))
+        return result
 
     def obj(self, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -235,7 +275,7 @@ class _Extended:
         confidence = self.reader.text(item, "confidence", where)
         if confidence is not None and confidence not in ("confirmed", "reported", "uncertain"):
             raise self.reader.fail(f"{where}.confidence", f"unknown confidence {confidence!r}")
-        return _Edge(event, confidence, self.reader.text(item, "reason", where))
+        return _Edge(event, confidence, self.reader.text(item, "reason", where), where)
 
     def dated(self, item: dict[str, Any], where: str, value: tuple[Any, ...]) -> _Dated:
         start = self.edge(item.get("start"), f"{where}.start")
@@ -305,6 +345,7 @@ class _Extended:
                 else None
             ),
             sources=reader.sources(item, extension, where),
+            where=where,
         )
 
     def person(self, where: str, item: dict[str, Any]) -> None:
@@ -328,6 +369,7 @@ class _Extended:
         if notes:
             record["notes"] = notes
         self.history.people.append(record)
+        self.history.where["person", person_id] = where
         self.history.person_sources[person_id] = reader.sources(item, extension, where)
         lines = extension.get("reporting_lines") or []
         if not isinstance(lines, list):
@@ -342,7 +384,7 @@ class _Extended:
         reader = self.reader
         unit_id = reader.ident(item, "id", where)
         extension = _extension(item, reader, where)
-        unit = _Unit(unit_id, self.dated(extension, f"{where}.reorg", ()))
+        unit = _Unit(unit_id, self.dated(extension, f"{where}.reorg", ()), where)
         unit.merged_into = reader.ident(extension, "merged_into", f"{where}.reorg", required=False)
         for i, entry in enumerate(self.dated_list(extension, "names", where)):
             spot = f"{where}.reorg.names[{i}]"
@@ -378,6 +420,7 @@ class _Extended:
         if notes:
             info["notes"] = notes
         sources = reader.sources({}, extension, where)
+        self.history.where["unit", unit_id] = where
         if len(info) > 1 or sources:
             self.history.infos.append(info)
             self.history.info_sources[unit_id] = sources
@@ -436,6 +479,7 @@ class _Plain:
         self.document = document
         self.history = _History()
         self.events: dict[tuple[str, int], _Event] = {}
+        self.unit_where: dict[str, str] = {}
 
     def date(self, item: dict[str, Any], key: str, where: str) -> str | None:
         value = self.reader.text(item, key, where)
@@ -446,7 +490,7 @@ class _Plain:
         except DateSyntaxError as err:
             raise self.reader.fail(f"{where}.{key}", str(err)) from None
 
-    def edge(self, date: str, sources: list[Source], stage: int = 1) -> _Edge:
+    def edge(self, date: str, sources: list[Source], stage: int = 1, where: str = "") -> _Edge:
         """The event for ``date`` and ``stage``: 0 organizations founded, 1 other changes,
         2 organizations dissolved. Stages are the events' ``seq``, so on any day every
         founding replays before the changes and every dissolution after them."""
@@ -465,7 +509,7 @@ class _Plain:
             self.events[(date, stage)] = event
         known = {s.url for s in event.sources}
         event.sources.extend(s for s in sources if s.url not in known)
-        return _Edge(event.id)
+        return _Edge(event.id, where=where)
 
     def read(self) -> _History:
         reader, history = self.reader, self.history
@@ -486,14 +530,23 @@ class _Plain:
                 if summary:
                     record["description"] = summary
                 history.people.append(record)
+                history.where["person", person_id] = where
                 history.person_sources[person_id] = reader.sources(item, {}, where)
             except _Bad:
                 continue
-        organizations: list[tuple[str, dict[str, Any]]] = []
+        # (where, record, founding_date, dissolution_date) of each readable organization
+        organizations: list[tuple[str, dict[str, Any], str | None, str | None]] = []
         for where, item in reader.records(self.document, "organizations"):
             try:
                 reader.ident(item, "id", where)
-                organizations.append((where, item))
+                organizations.append(
+                    (
+                        where,
+                        item,
+                        self.date(item, "founding_date", where),
+                        self.date(item, "dissolution_date", where),
+                    )
+                )
             except _Bad:
                 continue
         posts: dict[str, tuple[str, str]] = {}
@@ -518,19 +571,13 @@ class _Plain:
                 start = self.date(item, "start_date", where)
                 end = self.date(item, "end_date", where)
                 memberships.append(
-                    (person, unit, title, start, end, reader.sources(item, {}, where))
+                    (person, unit, title, start, end, reader.sources(item, {}, where), where)
                 )
             except _Bad:
                 continue
         dates = [d for m in memberships for d in (m[3], m[4]) if d]
         dates += [
-            d
-            for where, item in organizations
-            for d in (
-                self.date(item, "founding_date", where),
-                self.date(item, "dissolution_date", where),
-            )
-            if d
+            d for _, _, founded, dissolved in organizations for d in (founded, dissolved) if d
         ]
         earliest = min(dates, key=lambda d: parse_partial(d).first_day()) if dates else None
 
@@ -540,23 +587,20 @@ class _Plain:
             return "by " + dt.date.fromordinal(parse_partial(date).first_day()).isoformat()
 
         units: dict[str, tuple[str, str | None, dict[str, Any]]] = {}
-        for where, item in organizations:
+        for where, item, founding, dissolution in organizations:
             unit_id = item["id"].strip()
-            try:
-                founding = self.date(item, "founding_date", where)
-                dissolution = self.date(item, "dissolution_date", where)
-            except _Bad:
-                continue
+            self.unit_where[unit_id] = where
             if founding is None:
                 own = [m[3] for m in memberships if m[1] == unit_id and m[3]]
                 founding = by(
                     min(own, key=lambda d: parse_partial(d).first_day()) if own else earliest
                 )
             units[unit_id] = (founding, dissolution, item)
+        self.check_parents(units)
         self.build_units(units)
-        for person, unit, title, start, end, sources in memberships:
+        for person, unit, title, start, end, sources, where in memberships:
             if unit not in units:
-                reader.fail("memberships", f"unknown organization {unit!r}")
+                reader.fail(f"{where}.organization_id", f"unknown organization {unit!r}")
                 continue
             # Clamp to the organization's life: a role starts once it exists, and ends with it.
             founding, dissolution, _ = units[unit]
@@ -567,14 +611,48 @@ class _Plain:
                 end = None
             history.roles.append(
                 _Dated(
-                    self.edge(begin, sources),
-                    self.edge(end, sources) if end else None,
+                    self.edge(begin, sources, where=f"{where}.start_date"),
+                    self.edge(end, sources, where=f"{where}.end_date") if end else None,
                     (person, unit, title, False, True),
                 )
             )
         order = sorted(self.events.values(), key=lambda e: (parse_window(e.date).sort_day, e.seq))
         history.events = order
         return history
+
+    def check_parents(self, units: dict[str, tuple[str, str | None, dict[str, Any]]]) -> None:
+        """Refuse an organization that is its own parent or ancestor: ``parent_id`` has no
+        dates, so such a cycle would hold on every day (a parent dissolved before the child is
+        founded does not count; the child is imported without it)."""
+        links: dict[str, str] = {}
+        for unit_id, (founding, _, item) in units.items():
+            parent = item.get("parent_id")
+            if not isinstance(parent, str) or parent.strip() not in units:
+                continue
+            parent = parent.strip()
+            if parent == unit_id:
+                self.reader.fail(
+                    f"{self.unit_where[unit_id]}.parent_id",
+                    f"organization {unit_id!r} is its own parent",
+                    "remove parent_id or name another organization",
+                )
+            elif not _gone_before(units, parent, founding):
+                links[unit_id] = parent
+        done: set[str] = set()
+        for start in links:
+            walked: dict[str, int] = {}
+            cursor: str | None = start
+            while cursor is not None and cursor not in done and cursor not in walked:
+                walked[cursor] = len(walked)
+                cursor = links.get(cursor)
+            if cursor is not None and cursor in walked:
+                chain = list(walked)[walked[cursor] :]
+                self.reader.fail(
+                    f"{self.unit_where[chain[0]]}.parent_id",
+                    "parent cycle: " + " → ".join([*chain, chain[0]]),
+                    "an organization cannot be inside itself; remove the parent_id of one of them",
+                )
+            done.update(walked)
 
     def build_units(self, units: dict[str, tuple[str, str | None, dict[str, Any]]]) -> None:
         reader = self.reader
@@ -583,31 +661,37 @@ class _Plain:
             return parse_window(date).sort_day
 
         for unit_id, (founding, dissolution, item) in units.items():
-            where = f"organization {unit_id!r}"
-            sources = reader.sources(item, {}, where)
-            names, aliases, rest = reader.other_names(item, where)
+            where = self.unit_where[unit_id]
+            try:
+                sources = reader.sources(item, {}, where)
+                names, aliases, rest = reader.other_names(item, where)
+                name = reader.text(item, "name", where) or unit_id
+            except _Bad:
+                continue
             aliases += [str(entry["name"]).strip() for entry in rest]
             classification = str(item.get("classification") or "").strip()
             kind = classification.casefold().replace(" ", "_").replace("-", "_")
-            start = self.edge(founding, sources, 0)
-            end = self.edge(dissolution, sources, 2) if dissolution else None
-            unit = _Unit(unit_id, _Dated(start, end, ()))
-            name = reader.text(item, "name", where) or unit_id
+            start = self.edge(founding, sources, 0, f"{where}.founding_date")
+            end = (
+                self.edge(dissolution, sources, 2, f"{where}.dissolution_date")
+                if dissolution
+                else None
+            )
+            unit = _Unit(unit_id, _Dated(start, end, ()), where)
             unit.names.append(_Dated(start, None, (name, names)))
             unit.kinds.append(_Dated(start, None, (kind if kind in UNIT_KINDS else "group",)))
-            parent = item.get("parent_id")
-            gone = (
-                isinstance(parent, str)
-                and parent in units
-                and units[parent][1] is not None
-                and lo(str(units[parent][1])) <= lo(founding)
-            )
+            try:
+                parent = reader.ident(item, "parent_id", where, required=False)
+                description = reader.text(item, "description", where)
+            except _Bad:
+                continue
+            gone = isinstance(parent, str) and _gone_before(units, parent, founding)
             if isinstance(parent, str) and parent in units and parent != unit_id and not gone:
                 p_founding, p_dissolution, _ = units[parent]
                 if lo(p_founding) > lo(founding) or (
                     lo(p_founding) == lo(founding) and p_founding != founding
                 ):
-                    joined = self.edge(p_founding, [])
+                    joined = self.edge(p_founding, [], where=f"{where}.parent_id")
                     unit.parents.append(_Dated(start, joined, (None,)))
                     unit.parents.append(_Dated(joined, None, (parent,)))
                 else:
@@ -617,7 +701,7 @@ class _Plain:
                     or lo(p_dissolution) < lo(dissolution)
                     or (lo(p_dissolution) == lo(dissolution) and p_dissolution != dissolution)
                 ):
-                    left = self.edge(p_dissolution, [])
+                    left = self.edge(p_dissolution, [], where=f"{where}.parent_id")
                     unit.parents[-1].end = left
                     unit.parents.append(_Dated(left, None, (None,)))
             else:
@@ -628,26 +712,38 @@ class _Plain:
             info: dict[str, Any] = {"id": unit_id}
             if aliases:
                 info["aliases"] = aliases
-            description = reader.text(item, "description", where)
             if description:
                 info["description"] = description
             if classification and kind not in UNIT_KINDS:
                 info["notes"] = f"Popolo classification: {classification}"
+            self.history.where["unit", unit_id] = where
             if len(info) > 1:
                 self.history.infos.append(info)
         self.history.units.sort(key=lambda u: lo(units[u.id][0]))
+
+
+def _gone_before(
+    units: dict[str, tuple[str, str | None, dict[str, Any]]], parent: str, founding: str
+) -> bool:
+    """Whether the organization ``parent`` is dissolved by the date ``founding``."""
+    if parent not in units:
+        return False
+    dissolution = units[parent][1]
+    return dissolution is not None and lo_of(dissolution) <= lo_of(founding)
 
 
 # -- writing event files -------------------------------------------------------------------------
 
 
 class _Writer:
-    def __init__(self, history: _History) -> None:
+    def __init__(self, history: _History, reader: _Reader) -> None:
         self.history = history
+        self.reader = reader
         self.events = {e.id: e for e in history.events}
         self.phases: dict[str, list[list[dict[str, Any]]]] = {
             e.id: [[] for _ in range(6)] for e in history.events
         }
+        self.origin: dict[int, str] = {}  # id(change) -> what in the document made it
         self.creations: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
         self.ends: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
 
@@ -657,15 +753,28 @@ class _Writer:
 
     def add(self, edge: _Edge, phase: int, change: dict[str, Any]) -> None:
         change.update(self.confidence(edge))
+        self.origin[id(change)] = edge.where
         self.phases[edge.event][phase].append(change)
 
     def build(self) -> None:
         for unit in self.history.units:
             self.unit(unit)
         for event_id, created in self.creations.items():
-            self.phases[event_id][0].extend(
-                _ordered([(unit, {parent} if parent else set(), c) for unit, parent, c in created])
-            )
+            parent_of = {unit: parent for unit, parent, _ in created}
+            order, stuck = _ordered([(u, {p} if p else set(), c) for u, p, c in created])
+            self.phases[event_id][0].extend(order)
+            if stuck:
+                chain = [stuck[0]]
+                while (parent := parent_of.get(chain[-1])) is not None and parent not in chain:
+                    chain.append(parent)
+                chain = chain[chain.index(parent) :] if parent is not None else chain
+                where = next(u.where for u in self.history.units if u.id == chain[0])
+                self.reader.fail(
+                    f"{where}.reorg.parents[0].parent_id",
+                    f"parent cycle when event {event_id!r} creates them: "
+                    + " → ".join([*chain, chain[0]]),
+                    "an organization cannot be inside itself",
+                )
         for event_id, ends in self.ends.items():
             # A unit ends before its parent and before the unit it merges into.
             after: dict[str, set[str]] = {unit_id: set() for unit_id, _, _ in ends}
@@ -673,7 +782,7 @@ class _Writer:
                 for other in (parent, end_change.get("into")):
                     if other in after:
                         after[other].add(unit_id)
-            self.phases[event_id][5].extend(_ordered([(u, after[u], c) for u, _, c in ends]))
+            self.phases[event_id][5].extend(_ordered([(u, after[u], c) for u, _, c in ends])[0])
         early_ends, late_ends, vacancy_of = self.place_role_ends()
         for index, role in enumerate(self.history.roles):
             person, unit, title, head, shared = role.value
@@ -801,6 +910,7 @@ class _Writer:
         if first_parent.value[0] is not None:
             change["parent"] = first_parent.value[0]
         change.update(self.confidence(life.start))
+        self.origin[id(change)] = life.start.where
         self.creations.setdefault(life.start.event, []).append(
             (unit.id, first_parent.value[0], change)
         )
@@ -825,38 +935,49 @@ class _Writer:
                 else {"type": "unit_dissolved", "unit": unit.id}
             )
             ended.update(self.confidence(life.end))
+            self.origin[id(ended)] = life.end.where
             parent = unit.parents[-1].value[0]
             self.ends.setdefault(life.end.event, []).append((unit.id, parent, ended))
 
-    def files(self, label: str) -> dict[str, str]:
+    def files(self, label: str) -> Imported:
         self.build()
-        registry = _source_registry(self.history)
+        history = self.history
+        registry = _source_registry(history)
         header = f"# Imported by 'reorg import popolo' from {label}.\n"
         files: dict[str, str] = {}
+        origins: Origins = {}
         people: dict[str, Any] = {"people": []}
-        for person in self.history.people:
+        for person in history.people:
             entry = dict(person)
-            sources = self.history.person_sources.get(person["id"], [])
+            sources = history.person_sources.get(person["id"], [])
             if sources:
                 entry["sources"] = [_source_ref(s, registry) for s in sources]
             people["people"].append(entry)
         if people["people"]:
             files["people.yaml"] = dump_yaml(people, header)
+            origins["people.yaml"] = [
+                (("people", i), history.where.get(("person", p["id"]), ""))
+                for i, p in enumerate(history.people)
+            ]
         if registry:
             files["sources.yaml"] = dump_yaml(
                 {"sources": [source_dict(s) for s in registry.values()]}, header
             )
-        if self.history.infos:
+        if history.infos:
             infos = []
-            for info in self.history.infos:
+            for info in history.infos:
                 entry = dict(info)
-                sources = self.history.info_sources.get(info["id"], [])
+                sources = history.info_sources.get(info["id"], [])
                 if sources:
                     entry["sources"] = [_source_ref(s, registry) for s in sources]
                 infos.append(entry)
             files["units.yaml"] = dump_yaml({"units": infos}, header)
-        by_file: dict[str, list[dict[str, Any]]] = {}
-        for event in self.history.events:
+            origins["units.yaml"] = [
+                (("units", i), history.where.get(("unit", info["id"]), ""))
+                for i, info in enumerate(history.infos)
+            ]
+        by_file: dict[str, list[tuple[dict[str, Any], str, list[str]]]] = {}
+        for event in history.events:
             record: dict[str, Any] = {"id": event.id, "date": event.date}
             if event.seq:
                 record["seq"] = event.seq
@@ -871,37 +992,72 @@ class _Writer:
             if event.sources:
                 record["sources"] = [_source_ref(s, registry) for s in event.sources]
             record["changes"] = [c for phase in self.phases[event.id] for c in phase]
-            by_file.setdefault(_file_for(event.date), []).append(record)
-        for name, events in by_file.items():
-            files[name] = dump_yaml({"events": events}, header)
-        return files
+            changes = [self.origin.get(id(c), "") for c in record["changes"]]
+            # A plain document's events are made up: name the first record behind one instead.
+            where = event.where or next((c for c in changes if c), "")
+            by_file.setdefault(_file_for(event.date), []).append((record, where, changes))
+        for stem, entries in by_file.items():
+            try:
+                parts = split_events(stem, [record for record, _, _ in entries], header)
+            except ValueError as err:
+                record, where, _ = entries[err.args[0]]
+                raise EventFileError(
+                    self.reader.places_problems(
+                        where,
+                        f"event {record['id']!r} has {len(record['changes'])} changes, too many "
+                        "for one event file",
+                        "split the document and import the parts into separate directories",
+                    )
+                ) from None
+            for name, text, indexes in parts:
+                files[name] = text
+                records: list[tuple[tuple[str | int, ...], str]] = []
+                for position, index in enumerate(indexes):
+                    _, where, changes = entries[index]
+                    records.append((("events", position), where))
+                    records += [
+                        (("events", position, "changes", j), origin)
+                        for j, origin in enumerate(changes)
+                    ]
+                origins[name] = records
+        return Imported(files, origins, self.reader.places)
 
 
 def _file_for(date: str) -> str:
+    """The events file (without ``.yaml``) for an event on ``date``: its year, or undated."""
     day = parse_window(date).sort_day
     if day in (NEG_INF, POS_INF) or day > dt.date.max.toordinal():
-        return "undated.yaml"
-    return f"{dt.date.fromordinal(day).year:04d}.yaml"
+        return "undated"
+    return f"{dt.date.fromordinal(day).year:04d}"
 
 
-def _ordered(items: list[tuple[str, set[str], dict[str, Any]]]) -> list[dict[str, Any]]:
+def _ordered(
+    items: list[tuple[str, set[str], dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The changes of ``items`` (unit, units that must come first, change) in their order,
-    moving a change after those it depends on (among the units listed)."""
-    pending = list(items)
-    listed = {unit for unit, _, _ in items}
-    done: set[str] = set()
-    result = []
-    while pending:
-        for i, (unit, first, change) in enumerate(pending):
-            if not (first & listed) - done - {unit}:
-                result.append(change)
-                done.add(unit)
-                del pending[i]
-                break
-        else:  # a cycle; keep the given order and let the compiler report it
-            result.extend(change for _, _, change in pending)
-            break
-    return result
+    moving a change after those it depends on (among the units listed), else keeping the given
+    order; and the units left in a cycle, whose changes are appended in the given order."""
+    index_of = {unit: i for i, (unit, _, _) in enumerate(items)}
+    waiting = [0] * len(items)
+    dependents: list[list[int]] = [[] for _ in items]
+    for i, (unit, first, _) in enumerate(items):
+        for other in first:
+            if other != unit and other in index_of:
+                waiting[i] += 1
+                dependents[index_of[other]].append(i)
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    emitted: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        emitted.append(i)
+        for j in dependents[i]:
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, j)
+    stuck = [i for i, count in enumerate(waiting) if count > 0]
+    order = [items[i][2] for i in emitted + stuck]
+    return order, [items[i][0] for i in stuck]
 
 
 def _source_registry(history: _History) -> dict[str, Source]:
@@ -930,31 +1086,38 @@ def import_popolo(text: str, label: str) -> dict[str, str]:
 
     ``label`` names the input in messages. Raises :class:`EventFileError` listing every problem.
     """
-    reader = _Reader(label)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise EventFileError(
-            [Problem(Location(label, err.lineno, err.colno), f"not valid JSON: {err.msg}")]
-        ) from None
+    return convert_popolo(text, label).files
+
+
+def convert_popolo(text: str, label: str) -> Imported:
+    """:func:`import_popolo` with where each record of the files came from in the document,
+    for :func:`~reorg_cli.interop.importing.check_imported`."""
+    reader = _Reader(label, text)
+    document = load_json(text, label)
     if not isinstance(document, dict):
-        raise EventFileError([Problem(Location(label), "a Popolo document must be a JSON object")])
+        raise EventFileError(
+            [Problem(Location(label, 1, 1), "$: a Popolo document must be a JSON object")]
+        )
     extension = document.get("reorg")
     if isinstance(extension, dict) and extension.get("format") == "popolo":
         version = extension.get("format_version")
         if version != 1:
-            raise EventFileError(
-                [
-                    Problem(
-                        Location(label),
-                        f"reorg.format_version {version!r} is not supported",
-                        "this reorg reads format_version 1",
-                    )
-                ]
+            reader.fail(
+                "reorg.format_version",
+                f"{version!r} is not supported",
+                "this reorg reads format_version 1",
             )
-        history = _Extended(reader, document).read()
-    else:
-        history = _Plain(reader, document).read()
-    if reader.problems:
+            raise EventFileError(reader.problems)
+    try:
+        if isinstance(extension, dict) and extension.get("format") == "popolo":
+            history = _Extended(reader, document).read()
+        else:
+            history = _Plain(reader, document).read()
+    except _Bad:  # a problem outside any one record; it has been reported
+        raise EventFileError(reader.problems) from None
+    if reader.failures:
         raise EventFileError(reader.problems)
-    return _Writer(history).files(label)
+    files = _Writer(history, reader).files(label)
+    if reader.failures:
+        raise EventFileError(reader.problems)
+    return files

@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from reorg_cli.engine.results import PersonHistory, RoleSpan
-from reorg_cli.events.dates import NEG_INF, POS_INF
+from reorg_cli.events.dates import NEG_INF, POS_INF, today_ordinal
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.render import legend, safe_text, sanitize
 
@@ -43,7 +43,10 @@ def _range(history: PersonHistory, today: int) -> tuple[int, int]:
             if window is None:
                 continue
             days += [d for d in (window.lo, window.hi) if d not in (NEG_INF, POS_INF)]
-    first, last = dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))
+    # Whole years, clamped to the calendar: a date in year 9999 must not ask for year 10000.
+    last_day = dt.date.max.toordinal()
+    first = dt.date.fromordinal(min(max(min(days), 1), last_day))
+    last = dt.date.fromordinal(min(max(days), last_day))
     return dt.date(first.year, 1, 1).toordinal(), dt.date(last.year, 12, 31).toordinal()
 
 
@@ -68,7 +71,11 @@ def _bar(span: RoleSpan, scale: _Scale, today: int) -> Text:
 
     start_lo = scale.lo if span.start.lo == NEG_INF else span.start.lo
     start_hi = span.start.hi if span.start.hi != POS_INF else start_lo
-    certain_end = max(today, start_hi) + 1 if span.end is None else span.end.lo
+    planned = span.status == "planned"  # not started by today: no "held today" marker
+    if span.end is not None:
+        certain_end = span.end.lo
+    else:
+        certain_end = (start_hi if planned else max(today, start_hi)) + 1
     style = "green" if span.end is None else "blue"
     if span.start.hi == POS_INF:
         # A start dated 'after X' never becomes certain: the whole bar is imprecise.
@@ -79,8 +86,9 @@ def _bar(span: RoleSpan, scale: _Scale, today: int) -> Text:
     if span.end is not None and span.end.hi != POS_INF:
         paint(span.end.lo, span.end.hi, FUZZY, "yellow")
     if span.end is None:
-        marker = scale.col(max(today, start_hi))
-        cells[marker], styles[marker] = CURRENT, "bold green"
+        if not planned:
+            marker = scale.col(max(today, start_hi))
+            cells[marker], styles[marker] = CURRENT, "bold green"
     elif span.end.hi == POS_INF:
         marker = scale.col(max(span.end.lo, start_hi))
         cells[marker], styles[marker] = UNKNOWN_END, "bold yellow"
@@ -94,7 +102,7 @@ def _axis(scale: _Scale) -> str:
     line = [" "] * scale.width
     year = dt.date.fromordinal(scale.lo).year
     last_end = -1
-    while dt.date(year, 1, 1).toordinal() <= scale.hi:
+    while year <= dt.MAXYEAR and dt.date(year, 1, 1).toordinal() <= scale.hi:
         c = scale.col(dt.date(year, 1, 1).toordinal())
         label = str(year)
         if c > last_end and c + len(label) <= scale.width:
@@ -140,7 +148,7 @@ class Gantt:
 
     def __init__(self, history: PersonHistory, *, today: int | None = None) -> None:
         self.history = history
-        self.today = today if today is not None else dt.date.today().toordinal()
+        self.today = today if today is not None else today_ordinal()
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self._lines(options.max_width)

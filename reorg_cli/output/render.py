@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -159,7 +159,35 @@ def _add_unit(
     used: set[str],
     hidden: list[int],
     why: Footnotes | None,
-) -> None:
+    fit: int | None = None,
+) -> int:
+    """Add ``unit`` and, up to ``depth`` levels, the units under it; return the number of
+    levels added. ``fit`` is how many levels the width leaves room for: deeper units are
+    replaced by a note. Iterative, with an explicit stack, so that a chain of thousands of
+    units cannot overflow Python's stack."""
+    deepest = 0
+    stack: list[tuple[Tree, UnitState, int]] = [(node, unit, 1)]
+    while stack:
+        parent, current, level = stack.pop()
+        deepest = max(deepest, level)
+        levels = None if depth is None else depth - level + 1
+        room = None if fit is None else fit - level + 1
+        branch, children = _add_one_unit(parent, state, current, levels, room, used, hidden, why)
+        stack.extend((branch, child, level + 1) for child in reversed(children))
+    return deepest
+
+
+def _add_one_unit(
+    node: Tree,
+    state: OrgState,
+    unit: UnitState,
+    depth: int | None,
+    room: int | None,
+    used: set[str],
+    hidden: list[int],
+    why: Footnotes | None,
+) -> tuple[Tree, list[UnitState]]:
+    """Add ``unit``'s own branch; return it with the children still to add."""
     label = _unit_label(unit, used)
     if why is not None:
         label.append_text(why.ref(unit.events))
@@ -175,15 +203,40 @@ def _add_unit(
             line.append_text(why.ref(vacancy.events))
         branch.add(line)
     children = state.children(unit.id)
-    if depth is not None and depth <= 1:
+    by_depth = depth is not None and depth <= 1
+    by_width = room is not None and room <= 1
+    if by_depth or by_width:
         if children:
             hidden[0] += _count(state, children)
             noun = "sub-unit" if len(children) == 1 else "sub-units"
-            branch.add(Text(f"… {len(children)} {noun} not shown (raise --depth)", "dim"))
-        return
-    for child in children:
-        next_depth = None if depth is None else depth - 1
-        _add_unit(branch, state, child, next_depth, used, hidden, why)
+            why_not = (
+                "raise --depth"
+                if by_depth
+                else f"too deep for this width; --unit {unit.id} shows them"
+            )
+            branch.add(Text(f"… {len(children)} {noun} not shown ({why_not})", "dim"))
+        return branch, []
+    return branch, children
+
+
+#: Columns a tree level takes (Rich's guides), and the least room left for a label.
+_LEVEL_COLUMNS = 4
+_LABEL_COLUMNS = 20
+
+
+class _FittedTree:
+    """The unit tree, cut where the width leaves no room for deeper levels.
+
+    Rich drops what does not fit without a word; this tree says where it stopped and how to
+    see the rest. The full tree is built once; a narrower one only when it does not fit.
+    """
+
+    def __init__(self, tree: Tree, levels: int, build: Callable[[int], Tree]) -> None:
+        self.tree, self.levels, self.build = tree, levels, build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fit = max(1, (options.max_width - _LABEL_COLUMNS) // _LEVEL_COLUMNS)
+        yield self.tree if self.levels <= fit else self.build(fit)
 
 
 def _count(state: OrgState, units: list[UnitState]) -> int:
@@ -205,14 +258,20 @@ def render_state_tree(
 ) -> RenderableType:
     """The organization as a tree of units with the people holding roles in them."""
     used: set[str] = set()
-    hidden = [0]
-    tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
     tops = [state.units[root]] if root is not None else state.children(None)
-    if not tops:
-        tree.add(Text("no units exist on this date", style="italic"))
-    for unit in tops:
-        _add_unit(tree, state, unit, depth, used, hidden, why)
-    parts: list[RenderableType] = [tree]
+
+    def build(fit: int | None) -> tuple[Tree, int]:
+        hidden = [0]
+        tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
+        if not tops:
+            tree.add(Text("no units exist on this date", style="italic"))
+        levels = 0
+        for unit in tops:
+            levels = max(levels, _add_unit(tree, state, unit, depth, used, hidden, why, fit))
+        return tree, levels
+
+    tree, levels = build(None)
+    parts: list[RenderableType] = [_FittedTree(tree, levels, lambda fit: build(fit)[0])]
     if state.reporting_lines and root is None:
         parts.append(_reporting_lines_table(state, used, why))
     return _finish(parts, used, why)
@@ -366,7 +425,9 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         unit.append(" (now " if span.end is None else " (later ")
         unit.append_text(safe_text(span.unit_name_at_end))
         unit.append(")")
-    if span.end is None:
+    if span.status == "planned":
+        end = Text("planned" if span.end is None else f"{span.end.display()} (planned)", "yellow")
+    elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
         end = Text(f"ended (date unknown; {span.end.display()})", "yellow")
@@ -414,7 +475,9 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
                 cell.append_text(why.ref(events))
-            lines.add_row(cell, start.display(), end.display() if end else "current")
+            planned = history.today is not None and start.lo > history.today
+            until = end.display() if end else ("planned" if planned else "current")
+            lines.add_row(cell, start.display(), until)
         parts.append(lines)
     return _finish(parts, used, why)
 

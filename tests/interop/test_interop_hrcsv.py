@@ -251,7 +251,7 @@ def test_import_refuses_existing_files(tmp_path: Path) -> None:
     assert run("import", "csv", str(HR_50), "--into", str(empty)).exit_code == 0
     assert len(list(empty.iterdir())) == 28  # people, sources and 26 dates
     missing = run("import", "csv", str(tmp_path / "nope.csv"), "--into", str(tmp_path / "x"))
-    assert missing.exit_code == 1 and "nope.csv: no such file" in missing.stderr
+    assert missing.exit_code == 1 and "nope.csv: error: no such file" in missing.stderr
 
 
 def test_name_changes_manager_changes_and_more_contradictions(tmp_path: Path) -> None:
