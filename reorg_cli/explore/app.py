@@ -717,8 +717,9 @@ class ExploreApp(App[None]):
         super().__init__()
         self.explorer = explorer
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.explorer))
+    def get_default_screen(self) -> Screen[Any]:
+        """The explorer is the app's first screen (no blank screen drawn before it)."""
+        return MainScreen(self.explorer)
 
     @property
     def main(self) -> MainScreen:
