@@ -60,4 +60,7 @@ def explore(
     # the collector's scans (freeze) and let it collect the rest.
     gc.freeze()
     gc.enable()
-    ExploreApp(explorer).run()
+    app = ExploreApp(explorer)
+    app.run()
+    if app.return_code:  # Textual has already shown what went wrong
+        raise typer.Exit(app.return_code)
