@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz clean install synth
+CONSTRAINTS := constraints-dev.txt
+#: The engine modules `make mutate` mutates (one place to change when modules move).
+MUTATE_MODULES ?= reorg_cli/engine/timeline.py reorg_cli/engine/compiler.py reorg_cli/engine/facts.py reorg_cli/engine/results.py reorg_cli/engine/diffapply.py reorg_cli/events/dates.py
+
+.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz explore mutate clean install synth
 
 help:
 	@echo "make demo       set up .venv and show the org on 2026-04-08 and the April 8 diff"
@@ -12,14 +16,17 @@ help:
 	@echo "make bench      run the benchmarks and write docs/performance.md"
 	@echo "make fuzz       fuzz the event-file loader (FUZZ_SECONDS=600)"
 	@echo "make synth      SIZE=N OUT=DIR: write a synthetic history of N events"
+	@echo "make explore    property tests with random seeds for EXPLORE_MINUTES (default 10)"
+	@echo "make mutate     mutation testing of the engine (MUTATE_MODULES), prints the kill rate"
 	@echo "make fmt        format the code"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The dev toolchain is pinned in $(CONSTRAINTS); runtime dependencies keep their ranges.
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -56,5 +63,12 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris
 	$(BIN)/python tests/fuzz/fuzz_loader.py -max_total_time=$${FUZZ_SECONDS:-600} -rss_limit_mb=2048 tests/fuzz/corpus
 
+explore: $(STAMP)
+	$(BIN)/python tests/explore.py
+
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) mutmut
+	$(BIN)/python tests/mutate.py $(MUTATE_MODULES)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build/mutate

@@ -140,6 +140,11 @@ class NaiveOrg:
                         )
         for person, unit, title in sorted(self.roles):
             found.append({"type": "role_ended", "person": person, "unit": unit, "title": title})
+            found.append({"type": "role_confirmed", "person": person, "unit": unit, "title": title})
+        for unit in alive:
+            found.append({"type": "unit_confirmed", "unit": unit})
+        for person, boss in sorted(self.reports.items()):
+            found.append({"type": "reporting_line_confirmed", "person": person, "reports_to": boss})
         for person in PEOPLE:
             found.append({"type": "person_left", "person": person})
             for boss in PEOPLE:
@@ -169,11 +174,16 @@ class NaiveOrg:
                     key = {"person": person, "unit": unit, "title": title}
                     found.append({"type": "role_assigned", **key})
                     found.append({"type": "role_ended", **key})
+                    found.append({"type": "role_confirmed", **key})
+            found.append({"type": "unit_confirmed", "unit": unit})
         for person in PEOPLE:
             found.append({"type": "person_left", "person": person})
             found.append({"type": "reporting_line_cleared", "person": person})
             for boss in PEOPLE:
                 found.append({"type": "reporting_line_set", "person": person, "reports_to": boss})
+                found.append(
+                    {"type": "reporting_line_confirmed", "person": person, "reports_to": boss}
+                )
         return found
 
     def invalid_options(self) -> list[Change]:
@@ -258,6 +268,8 @@ class NaiveOrg:
             self.reports[change["person"]] = change["reports_to"]
         elif kind == "reporting_line_cleared":
             del self.reports[change["person"]]
+        elif kind in ("role_confirmed", "unit_confirmed", "reporting_line_confirmed"):
+            pass  # confirmations change nothing but how recently a fact was confirmed
         else:  # pragma: no cover
             raise ValueError(kind)
 

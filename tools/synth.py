@@ -615,6 +615,24 @@ class _Generator:
             return None
         return f"{person.name} reports to a new manager", changes
 
+    def op_confirm(self) -> tuple[str, list[str]] | None:
+        """A later source that shows a person still in their post (and their unit and line)."""
+        person = self.pick_person()
+        if person is None or person.unit is None:
+            return None
+        unit = self.units[person.unit]
+        changes = [
+            f"{{type: role_confirmed, person: {person.id}, unit: {unit.id}, "
+            f"title: {person.title}}}",
+            f"{{type: unit_confirmed, unit: {unit.id}}}",
+        ]
+        boss = self.reports.get(person.id)
+        if boss is not None:
+            changes.append(
+                f"{{type: reporting_line_confirmed, person: {person.id}, reports_to: {boss}}}"
+            )
+        return f"{person.name} confirmed as {person.title} of {unit.name}", changes
+
     def op_committee(self) -> tuple[str, list[str]] | None:
         wanted = 1 + self.n_units // 40
         if not self.committees or (len(self.committees) < wanted and self.chance(0.2)):
@@ -752,6 +770,7 @@ class _Generator:
             (0.005, self.op_move_unit),
             (0.001, self.op_merge),
             (0.0006, self.op_dissolve),
+            (0.02, self.op_confirm),
         ]
 
     def next_change(self) -> tuple[str, list[str]]:

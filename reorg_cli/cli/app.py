@@ -16,6 +16,7 @@ import typer
 from reorg_cli import __version__
 from reorg_cli.cli import (
     blame,
+    check,
     diff,
     event,
     explore,
@@ -103,6 +104,7 @@ COMMANDS = (
     when.when,
     explore.explore,
     validate_command.validate,
+    check.check,
     sources.sources,
     event.event,
     schema.schema,

@@ -101,6 +101,19 @@ WhyOption = Annotated[
         "--why", help="Number every fact and list the events and sources behind it (evidence)."
     ),
 ]
+StaleAfterOption = Annotated[
+    int | None,
+    typer.Option(
+        "--stale-after",
+        min=1,
+        max=36_500,
+        metavar="DAYS",
+        help="Call a fact with no end stale when no source confirms it for more than DAYS days "
+        "before the date asked about or the data's coverage end (default: the dataset's, "
+        "else 180).",
+        show_default=False,
+    ),
+]
 MinConfidenceOption = Annotated[
     ConfidenceLevel,
     typer.Option("--min-confidence", help="Hide facts less sure than this."),
@@ -202,6 +215,18 @@ class _LoadProgress:
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = None) -> None:
+    """One line on stderr when a query reaches past the data's coverage end or before its
+    first event (stdout keeps its form)."""
+    note = timeline.coverage_note(day_from, day_to)
+    if note is not None:
+        from rich.text import Text
+
+        console(stderr=True).print(
+            Text("reorg: note: ", style="bold yellow") + Text(note), soft_wrap=True
+        )
 
 
 def parse_date(text: str, option: str) -> QueryDate:

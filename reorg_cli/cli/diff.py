@@ -14,6 +14,7 @@ from reorg_cli.cli.common import (
     TableFormat,
     WhyOption,
     confidence_of,
+    coverage_warning,
     footnotes,
     load_known,
     parse_date,
@@ -49,6 +50,7 @@ def diff(
         )
     timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
     confidence = confidence_of(min_confidence)
+    coverage_warning(timeline, first.day, second.day)
     result = timeline.diff(first.day, second.day, confidence)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import diff_dict

@@ -12,6 +12,7 @@ from reorg_cli.cli.common import (
     HistoryFormat,
     KnownAsOfOption,
     MinConfidenceOption,
+    StaleAfterOption,
     WhyOption,
     confidence_of,
     footnotes,
@@ -30,21 +31,25 @@ def history(
         typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
     ] = HistoryFormat.table,
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show every role a person has held, with dates at their recorded precision.
 
+    A role with no end reads "current" only if a source confirms it within --stale-after days
+    of the data's coverage end; otherwise it reads "last confirmed DATE".
+
     Example: reorg history "Zhou Jingren"
     """
     timeline, report = load_known(events, known_as_of, quiet=output is HistoryFormat.json)
     found = timeline.find_person(person)
-    result = timeline.person_history(found.id, confidence_of(min_confidence))
+    result = timeline.person_history(found.id, confidence_of(min_confidence), stale_after)
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict
 
-        write_json(with_knowledge(history_dict(timeline, result), report))
+        write_json(with_knowledge(history_dict(timeline, result, stale_after), report))
         return
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt

@@ -15,8 +15,10 @@ from reorg_cli.cli.common import (
     KnownAsOfOption,
     MinConfidenceOption,
     ShowFormat,
+    StaleAfterOption,
     WhyOption,
     confidence_of,
+    coverage_warning,
     footnotes,
     load_known,
     parse_date,
@@ -43,6 +45,7 @@ def show(
         ShowFormat.tree
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
@@ -58,6 +61,9 @@ def show(
     """Show the organization as of a date: units, who holds which role, reporting lines.
 
     A partial date means the end of its period (--at 2026-04 is April 30, 2026).
+    A role, unit or reporting line that no source has confirmed for more than --stale-after
+    days before the date (or the data's coverage end) is marked [?] with its last
+    confirmation instead of reading as current.
     --format svg or html saves the tree, as the terminal shows it, to --out.
 
     Example: reorg show --at 2026-04-08
@@ -72,7 +78,8 @@ def show(
     query = parse_date(at, "--at")
     timeline, report = load_known(events, known_as_of, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
-    state = timeline.state_at(query.day, confidence)
+    coverage_warning(timeline, query.day)
+    state = timeline.state_at(query.day, confidence, stale_after)
     root = None
     keep: list[str] | None = None
     if unit is not None:
@@ -97,7 +104,14 @@ def show(
 
         write_json(
             with_knowledge(
-                state_dict(timeline, state, at_input=at, min_confidence=confidence, units=keep),
+                state_dict(
+                    timeline,
+                    state,
+                    at_input=at,
+                    min_confidence=confidence,
+                    units=keep,
+                    stale_after_days=stale_after,
+                ),
                 report,
             )
         )

@@ -11,6 +11,7 @@ from reorg_cli.cli.common import (
     EventsOption,
     KnownAsOfOption,
     MinConfidenceOption,
+    StaleAfterOption,
     TableFormat,
     WhyOption,
     confidence_of,
@@ -29,6 +30,7 @@ def unit(
         TableFormat.table
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     why: WhyOption = False,
     known_as_of: KnownAsOfOption = None,
     events: EventsOption = None,
@@ -39,11 +41,11 @@ def unit(
     """
     timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
     found = timeline.find_unit(name)
-    result = timeline.unit_history(found, confidence_of(min_confidence))
+    result = timeline.unit_history(found, confidence_of(min_confidence), stale_after)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import unit_history_dict
 
-        write_json(with_knowledge(unit_history_dict(timeline, result), report))
+        write_json(with_knowledge(unit_history_dict(timeline, result, stale_after), report))
         return
     from reorg_cli.output.render import render_unit_history
 

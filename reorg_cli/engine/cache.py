@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from reorg_cli.events.model import Event, Person
 
 #: Bumped whenever the layout of an entry changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Files changed less than this long before they were fingerprinted are also hashed.
 RACY_SECONDS = 3.0
 _MAGIC = b"REORGC01"
@@ -282,6 +282,8 @@ _FACT_FIELDS = (
     "end_confidence",
     "end_reason",
     "successor",
+    "last_confirmed",
+    "confirmed_by",
 )
 _EDGE_FIELDS = ("window", "event", "order", "implied_by")
 _WINDOW_FIELDS = ("kind", "lo", "hi", "first", "second")
@@ -590,6 +592,8 @@ def _write_body(
             -1 if fact.end_confidence is None else int(fact.end_confidence),
             fact.end_reason,
             fact.successor,
+            -1 if fact.last_confirmed is None else encoder.window(fact.last_confirmed),
+            fact.confirmed_by,
         )
 
     out.records("facts", (fact_record(f) for f in facts), step)
@@ -660,6 +664,7 @@ def _write_body(
         "units": encoder.value(dataset.units),
         "sources": encoder.value(dataset.sources),
         "problems": encoder.value(tuple(timeline.problems)),
+        "settings": encoder.value(dataset.settings),
         "counts": (len(events), len(dataset.people), len(facts)),
     }
     # Shared tables last: every record above may have added to them.
@@ -817,7 +822,19 @@ class _Store:
         return Edge(self.window(window), event, order, implied_by)
 
     def fact(self, record: Any) -> Fact:
-        kind, slot, value, start, start_conf, end, end_conf, end_reason, successor = record
+        (
+            kind,
+            slot,
+            value,
+            start,
+            start_conf,
+            end,
+            end_conf,
+            end_reason,
+            successor,
+            last_confirmed,
+            confirmed_by,
+        ) = record
         confidences = self.confidences
         return Fact(
             self.kinds[kind],
@@ -829,6 +846,8 @@ class _Store:
             confidences[end_conf] if end_conf >= 0 else None,
             end_reason,
             successor,
+            self.window(last_confirmed) if last_confirmed >= 0 else None,
+            confirmed_by,
         )
 
     def object_record(self, record: Any) -> Any:
@@ -1113,6 +1132,7 @@ def _full_dataset(store: _Store) -> Dataset:
         store.decode(store.meta["sources"]),
         tuple(store.events),
         tuple(store.meta["files"]),
+        store.decode(store.meta["settings"]),
     )
 
 
@@ -1124,6 +1144,7 @@ def _lazy_dataset(store: _Store) -> Dataset:
         store.decode(store.meta["sources"]),
         cast("tuple[Event, ...]", _Sequence(store.events)),
         tuple(store.meta["files"]),
+        store.decode(store.meta["settings"]),
     )
 
 

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
-from reorg_cli.engine.facts import Edge, Fact, FactKind
+from reorg_cli.engine.facts import Edge, Fact, FactKind, confirmation_day
 from reorg_cli.events.dates import POS_INF, DateWindow, WindowKind
 from reorg_cli.events.errors import Location, Problem, Severity
 from reorg_cli.events.model import (
@@ -22,9 +22,12 @@ from reorg_cli.events.model import (
     Person,
     PersonLeft,
     ReportingLineCleared,
+    ReportingLineConfirmed,
     ReportingLineSet,
     RoleAssigned,
+    RoleConfirmed,
     RoleEnded,
+    UnitConfirmed,
     UnitCreated,
     UnitDissolved,
     UnitMerged,
@@ -135,8 +138,31 @@ class _Compiler:
     ) -> Fact:
         assert self.edge is not None
         fact = Fact(kind, slot, value, self.edge, self.confidence_of(change))
+        fact.last_confirmed = self.edge.window
         self.facts.append(fact)
         return fact
+
+    def confirm(self, fact: Fact | None) -> None:
+        """Record that the current event shows ``fact`` still holding."""
+        assert self.edge is not None
+        if fact is None or fact.start is self.edge:
+            return
+        window, event = self.edge.window, self.edge.event
+        others = tuple(e for e in fact.confirmed_by if e != event)
+        if fact.last_confirmed is None or confirmation_day(window) >= confirmation_day(
+            fact.last_confirmed
+        ):
+            # The event that set last_confirmed is kept last.
+            fact.last_confirmed = window
+            fact.confirmed_by = (*others, event)
+        else:
+            fact.confirmed_by = (event, *others)
+
+    def confirm_unit(self, unit: str | None) -> None:
+        """A dated change about a unit (or a role in it) shows the unit exists then."""
+        if unit is not None and unit in self.unit:
+            self.confirm(self.unit[unit])
+            self.confirm(self.name.get(unit))
 
     def close_fact(
         self,
@@ -348,25 +374,38 @@ class _Compiler:
                 self.unit_created(change)
             case UnitRenamed():
                 if self.unit_alive(change.unit, change.location):
+                    self.confirm(self.unit[change.unit])
                     self.set_name(change.unit, change.name, change.names, change)
                     self.warn_sibling_name(change.unit, change)
             case UnitReclassified():
                 if self.unit_alive(change.unit, change.location):
+                    self.confirm_unit(change.unit)
                     self.set_kind(change.unit, change.kind, change)
                     if change.name is not None:
                         self.set_name(change.unit, change.name, change.names, change)
                         self.warn_sibling_name(change.unit, change)
             case UnitMoved():
                 if self.unit_alive(change.unit, change.location):
+                    self.confirm_unit(change.unit)
                     self.set_parent(change.unit, change.parent, change)
             case UnitMerged():
+                self.confirm_unit(change.into)
                 self.unit_merged(change)
             case UnitDissolved():
                 self.unit_dissolved(change)
             case RoleAssigned():
+                self.confirm_unit(change.unit)
                 self.role_assigned(change)
             case RoleEnded():
+                self.confirm_unit(change.unit)
                 self.role_ended(change)
+            case RoleConfirmed():
+                self.role_confirmed(change)
+            case UnitConfirmed():
+                if self.unit_alive(change.unit, change.location):
+                    self.confirm_unit(change.unit)
+            case ReportingLineConfirmed():
+                self.reporting_line_confirmed(change)
             case PersonLeft():
                 self.person_left(change)
             case ReportingLineSet():
@@ -394,6 +433,7 @@ class _Compiler:
         ):
             return
         self.unit_created_at[unit] = (change.location, self.event)
+        self.confirm_unit(change.parent)
         self.unit[unit] = self.open_fact(FactKind.UNIT, (unit,), (), change)
         self.set_name(unit, change.name, change.names, change)
         self.set_kind(unit, change.kind, change)
@@ -640,6 +680,56 @@ class _Compiler:
             self.vacancies[(change.unit, change.title)] = self.open_fact(
                 FactKind.VACANCY, (change.unit, change.title), (change.vacancy,), change
             )
+
+    def role_confirmed(self, change: RoleConfirmed) -> None:
+        assert self.event is not None
+        if not self.person_exists(change.person, change.location):
+            return
+        key = (change.person, change.unit, change.title)
+        fact = self.roles.get(key)
+        if fact is None:
+            held = sorted(
+                f"{title!r} in {unit}"
+                for _, unit, title in self.roles_by_person.get(change.person, set())
+            )
+            hint = ("they hold " + ", ".join(held)) if held else "they hold no role then"
+            if key in self.role_ended_at:
+                where, event = self.role_ended_at[key]
+                hint = f"the role ended on {event.date.display()} ({where})"
+            elif key in self.assignments and key not in self.first_role:
+                _, where, event = self.assignments[key][0]
+                hint = f"the role is assigned only later, on {event.date.display()} ({where})"
+            self.error(
+                change.location,
+                f"cannot confirm {change.person!r} as {change.title!r} in {change.unit!r} on "
+                f"{self.event.date.display()}: they do not hold that role then",
+                hint,
+            )
+            return
+        self.confirm(fact)
+        self.confirm_unit(change.unit)
+
+    def reporting_line_confirmed(self, change: ReportingLineConfirmed) -> None:
+        assert self.event is not None
+        ok = self.person_exists(change.person, change.location)
+        if not (self.person_exists(change.reports_to, change.location) and ok):
+            return
+        line = self.reports.get(change.person)
+        if line is None or line.value[0] != change.reports_to:
+            hint = (
+                f"they report to {line.value[0]!r} then (set at "
+                f"{self.report_set_at[change.person]})"
+                if line is not None
+                else "they have no reporting line then"
+            )
+            self.error(
+                change.location,
+                f"cannot confirm that {change.person!r} reports to {change.reports_to!r} on "
+                f"{self.event.date.display()}: the line does not hold then",
+                hint,
+            )
+            return
+        self.confirm(line)
 
     def person_left(self, change: PersonLeft) -> None:
         if not self.person_exists(change.person, change.location):

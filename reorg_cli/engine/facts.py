@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 
-from reorg_cli.events.dates import POS_INF, DateWindow
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
 from reorg_cli.events.model import Confidence
 
 
@@ -54,6 +54,23 @@ class Edge:
         return self.window.hi
 
 
+def confirmation_day(window: DateWindow) -> int:
+    """The day a source dated ``window`` shows a fact to hold, read conservatively: the
+    window's first day (``2024-02`` counts from February 1, ``between 2023-11 and 2024-01``
+    from November 1, ``after 2026-03-16`` from March 17); for ``by DATE``, DATE's last day
+    (the fact held by then); for ``unknown``, no day at all (:data:`NEG_INF`)."""
+    if window.kind is WindowKind.UNKNOWN:
+        return NEG_INF
+    return window.lo if window.lo != NEG_INF else window.hi
+
+
+def is_stale(last_confirmed: DateWindow, reference_day: int, stale_after_days: int) -> bool:
+    """Whether a fact with no end, last confirmed in ``last_confirmed``, is stale on
+    ``reference_day``: its confirmation day is more than ``stale_after_days`` days earlier.
+    Exactly ``stale_after_days`` days earlier is not stale; one day more is."""
+    return confirmation_day(last_confirmed) < reference_day - stale_after_days
+
+
 @dataclass(slots=True)
 class Fact:
     """A value holding from ``start`` until ``end`` (``None``: still holds).
@@ -61,6 +78,12 @@ class Fact:
     ``slot`` identifies what the value is of: two facts with the same slot never hold in the
     same replay step (a unit has one name at a time). Facts are built by the compiler and not
     changed afterwards.
+
+    ``last_confirmed`` is the date window of the latest event that shows the fact holding: its
+    start, or a later confirming event (``role_confirmed``, ``unit_confirmed``,
+    ``reporting_line_confirmed``; see docs/event-format.md, "Confirmations"), compared by
+    :func:`confirmation_day`. ``confirmed_by`` lists the confirming events; the one that set
+    ``last_confirmed`` (if any did) is last.
     """
 
     kind: FactKind
@@ -72,6 +95,26 @@ class Fact:
     end_confidence: Confidence | None = None
     end_reason: str | None = None
     successor: str | None = field(default=None)
+    last_confirmed: DateWindow | None = None  # set by the compiler; None only mid-build
+    confirmed_by: tuple[str, ...] = ()
+
+    @property
+    def confirmed_window(self) -> DateWindow:
+        """The window of the latest event that shows the fact holding (its start if none)."""
+        return self.last_confirmed if self.last_confirmed is not None else self.start.window
+
+    @property
+    def latest_confirmation(self) -> str | None:
+        """The id of the confirming event that set ``last_confirmed``, or None when no
+        confirmation is later than the start."""
+        if not self.confirmed_by or self.confirmed_window == self.start.window:
+            return None
+        return self.confirmed_by[-1]
+
+    def stale_on(self, reference_day: int, stale_after_days: int) -> bool:
+        """True when the fact has no end and its last confirmation is more than
+        ``stale_after_days`` before ``reference_day`` (see :func:`is_stale`)."""
+        return self.end is None and is_stale(self.confirmed_window, reference_day, stale_after_days)
 
     @property
     def confidence(self) -> Confidence:
@@ -110,6 +153,13 @@ class Fact:
             return "current"
         return "ended (date unknown)" if end.window.hi == POS_INF else "ended"
 
+    @property
+    def zero_length(self) -> bool:
+        """True when one event both started and ended the fact (a line set and cleared in
+        one event): all its changes happen at one instant, so the fact never held at the end
+        of any day."""
+        return self.end is not None and self.end.order == self.start.order
+
     def presence(self, day: int) -> Presence:
         """Whether the fact holds at the end of ``day``."""
         start = self.start.window
@@ -117,6 +167,8 @@ class Fact:
             return Presence.ABSENT
         end = self.end
         if end is not None:
+            if end.order == self.start.order:
+                return Presence.ABSENT
             if day >= end.window.hi:
                 return Presence.ABSENT
             if day >= end.window.lo:

@@ -27,6 +27,10 @@ class UnitState:
     events: tuple[str, ...]
     names: tuple[tuple[str, str], ...] = ()
     uncertain_fields: tuple[str, ...] = ()
+    # Staleness (docs/event-format.md, "Confirmations"); not compared, so diff ignores it.
+    last_confirmed: DateWindow | None = field(default=None, compare=False)
+    stale: bool = field(default=False, compare=False)
+    confirmed_by: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,9 @@ class RoleState:
     presence: Presence
     confidence: Confidence
     events: tuple[str, ...]
+    last_confirmed: DateWindow | None = field(default=None, compare=False)
+    stale: bool = field(default=False, compare=False)
+    confirmed_by: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,9 @@ class ReportingLineState:
     presence: Presence
     confidence: Confidence
     events: tuple[str, ...]
+    last_confirmed: DateWindow | None = field(default=None, compare=False)
+    stale: bool = field(default=False, compare=False)
+    confirmed_by: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +208,16 @@ class RoleSpan:
     start: DateWindow
     end: DateWindow | None
     end_reason: str | None
-    status: str  # current | ended | ended (date unknown) | planned
+    status: str  # current | stale | ended | ended (date unknown) | planned
     confidence: Confidence
     events: tuple[str, ...]
     unit_name_at_end: str | None = None
     person: str = ""
     person_name: str = ""
     end_confidence: Confidence | None = None
+    last_confirmed: DateWindow | None = None
+    stale: bool = False
+    confirmed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +235,8 @@ class PersonHistory:
     ]
     #: The day (ordinal) the statuses are relative to; a line starting after it is planned.
     today: int | None = None
+    # For each reporting line, in the same order: (last confirmed, stale, confirming events).
+    reporting_line_confirmations: tuple[tuple[DateWindow, bool, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,18 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import POS_INF, DateWindow, today_ordinal
+from reorg_cli.events.dates import POS_INF, DateWindow, PartialDate, today_ordinal
 from reorg_cli.events.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
-from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source, kind_label
+from reorg_cli.events.model import (
+    DEFAULT_STALE_AFTER_DAYS,
+    Confidence,
+    Dataset,
+    Event,
+    Person,
+    Source,
+    event_date_bounds,
+    kind_label,
+)
 from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:  # the compiler is imported only to compile (not to read a cache)
@@ -250,10 +259,82 @@ class Timeline:
         label = self._unit_labels()
         return self._find(query, units, label, "unit", label)
 
+    # -- coverage and staleness --------------------------------------------------------------------
+    @property
+    def coverage_end(self) -> PartialDate | None:
+        """The date the data's knowledge reaches: the dataset's ``coverage_end``, else the
+        latest event date (None for a history without dated events)."""
+        settings = self.dataset.settings
+        return settings.coverage_end or self._event_bounds()[1]
+
+    @property
+    def coverage_start(self) -> PartialDate | None:
+        """The earliest event date (None for a history without dated events)."""
+        return self._event_bounds()[0]
+
+    def _event_bounds(self) -> tuple[PartialDate | None, PartialDate | None]:
+        """The earliest and latest event dates: as the loader recorded them, else (a dataset
+        built in code) computed from the events."""
+        settings = self.dataset.settings
+        if settings.first_event is not None or settings.last_event is not None:
+            return settings.first_event, settings.last_event
+        bounds: tuple[PartialDate | None, PartialDate | None] | None = self.__dict__.get("_bounds")
+        if bounds is None:
+            bounds = event_date_bounds(self.dataset.events)
+            self.__dict__["_bounds"] = bounds
+        return bounds
+
+    def stale_after_days(self, override: int | None = None) -> int:
+        """The staleness threshold: ``override`` (``--stale-after``), else the dataset's, else
+        :data:`DEFAULT_STALE_AFTER_DAYS`."""
+        if override is not None:
+            return override
+        days = self.dataset.settings.stale_after_days
+        return days if days is not None else DEFAULT_STALE_AFTER_DAYS
+
+    def staleness_day(self, day: int | None = None) -> int:
+        """The day staleness is judged on for a query of ``day`` (None: no query date): the
+        query date, or the coverage end when the query is past it (or not given)."""
+        coverage = self.coverage_end
+        end = coverage.last_day() if coverage is not None else None
+        if day is None:
+            return end if end is not None else POS_INF
+        return day if end is None else min(day, end)
+
+    def coverage_note(self, day_from: int, day_to: int | None = None) -> str | None:
+        """One line saying a query reaches past what the data knows, or before it; else None.
+        ``day_from``..``day_to`` is the span of days the query asks about."""
+        last = day_to if day_to is not None else day_from
+        coverage, start = self.coverage_end, self.coverage_start
+        if coverage is not None and last > coverage.last_day():
+            return f"events known up to {coverage.iso()}; later changes are not in this data"
+        if start is not None and day_from < start.first_day():
+            return (
+                f"events known from {start.iso()}; the organization before that is not in this data"
+            )
+        return None
+
     # -- state -----------------------------------------------------------------------------------
-    def state_at(self, day: int, min_confidence: Confidence = Confidence.UNCERTAIN) -> OrgState:
+    def state_at(
+        self,
+        day: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
+    ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
-        ``min_confidence``."""
+        ``min_confidence``. Facts with no end whose last confirmation is more than the
+        staleness threshold (``stale_after`` days, else the dataset's) before ``day`` — or
+        before the coverage end, when ``day`` is past it — are marked ``stale``."""
+        reference = self.staleness_day(day)
+        threshold = self.stale_after_days(stale_after)
+        recorded = self.events
+
+        def confirming(fact: Fact) -> tuple[str, ...]:
+            # Staleness counts every confirmation; the list cites only those sure enough.
+            if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
+                return fact.confirmed_by
+            return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+
         # Filtering ignores ends below the threshold, which the day indexes cannot know about.
         filtered = min_confidence is not Confidence.UNCERTAIN
         unit_items = self.unit_facts.items() if filtered else self._live_unit_facts(day)
@@ -304,6 +385,9 @@ class Timeline:
                     for i in range(0, len(other_names), 2)
                 ),
                 uncertain_fields=unsure,
+                last_confirmed=exists.confirmed_window,
+                stale=exists.stale_on(reference, threshold),
+                confirmed_by=confirming(exists),
             )
         roles = []
         for fact, presence in _holding(live(FactKind.ROLE), day, min_confidence):
@@ -321,6 +405,9 @@ class Timeline:
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events_at(min_confidence),
+                    last_confirmed=fact.confirmed_window,
+                    stale=fact.stale_on(reference, threshold),
+                    confirmed_by=confirming(fact),
                 )
             )
         vacancies = []
@@ -352,6 +439,9 @@ class Timeline:
                     presence=presence,
                     confidence=fact.confidence_on(day, min_confidence),
                     events=fact.events_at(min_confidence),
+                    last_confirmed=fact.confirmed_window,
+                    stale=fact.stale_on(reference, threshold),
+                    confirmed_by=confirming(fact),
                 )
             )
         roles.sort(key=lambda r: (r.unit, r.title, r.person))
@@ -544,9 +634,12 @@ class Timeline:
                 changes.append(DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b))
 
     # -- histories -------------------------------------------------------------------------------
-    def _span(self, fact: Fact, today: int) -> RoleSpan:
+    def _span(self, fact: Fact, today: int, reference: int, threshold: int) -> RoleSpan:
         person, unit, title = fact.slot
         status = fact.status(today)
+        stale = status == "current" and fact.stale_on(reference, threshold)
+        if stale:
+            status = "stale"
         name = self.unit_name_at_order(unit, fact.start.order)
         name_at_end = (
             self.unit_name_at_order(unit, fact.end.order - 1)
@@ -568,24 +661,36 @@ class Timeline:
             unit_name_at_end=name_at_end if name_at_end != name else None,
             person=person,
             person_name=self.person_name(person),
+            last_confirmed=fact.confirmed_window,
+            stale=stale,
+            confirmed_by=fact.confirmed_by,
         )
 
     def person_history(
         self,
         person_id: str,
         min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
         *,
         today: int | None = None,
     ) -> PersonHistory:
         """Every role ``person_id`` held, in replay order, with their reporting lines.
 
         ``today`` (an ordinal; default: the clock's) decides which roles are ``planned``,
-        ``current`` or ``ended``."""
+        ``current`` or ``ended``; a role or line with no end is ``stale`` when no source
+        confirms it within ``stale_after`` days (else the dataset's threshold) of today or,
+        when today is past it, of the coverage end."""
         person = self.dataset.people[person_id]
         today = today_ordinal() if today is None else today
+        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
         spans = [
-            self._span(f, today)
+            self._span(f, today, reference, threshold)
             for f in self._facts_about(FactKind.ROLE, person_id)
+            if f.start_confidence >= min_confidence
+        ]
+        line_facts = [
+            f
+            for f in self._facts_about(FactKind.REPORTING_LINE, person_id)
             if f.start_confidence >= min_confidence
         ]
         lines = tuple(
@@ -597,8 +702,7 @@ class Timeline:
                 f.events,
                 f.confidence,
             )
-            for f in self._facts_about(FactKind.REPORTING_LINE, person_id)
-            if f.start_confidence >= min_confidence
+            for f in line_facts
         )
         return PersonHistory(
             person_id=person.id,
@@ -609,16 +713,22 @@ class Timeline:
             roles=tuple(spans),
             reporting_lines=lines,
             today=today,
+            reporting_line_confirmations=tuple(
+                (f.confirmed_window, f.stale_on(reference, threshold), f.confirmed_by)
+                for f in line_facts
+            ),
         )
 
     def unit_history(
         self,
         unit: str,
         min_confidence: Confidence = Confidence.UNCERTAIN,
+        stale_after: int | None = None,
         *,
         today: int | None = None,
     ) -> UnitHistory:
-        """A unit's creation, renames, reclassifications, moves, merges, end and heads."""
+        """A unit's creation, renames, reclassifications, moves, merges, end and heads; roles
+        with no end are judged stale or not as in :meth:`person_history`."""
         today = today_ordinal() if today is None else today
         by_kind = self.unit_facts[unit]
         changes: list[UnitChange] = []
@@ -731,8 +841,9 @@ class Timeline:
             )
         changes = [c for c in changes if c.confidence >= min_confidence]
         changes.sort(key=lambda c: c.order)
+        reference, threshold = self.staleness_day(today), self.stale_after_days(stale_after)
         spans = [
-            self._span(f, today)
+            self._span(f, today, reference, threshold)
             for f in self.role_facts
             if f.slot[1] == unit and f.confidence >= min_confidence
         ]

@@ -257,17 +257,41 @@ _MONTH_NAMES = {
 ACCEPTED_QUERY_FORMS = "2026-04-08, 2026-04, 2026, 'April 8, 2026', '8 Apr 2026' or 'today'"
 
 
+#: The environment variable that fixes "today" (YYYY-MM-DD), for tests and reproducible output.
+TODAY_VARIABLE = "REORG_TODAY"
+
+
+def today_date() -> dt.date:
+    """Today's date: ``REORG_TODAY`` (YYYY-MM-DD) when it is set, else the system clock.
+
+    This is the only place reorg reads the clock for a date, so one variable fixes every
+    "today" (``--at today``, what ``timeline`` marks as planned, the Gantt chart's now).
+    A value that is not a real day in that form is a usage error, never ignored.
+    """
+    import os
+
+    from reorg_cli.events.errors import QueryDateError
+
+    text = os.environ.get(TODAY_VARIABLE, "")
+    if not text:
+        return dt.date.today()
+    hint = f"set {TODAY_VARIABLE} to a day in YYYY-MM-DD form, e.g. 2026-04-08, or unset it"
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise QueryDateError(f"{TODAY_VARIABLE}={text!r} is not a date in YYYY-MM-DD form", hint)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise QueryDateError(f"{TODAY_VARIABLE}={text!r} is not a real day", hint) from None
+
+
 def today() -> dt.date:
-    """Today's date: the one place reorg reads the clock."""
-    return dt.date.today()
+    """Today's date (:func:`today_date`)."""
+    return today_date()
 
 
 def today_ordinal() -> int:
-    """:func:`today` as a day ordinal, the unit the engine works in."""
-    return today().toordinal()
-
-
-_read_today = today
+    """:func:`today_date` as a day ordinal, the unit the engine works in."""
+    return today_date().toordinal()
 
 
 def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
@@ -278,7 +302,7 @@ def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
     """
     stripped = " ".join(text.split())
     if stripped.lower() == "today":
-        day = (today or _read_today()).toordinal()
+        day = (today or today_date()).toordinal()
         return QueryDate(day, text, Precision.DAY, day)
     if _PARTIAL_RE.fullmatch(stripped):
         date = parse_partial(stripped)

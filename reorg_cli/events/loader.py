@@ -7,6 +7,7 @@ of them in one run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import os
 import re
@@ -24,14 +25,18 @@ from reorg_cli.events.model import (
     Change,
     Confidence,
     Dataset,
+    DatasetSettings,
     Event,
     Person,
     PersonLeft,
     ReportingLineCleared,
+    ReportingLineConfirmed,
     ReportingLineSet,
     RoleAssigned,
+    RoleConfirmed,
     RoleEnded,
     Source,
+    UnitConfirmed,
     UnitCreated,
     UnitDissolved,
     UnitInfo,
@@ -39,6 +44,7 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
+    event_date_bounds,
 )
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
@@ -54,9 +60,13 @@ EVENT_FILE_SUFFIXES = (".yaml", ".yml")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 LANG_RE = re.compile(r"[a-zA-Z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
-_TOP_KEYS = ("people", "units", "sources", "events")
+_LIST_KEYS = ("people", "units", "sources", "events")
+_TOP_KEYS = (*_LIST_KEYS, "dataset")
+_DATASET_KEYS = ("coverage_end", "stale_after_days")
+#: The largest staleness threshold a dataset may set (about a century).
+MAX_STALE_AFTER_DAYS = 36_500
 #: Top-level lists whose items are read as soon as they are parsed (not held as a whole).
-STREAMED_KEYS = frozenset(_TOP_KEYS)
+STREAMED_KEYS = frozenset(_LIST_KEYS)
 #: Unknown keys of one mapping listed one by one; the rest are counted in one line.
 MAX_UNKNOWN_KEYS_LISTED = 20
 _PERSON_KEYS = ("id", "name", "names", "aliases", "description", "notes", "sources")
@@ -108,6 +118,9 @@ _CHANGE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "person_left": (("person",), ("reason",)),
     "reporting_line_set": (("person", "reports_to"), ()),
     "reporting_line_cleared": (("person",), ()),
+    "role_confirmed": (("person", "unit", "title"), ()),
+    "unit_confirmed": (("unit",), ()),
+    "reporting_line_confirmed": (("person", "reports_to"), ()),
 }
 
 
@@ -262,6 +275,7 @@ class _DatasetBuilder:
         self.source_locations: dict[str, Location] = {}
         # Source references are resolved at the end, so the registry may be in any file.
         self.pending_refs: list[tuple[str, Location]] = []
+        self.settings: DatasetSettings | None = None
 
     # -- reporting -------------------------------------------------------------------------
     def problem(self, location: Location, message: str, hint: str = "") -> _Skip:
@@ -279,7 +293,7 @@ class _DatasetBuilder:
             self.problems.append(
                 Problem(
                     location,
-                    f"an event file must be a mapping with {', '.join(_TOP_KEYS)}; found {found}",
+                    f"an event file must be a mapping with {', '.join(_LIST_KEYS)}; found {found}",
                     "start the file with 'events:' followed by a list",
                 )
             )
@@ -294,6 +308,9 @@ class _DatasetBuilder:
                 )
             )
         self.more_unknown_keys(document, unknown, "the file's top level")
+        if "dataset" in document:
+            with contextlib.suppress(_Skip):
+                self.add_settings(document, document["dataset"])
         for key in self.readers():
             if key not in document:
                 continue
@@ -522,6 +539,40 @@ class _DatasetBuilder:
         )
 
     # -- records -----------------------------------------------------------------------------
+    def add_settings(self, document: YamlMap, item: Any) -> None:
+        where = document.where("dataset")
+        if not isinstance(item, YamlMap):
+            raise self.problem(
+                where,
+                "'dataset' must be a mapping",
+                "e.g. 'dataset:' followed by '  coverage_end: 2026-06-17'",
+            )
+        if self.settings is not None:
+            raise self.problem(
+                where,
+                f"dataset settings are given twice (also at {self.settings.location})",
+                "keep one 'dataset:' mapping per events folder",
+            )
+        self.check_keys(item, _DATASET_KEYS, "the dataset settings")
+        coverage = self.partial_text(item, "coverage_end", "the dataset settings")
+        days = item.get("stale_after_days")
+        if days is not None and (
+            not isinstance(days, int)
+            or isinstance(days, bool)
+            or not 1 <= days <= MAX_STALE_AFTER_DAYS
+        ):
+            raise self.problem(
+                item.where("stale_after_days"),
+                f"'stale_after_days' must be a whole number of days from 1 to "
+                f"{MAX_STALE_AFTER_DAYS}, not {days!r}",
+                "e.g. stale_after_days: 180",
+            )
+        self.settings = DatasetSettings(
+            coverage_end=parse_partial(coverage) if coverage is not None else None,
+            stale_after_days=days,
+            location=where,
+        )
+
     def add_source(self, item: YamlMap, position: int) -> None:
         source = self.read_source(item, registry=True)
         assert source.id is not None
@@ -764,6 +815,19 @@ class _DatasetBuilder:
             )
         if cls is ReportingLineSet:
             return ReportingLineSet(person=ref("person"), reports_to=ref("reports_to"), **common)
+        if cls is RoleConfirmed:
+            return RoleConfirmed(
+                person=ref("person"),
+                unit=ref("unit"),
+                title=sys.intern(self.text(entry, "title", what, required=True) or ""),
+                **common,
+            )
+        if cls is UnitConfirmed:
+            return UnitConfirmed(unit=ref("unit"), **common)
+        if cls is ReportingLineConfirmed:
+            return ReportingLineConfirmed(
+                person=ref("person"), reports_to=ref("reports_to"), **common
+            )
         return ReportingLineCleared(person=ref("person"), **common)
 
     # -- finishing -----------------------------------------------------------------------------
@@ -795,7 +859,11 @@ class _DatasetBuilder:
             else _replace_unit_sources(u, self.sources)
             for uid, u in self.units.items()
         }
-        dataset = Dataset(people, units, self.sources, events, files)
+        first, last = event_date_bounds(events)
+        settings = dataclasses.replace(
+            self.settings or DatasetSettings(), first_event=first, last_event=last
+        )
+        dataset = Dataset(people, units, self.sources, events, files, settings)
         return dataset, self.problems
 
 

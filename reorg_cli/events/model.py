@@ -7,10 +7,11 @@ changes that one dated announcement made.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from reorg_cli.events.dates import DateWindow
+from reorg_cli.events.dates import DateWindow, PartialDate
 from reorg_cli.events.errors import Location
 
 
@@ -222,6 +223,33 @@ class ReportingLineCleared(Change):
     person: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleConfirmed(Change):
+    """A source shows that a person still holds a role as of the event's date."""
+
+    person: str
+    unit: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitConfirmed(Change):
+    """A source shows that a unit still exists, under its current name, as of the date."""
+
+    unit: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportingLineConfirmed(Change):
+    """A source shows that a person still reports to another as of the date."""
+
+    person: str
+    reports_to: str
+
+
+#: Changes that confirm a fact instead of changing it.
+CONFIRMATIONS = (RoleConfirmed, UnitConfirmed, ReportingLineConfirmed)
+
 CHANGE_TYPES: dict[str, type[Change]] = {
     "unit_created": UnitCreated,
     "unit_renamed": UnitRenamed,
@@ -234,6 +262,9 @@ CHANGE_TYPES: dict[str, type[Change]] = {
     "person_left": PersonLeft,
     "reporting_line_set": ReportingLineSet,
     "reporting_line_cleared": ReportingLineCleared,
+    "role_confirmed": RoleConfirmed,
+    "unit_confirmed": UnitConfirmed,
+    "reporting_line_confirmed": ReportingLineConfirmed,
 }
 CHANGE_TYPE_NAMES: dict[type[Change], str] = {cls: name for name, cls in CHANGE_TYPES.items()}
 
@@ -263,6 +294,46 @@ class Event:
         return (self.date.sort_day, self.seq, self.path, self.position)
 
 
+#: Days after its last confirmation that an open fact is called stale, unless a dataset says.
+DEFAULT_STALE_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSettings:
+    """The ``dataset:`` mapping of an events folder (docs/event-format.md, "Dataset settings").
+
+    ``coverage_end`` is the date the data's knowledge reaches (None: the latest event date);
+    ``stale_after_days`` the staleness threshold (None: :data:`DEFAULT_STALE_AFTER_DAYS`).
+    ``first_event`` and ``last_event`` are not written in files: the loader sets them to the
+    earliest and latest dates the events name (see :func:`event_date_bounds`).
+    """
+
+    coverage_end: PartialDate | None = None
+    stale_after_days: int | None = None
+    location: Location = field(default=Location(""), compare=False)
+    first_event: PartialDate | None = None
+    last_event: PartialDate | None = None
+
+
+def event_date_bounds(events: Iterable[Event]) -> tuple[PartialDate | None, PartialDate | None]:
+    """The earliest and the latest date named by ``events``' dates, as written: ``by 2016-07``
+    and ``2016-07`` both name July 2016; ``between A and B`` names A first and B last;
+    ``unknown`` names nothing. Compared by first day (earliest) and last day (latest)."""
+    first: PartialDate | None = None
+    last: PartialDate | None = None
+    for event in events:
+        window = event.date
+        if window.first is None:
+            continue
+        early = window.first
+        late = window.second if window.second is not None else window.first
+        if first is None or early.first_day() < first.first_day():
+            first = early
+        if last is None or late.last_day() > last.last_day():
+            last = late
+    return first, last
+
+
 @dataclass(frozen=True, slots=True)
 class Dataset:
     """Everything read from a set of event files, before compiling."""
@@ -272,3 +343,4 @@ class Dataset:
     sources: dict[str, Source]
     events: tuple[Event, ...]
     files: tuple[str, ...] = ()
+    settings: DatasetSettings = DatasetSettings()

@@ -176,18 +176,13 @@ class MainScreen(Screen[None]):
         text = Text()
         text.append("reorg explore  ", style="bold")
         text.append(explorer.date_label, style="bold reverse")
-        text.append(f"  data to {ordinal_iso(explorer.coverage_end)}", style="dim")
+        text.append(f"  data to {explorer.coverage_label}", style="dim")
         confidence = explorer.min_confidence
         shown = "all" if confidence is Confidence.UNCERTAIN else f"≥ {confidence.label}"
         text.append(f"  facts: {shown}")
-        if explorer.past_coverage:
-            text.append(
-                f"\n! after {ordinal_iso(explorer.coverage_end)}, where the data ends: "
-                "later changes are not recorded",
-                style="bold yellow",
-            )
-        elif explorer.before_first_event:
-            text.append("\n! before the first recorded event", style="bold yellow")
+        note = explorer.coverage_note
+        if note is not None:
+            text.append(f"\n! {note}", style="bold yellow")
         self.query_one("#header", Static).update(text)
 
     def draw_tree(self) -> None:

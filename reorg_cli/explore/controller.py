@@ -211,6 +211,17 @@ class Explorer:
         return display_date(self.day, self.precision)
 
     @property
+    def coverage_label(self) -> str:
+        """The data's coverage end as written (``2026-06-17``, ``2026-06``), or ``none``."""
+        coverage = self.timeline.coverage_end
+        return coverage.iso() if coverage is not None else "none"
+
+    @property
+    def coverage_note(self) -> str | None:
+        """The CLI's note when the date is past the coverage end or before the first event."""
+        return self.timeline.coverage_note(self.day)
+
+    @property
     def past_coverage(self) -> bool:
         """True when the date is later than anything the data knows about."""
         return self.day > self.coverage_end
@@ -366,12 +377,9 @@ def _event_stops(timeline: Timeline) -> tuple[list[int], dict[int, Precision]]:
 def _coverage_end(timeline: Timeline, stops: list[int]) -> int:
     """The last day the data knows about: the dataset's ``coverage_end`` when it has one,
     else the latest event date."""
-    coverage = getattr(timeline.dataset, "coverage_end", None)
-    last = getattr(coverage, "last_day", None)
-    if callable(last):  # a partial date: its period's last day
-        return int(last())
-    if isinstance(getattr(coverage, "hi", None), int):  # a window
-        return int(coverage.hi)  # type: ignore[union-attr]
+    coverage = timeline.coverage_end
+    if coverage is not None:
+        return coverage.last_day()
     return stops[-1] if stops else FIRST_DAY
 
 

@@ -83,6 +83,15 @@ def _sources_of(timeline: Timeline, facts: list[Fact]) -> list[Source]:
     return distinct_sources(groups)
 
 
+def never_held(fact: Fact) -> bool:
+    """True when a fact was started and ended by one event, and no confidence filter can keep
+    its end while keeping its start: it never held at the end of any day, at any confidence,
+    so there is nothing to export (docs/interop.md, "Changes inside one event")."""
+    if not fact.zero_length:
+        return False
+    return fact.end_confidence is None or fact.end_confidence >= fact.start_confidence
+
+
 def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
     person = timeline.dataset.people[person_id]
     result: dict[str, Any] = {"id": person.id, "name": person.name}
@@ -101,7 +110,7 @@ def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
         extension["notes"] = person.notes
     if person.sources:
         extension["sources"] = [source_dict(s) for s in person.sources]
-    lines = [f for f in timeline.reporting_facts if f.slot[0] == person_id]
+    lines = [f for f in timeline.reporting_facts if f.slot[0] == person_id and not never_held(f)]
     if lines:
         # No end reasons: a line only gets one from person_left, which the roles' ends tell.
         extension["reporting_lines"] = [

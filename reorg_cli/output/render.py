@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
@@ -22,6 +23,7 @@ from reorg_cli.engine.results import (
     OrgDiff,
     OrgState,
     PersonHistory,
+    ReportingLineState,
     RoleSpan,
     RoleState,
     SourceUse,
@@ -34,15 +36,21 @@ from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence, Event, kind_label
 
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
+
 _UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 MARK_UNCERTAIN_DATE = "[~]"
 MARK_REPORTED = "[R]"
 MARK_UNCERTAIN = "[U]"
+MARK_STALE = "[?]"
 LEGEND = {
     MARK_UNCERTAIN_DATE: "may or may not hold on this date (the change's date is imprecise)",
     MARK_REPORTED: "reported: a single outlet or unconfirmed",
     MARK_UNCERTAIN: "uncertain: sources conflict or are weak",
+    MARK_STALE: "stale: no source confirms it within the staleness threshold (--stale-after) "
+    "of this date or of the data's coverage end; it may no longer hold",
 }
 
 
@@ -68,6 +76,29 @@ def _marks(presence: Presence, confidence: Confidence, used: set[str]) -> Text:
         marks.append(" " + MARK_UNCERTAIN, style="magenta")
         used.add(MARK_UNCERTAIN)
     return marks
+
+
+def _stale(
+    last_confirmed: DateWindow | None,
+    used: set[str],
+    prefix: str = ", ",
+    since: DateWindow | None = None,
+) -> Text:
+    """``, last confirmed 2024-02 [?]`` for a stale fact (``, not confirmed since [?]`` when
+    its last confirmation is its start, given as ``since``)."""
+    used.add(MARK_STALE)
+    if last_confirmed is None or last_confirmed == since:
+        words = "not confirmed since"
+    else:
+        words = f"last confirmed {last_confirmed.display()}"
+    text = Text(prefix + words, style="yellow")
+    text.append(" " + MARK_STALE, style="yellow bold")
+    return text
+
+
+def _confirming(since: DateWindow, last: DateWindow | None, by: tuple[str, ...]) -> list[str]:
+    """For --why: the event that last confirmed a fact, when later than its start."""
+    return list(by[-1:]) if last is not None and last != since else []
 
 
 def legend(used: set[str]) -> Text | None:
@@ -144,6 +175,8 @@ def _unit_label(unit: UnitState, used: set[str]) -> Text:
     label = Text.assemble(safe_text(unit.name, "bold"), (f" ({kind_label(unit.kind)})", "dim"))
     presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
     label.append_text(_marks(presence, unit.confidence, used))
+    if unit.stale:
+        label.append_text(_stale(unit.last_confirmed, used, " "))
     return label
 
 
@@ -190,12 +223,14 @@ def _add_one_unit(
     """Add ``unit``'s own branch; return it with the children still to add."""
     label = _unit_label(unit, used)
     if why is not None:
-        label.append_text(why.ref(unit.events))
+        confirming = _confirming(unit.since, unit.last_confirmed, unit.confirmed_by)
+        label.append_text(why.ref([*unit.events, *confirming]))
     branch = node.add(label)
     for role in state.roles_in(unit.id):
         line = role_label(role, used)
         if why is not None:
-            line.append_text(why.ref(role.events))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
+            line.append_text(why.ref([*role.events, *confirming]))
         branch.add(line)
     for vacancy in state.vacancies_in(unit.id):
         line = vacancy_label(vacancy, used)
@@ -292,14 +327,19 @@ def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | Non
     table.add_column("Reports to", no_wrap=True)
     table.add_column("Since", no_wrap=True)
     for line in state.reporting_lines:
+        since: Text | str = line.since.display()
+        if line.stale:
+            since = Text(line.since.display())
+            since.append_text(_stale(line.last_confirmed, used, since=line.since))
+        confirming = _confirming(line.since, line.last_confirmed, line.confirmed_by)
         table.add_row(
             safe_text(line.person_name),
             Text.assemble(
                 safe_text(line.reports_to_name),
                 _marks(line.presence, line.confidence, used),
-                why.ref(line.events) if why is not None else "",
+                why.ref([*line.events, *confirming]) if why is not None else "",
             ),
-            line.since.display(),
+            since,
         )
     return table
 
@@ -328,12 +368,19 @@ def render_state_table(
                 used,
             ),
         )
+        if unit.stale:
+            unit_cell.append_text(_stale(unit.last_confirmed, used, " "))
         parent_cell = safe_text(parent.name if parent else (unit.parent or ""))
         roles = state.roles_in(unit.id)
         vacancies = state.vacancies_in(unit.id)
         if not roles and not vacancies:
             table.add_row(unit_cell, kind_label(unit.kind), parent_cell, "", "", "")
         for role in roles:
+            since: Text | str = role.since.display()
+            if role.stale:
+                since = Text(role.since.display())
+                since.append_text(_stale(role.last_confirmed, used, since=role.since))
+            confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
             table.add_row(
                 unit_cell,
                 kind_label(unit.kind),
@@ -342,9 +389,9 @@ def render_state_table(
                 Text.assemble(
                     safe_text(role.person_name),
                     _marks(role.presence, role.confidence, used),
-                    why.ref(role.events) if why is not None else "",
+                    why.ref([*role.events, *confirming]) if why is not None else "",
                 ),
-                role.since.display(),
+                since,
             )
         for vacancy in vacancies:
             holder = "(holder unknown)" if vacancy.vacancy == "unknown" else "(vacant)"
@@ -427,6 +474,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         unit.append(")")
     if span.status == "planned":
         end = Text("planned" if span.end is None else f"{span.end.display()} (planned)", "yellow")
+    elif span.end is None and span.stale:
+        end = _stale(span.last_confirmed, used, "")
     elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
@@ -440,7 +489,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
     if why is not None:
-        title.append_text(why.ref(span.events))
+        confirming = _confirming(span.start, span.last_confirmed, span.confirmed_by)
+        title.append_text(why.ref([*span.events, *confirming]))
     return [unit, title, span.start.display(), end]
 
 
@@ -470,13 +520,19 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
         lines.add_column("Reports to")
         lines.add_column("From", no_wrap=True)
         lines.add_column("Until", no_wrap=True)
-        for _, name, start, end, events, confidence in history.reporting_lines:
+        confirmations = history.reporting_line_confirmations
+        for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
+            last, stale, by = (
+                confirmations[index] if index < len(confirmations) else (None, False, ())
+            )
             cell = safe_text(name)
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
-                cell.append_text(why.ref(events))
+                cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
             planned = history.today is not None and start.lo > history.today
-            until = end.display() if end else ("planned" if planned else "current")
+            until: Text | str = end.display() if end else ("planned" if planned else "current")
+            if end is None and stale and not planned:
+                until = _stale(last, used, "")
             lines.add_row(cell, start.display(), until)
         parts.append(lines)
     return _finish(parts, used, why)
@@ -541,6 +597,29 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
     if not entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
+
+
+def render_check(report: CheckReport) -> Text:
+    """``reorg check``: one line per finding (``path:line: check: message``) with its fix,
+    then a count per check."""
+    text = Text()
+    for finding in report.findings:
+        text.append(sanitize(finding.where), style="bold")
+        text.append(": ")
+        text.append(finding.check, style="yellow")
+        text.append(": ")
+        text.append(sanitize(finding.message))
+        text.append(f"\n    fix: {sanitize(finding.fix)}", style="dim")
+        text.append("\n")
+    counts = report.counts()
+    summary = ", ".join(f"{n} {check}" for check, n in counts.items() if n) or "no findings"
+    text.append(
+        f"{len(report.findings)} findings as of {ordinal_iso(report.reference_day)} "
+        f"(coverage end {report.coverage_end or 'none'}, stale after "
+        f"{report.stale_after_days} days): {summary}",
+        style="green" if not report.findings else "yellow",
+    )
+    return text
 
 
 def render_problems(problems: list[Problem]) -> Text:
@@ -653,6 +732,8 @@ def role_label(role: RoleState, used: set[str]) -> Text:
     """A role as the tree draws it: ``Title: Person since …`` with its marks."""
     line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
     line.append_text(_since(role.since))
+    if role.stale:
+        line.append_text(_stale(role.last_confirmed, used, since=role.since))
     line.append_text(_marks(role.presence, role.confidence, used))
     return line
 
@@ -679,7 +760,9 @@ def render_unit_at(state: OrgState, unit_id: str, why: Footnotes) -> RenderableT
     header = safe_text(unit.name, "bold")
     if unit.names:
         header.append(" (" + sanitize(", ".join(n for _, n in unit.names)) + ")", style="dim")
-    header.append_text(why.ref(unit.events))
+    header.append_text(
+        why.ref([*unit.events, *_confirming(unit.since, unit.last_confirmed, unit.confirmed_by)])
+    )
     presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
     header.append_text(_marks(presence, unit.confidence, used))
     parts: list[RenderableType] = [header, Text(f"on {ordinal_iso(state.day)}", style="dim")]
@@ -692,6 +775,8 @@ def render_unit_at(state: OrgState, unit_id: str, why: Footnotes) -> RenderableT
     )
     facts.append("\n")
     facts.append_text(_fact_line("Exists since", Text(unit.since.display())))
+    if unit.stale:
+        facts.append_text(_stale(unit.last_confirmed, used, " ", since=unit.since))
     if unit.uncertain_fields:
         facts.append("\n")
         facts.append(f"Not sure on this date: {', '.join(unit.uncertain_fields)}", style="yellow")
@@ -702,7 +787,11 @@ def render_unit_at(state: OrgState, unit_id: str, why: Footnotes) -> RenderableT
     for role in roles:
         people.append("\n  ")
         people.append_text(role_label(role, used))
-        people.append_text(why.ref(role.events))
+        people.append_text(
+            why.ref(
+                [*role.events, *_confirming(role.since, role.last_confirmed, role.confirmed_by)]
+            )
+        )
     for vacancy in vacancies:
         people.append("\n  ")
         people.append_text(vacancy_label(vacancy, used))
@@ -726,9 +815,7 @@ def render_unit_at(state: OrgState, unit_id: str, why: Footnotes) -> RenderableT
             text.append_text(safe_text(line.person_name))
             text.append(" reports to ")
             text.append_text(safe_text(line.reports_to_name))
-            text.append_text(_since(line.since))
-            text.append_text(_marks(line.presence, line.confidence, used))
-            text.append_text(why.ref(line.events))
+            text.append_text(_line_details(line, used, why))
         parts.append(text)
     return _finish_wrapped(parts, used, why)
 
@@ -752,8 +839,14 @@ def render_person_at(
         text.append(", ")
         text.append_text(safe_text(unit.name if unit else role.unit))
         text.append_text(_since(role.since))
+        if role.stale:
+            text.append_text(_stale(role.last_confirmed, used, since=role.since))
         text.append_text(_marks(role.presence, role.confidence, used))
-        text.append_text(why.ref(role.events))
+        text.append_text(
+            why.ref(
+                [*role.events, *_confirming(role.since, role.last_confirmed, role.confirmed_by)]
+            )
+        )
     if not roles:
         text.append("\n  none on this date", style="italic")
     parts.append(text)
@@ -764,18 +857,26 @@ def render_person_at(
         for line in above:
             lines.append("\n  reports to ")
             lines.append_text(safe_text(line.reports_to_name))
-            lines.append_text(_since(line.since))
-            lines.append_text(_marks(line.presence, line.confidence, used))
-            lines.append_text(why.ref(line.events))
+            lines.append_text(_line_details(line, used, why))
         for line in below:
             lines.append("\n  ")
             lines.append_text(safe_text(line.person_name))
             lines.append(" reports to them")
-            lines.append_text(_since(line.since))
-            lines.append_text(_marks(line.presence, line.confidence, used))
-            lines.append_text(why.ref(line.events))
+            lines.append_text(_line_details(line, used, why))
         parts.append(lines)
     return _finish_wrapped(parts, used, why)
+
+
+def _line_details(line: ReportingLineState, used: set[str], why: Footnotes) -> Text:
+    """`` since …``, staleness, marks and evidence numbers of a reporting line."""
+    text = _since(line.since)
+    if line.stale:
+        text.append_text(_stale(line.last_confirmed, used, since=line.since))
+    text.append_text(_marks(line.presence, line.confidence, used))
+    text.append_text(
+        why.ref([*line.events, *_confirming(line.since, line.last_confirmed, line.confirmed_by)])
+    )
+    return text
 
 
 def _finish_wrapped(parts: list[RenderableType], used: set[str], why: Footnotes) -> Group:

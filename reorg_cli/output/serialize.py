@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.results import (
     DiffChange,
@@ -26,6 +26,9 @@ from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.fastjson import dumps_sorted_indented
 
+if TYPE_CHECKING:
+    from reorg_cli.engine.checks import CheckReport
+
 #: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
 SCHEMA_VERSION = 1
 
@@ -38,6 +41,29 @@ def dumps(data: dict[str, Any]) -> str:
 
 def _window(window: DateWindow | None) -> str | None:
     return window.text() if window is not None else None
+
+
+def _staleness(
+    last_confirmed: DateWindow | None, stale: bool, confirmed_by: tuple[str, ...]
+) -> dict[str, Any]:
+    """``last_confirmed``, ``stale`` and ``confirmed_by`` of a fact (docs/json-output.md)."""
+    return {
+        "last_confirmed": _window(last_confirmed),
+        "stale": stale,
+        "confirmed_by": list(confirmed_by),
+    }
+
+
+_STALENESS_KEYS = ("last_confirmed", "stale", "confirmed_by")
+
+
+def coverage_dict(timeline: Timeline, stale_after_days: int) -> dict[str, Any]:
+    """``coverage_end`` (the date the data's knowledge reaches) and the staleness threshold."""
+    coverage = timeline.coverage_end
+    return {
+        "coverage_end": coverage.iso() if coverage is not None else None,
+        "stale_after_days": stale_after_days,
+    }
 
 
 def event_refs(timeline: Timeline, ids: Iterable[str]) -> dict[str, Any]:
@@ -69,6 +95,7 @@ def unit_state_dict(unit: UnitState) -> dict[str, Any]:
         "uncertain_fields": list(unit.uncertain_fields),
         "confidence": unit.confidence.label,
         "events": list(unit.events),
+        **_staleness(unit.last_confirmed, unit.stale, unit.confirmed_by),
     }
 
 
@@ -83,6 +110,7 @@ def role_state_dict(role: RoleState) -> dict[str, Any]:
         "presence": role.presence.name.lower(),
         "confidence": role.confidence.label,
         "events": list(role.events),
+        **_staleness(role.last_confirmed, role.stale, role.confirmed_by),
     }
 
 
@@ -110,6 +138,7 @@ def reporting_line_dict(line: ReportingLineState) -> dict[str, Any]:
         "presence": line.presence.name.lower(),
         "confidence": line.confidence.label,
         "events": list(line.events),
+        **_staleness(line.last_confirmed, line.stale, line.confirmed_by),
     }
 
 
@@ -120,6 +149,7 @@ def state_dict(
     at_input: str,
     min_confidence: Confidence,
     units: Iterable[str] | None = None,
+    stale_after_days: int | None = None,
 ) -> dict[str, Any]:
     """``reorg show --format json``."""
     keep = set(units) if units is not None else set(state.units)
@@ -133,11 +163,11 @@ def state_dict(
     lines = [reporting_line_dict(r) for r in state.reporting_lines]
     ids: set[str] = set()
     for entry in unit_list:
-        ids.update(entry["events"])
+        ids.update(entry["events"], entry["confirmed_by"])
         for role in entry["roles"] + entry["vacancies"]:
-            ids.update(role["events"])
+            ids.update(role["events"], role.get("confirmed_by", ()))
     for line in lines:
-        ids.update(line["events"])
+        ids.update(line["events"], line["confirmed_by"])
     return {
         "schema_version": SCHEMA_VERSION,
         "at": ordinal_iso(state.day),
@@ -146,6 +176,7 @@ def state_dict(
         "units": unit_list,
         "reporting_lines": lines,
         "events": event_refs(timeline, ids),
+        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
     }
 
 
@@ -153,15 +184,18 @@ def _entry_dict(entry: object) -> dict[str, Any] | None:
     if entry is None:
         return None
     if isinstance(entry, UnitState):
-        return unit_state_dict(entry)
-    if isinstance(entry, RoleState):
+        result = unit_state_dict(entry)
+    elif isinstance(entry, RoleState):
         result = role_state_dict(entry)
         result["unit"] = entry.unit
-        return result
-    if isinstance(entry, VacancyState):
+    elif isinstance(entry, VacancyState):
         return vacancy_state_dict(entry)
-    assert isinstance(entry, ReportingLineState)
-    return reporting_line_dict(entry)
+    else:
+        assert isinstance(entry, ReportingLineState)
+        result = reporting_line_dict(entry)
+    for key in _STALENESS_KEYS:  # a diff compares facts, not how recently they were confirmed
+        del result[key]
+    return result
 
 
 def diff_change_dict(change: DiffChange) -> dict[str, Any]:
@@ -210,13 +244,18 @@ def span_dict(span: RoleSpan) -> dict[str, Any]:
         "person_name": span.person_name,
         "confidence": span.confidence.label,
         "events": list(span.events),
+        **_staleness(span.last_confirmed, span.stale, span.confirmed_by),
     }
 
 
-def history_dict(timeline: Timeline, history: PersonHistory) -> dict[str, Any]:
+def history_dict(
+    timeline: Timeline, history: PersonHistory, stale_after_days: int | None = None
+) -> dict[str, Any]:
     """``reorg history --format json``."""
-    ids = [e for span in history.roles for e in span.events]
+    ids = [e for span in history.roles for e in (*span.events, *span.confirmed_by)]
     ids += [e for line in history.reporting_lines for e in line[4]]
+    confirmations = history.reporting_line_confirmations
+    ids += [e for _, _, by in confirmations for e in by]
     return {
         "schema_version": SCHEMA_VERSION,
         "person": {
@@ -235,17 +274,27 @@ def history_dict(timeline: Timeline, history: PersonHistory) -> dict[str, Any]:
                 "end": _window(end),
                 "events": list(events),
                 "confidence": confidence.label,
+                **(
+                    _staleness(*confirmations[index])
+                    if index < len(confirmations)
+                    else _staleness(None, False, ())
+                ),
             }
-            for boss, name, start, end, events, confidence in history.reporting_lines
+            for index, (boss, name, start, end, events, confidence) in enumerate(
+                history.reporting_lines
+            )
         ],
         "events": event_refs(timeline, ids),
+        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
     }
 
 
-def unit_history_dict(timeline: Timeline, history: UnitHistory) -> dict[str, Any]:
+def unit_history_dict(
+    timeline: Timeline, history: UnitHistory, stale_after_days: int | None = None
+) -> dict[str, Any]:
     """``reorg unit --format json``."""
     ids = [e for c in history.changes for e in c.events]
-    ids += [e for s in history.roles for e in s.events]
+    ids += [e for s in history.roles for e in (*s.events, *s.confirmed_by)]
     return {
         "schema_version": SCHEMA_VERSION,
         "unit": {
@@ -268,6 +317,7 @@ def unit_history_dict(timeline: Timeline, history: UnitHistory) -> dict[str, Any
         "heads": [span_dict(s) for s in history.heads],
         "roles": [span_dict(s) for s in history.roles],
         "events": event_refs(timeline, ids),
+        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
     }
 
 
@@ -306,6 +356,32 @@ def timeline_dict(
         "from": ordinal_iso(day_from) if day_from is not None else None,
         "to": ordinal_iso(day_to) if day_to is not None else None,
         "events": events,
+    }
+
+
+def check_dict(report: CheckReport) -> dict[str, Any]:
+    """``reorg check --format json``."""
+    from reorg_cli.engine.checks import CHECKS
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "coverage_end": report.coverage_end,
+        "as_of": ordinal_iso(report.reference_day),
+        "stale_after_days": report.stale_after_days,
+        "checks": dict(CHECKS),
+        "counts": report.counts(),
+        "findings": [
+            {
+                "check": f.check,
+                "path": f.path,
+                "line": f.line or None,
+                "message": f.message,
+                "fix": f.fix,
+                "subject": list(f.subject),
+                "events": list(f.events),
+            }
+            for f in report.findings
+        ],
     }
 
 

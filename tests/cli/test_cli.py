@@ -15,7 +15,7 @@ from reorg_cli import __version__
 from reorg_cli.cli.app import app
 from tests.conftest import CLI_ENV, MINI, WriteEvents
 
-COMMANDS = ["show", "diff", "history", "unit", "timeline", "validate", "schema"]
+COMMANDS = ["show", "diff", "history", "unit", "timeline", "validate", "check", "schema"]
 
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:

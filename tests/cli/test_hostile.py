@@ -419,6 +419,7 @@ def test_unrelated_and_hidden_files_are_ignored(tmp_path: Path) -> None:
         "2024-01-15-founding.yaml",
         "2025-03-upgrade.yaml",
         "archive/more.yml",
+        "dataset.yaml",
         "people.yaml",
     )
 
@@ -441,6 +442,7 @@ def test_directory_symlinks_are_not_followed(tmp_path: Path) -> None:
         "2024-01-15-founding.yaml",
         "2025-03-upgrade.yaml",
         "alias.yaml",
+        "dataset.yaml",
         "people.yaml",
     ]
 
@@ -837,7 +839,9 @@ def test_closed_pipe_on_large_output_exits_quietly(args: tuple[str, ...], big_ev
     finally:
         process.kill()
         process.stderr.close()
-    assert (code, stderr) == (0, b"")
+    # The only thing on stderr may be the coverage note (the queries reach past 2020-01-01).
+    other = [line for line in stderr.splitlines() if not line.startswith(b"reorg: note: ")]
+    assert (code, other) == (0, [])
 
 
 @pytest.mark.parametrize(

@@ -192,3 +192,25 @@ def test_the_march_april_diff_tells_the_story(alibaba: Timeline) -> None:
         "Li Feifei — CTO",
     ):
         assert needle in text, needle
+
+
+def test_today_reads_stale_where_the_sources_stop(alibaba: Timeline) -> None:
+    # Issue 13: the data's knowledge ends on 2026-06-17; on 2026-11-29 a role whose last
+    # source is older than 180 days before that is stale, not current.
+    assert alibaba.coverage_end is not None and alibaba.coverage_end.iso() == "2026-06-17"
+    state = at(alibaba, "2026-11-29")
+    stale = {(r.person, r.unit, r.title) for r in state.roles if r.stale}
+    fresh = {(r.person, r.unit, r.title) for r in state.roles if not r.stale}
+    assert ("wu-zeming", "aicheng", "CEO") in stale
+    assert ("jiang-jiangwei", "cloud-infra-bu", "Head") in stale
+    assert ("eddie-wu", "alibaba-group", "CEO") in fresh  # confirmed 2026-06-08
+    assert ("zhou-jingren", "alibaba-group", "Chief Scientist") in fresh
+    history = alibaba.person_history("zhou-jingren", today=parse_query_date("2026-11-29").day)
+    current = {(s.unit, s.title) for s in history.roles if s.status == "current"}
+    assert ("damo", "Deputy Head") not in current
+    assert all(not s.stale for s in history.roles if s.status == "current")
+
+
+def test_the_aicheng_event_is_dated_by_its_source(alibaba: Timeline) -> None:
+    event = alibaba.events["2023-06-wu-zeming-aicheng-ceo"]
+    assert event.date.text() == "by 2023-05-10"

@@ -21,6 +21,7 @@ from reorg_cli.engine.results import Entry, OrgState
 from reorg_cli.engine.timeline import load_timeline
 from reorg_cli.events.dates import parse_query_date
 from reorg_cli.events.errors import EventFileError
+from tests.conftest import examples
 from tests.strategies import (
     EXACT_DATES,
     HistoryEvent,
@@ -131,7 +132,7 @@ class HistoryMachine(RuleBasedStateMachine):
 
 TestHistoryMachine = HistoryMachine.TestCase
 TestHistoryMachine.settings = settings(
-    max_examples=int(os.environ.get("REORG_STATEFUL_EXAMPLES", "100")),
+    max_examples=examples(int(os.environ.get("REORG_STATEFUL_EXAMPLES", "100"))),
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -19,6 +19,7 @@ from reorg_cli.events.errors import Severity
 from reorg_cli.events.loader import (
     _CHANGE_COMMON,
     _CHANGE_KEYS,
+    _DATASET_KEYS,
     _EVENT_KEYS,
     _PERSON_KEYS,
     _SOURCE_KEYS,
@@ -145,6 +146,7 @@ def test_keys_match_the_loader() -> None:
     assert keys_of("inlineSource") == _SOURCE_KEYS
     assert keys_of("event") == _EVENT_KEYS
     assert SCHEMA["$defs"]["unitKind"]["enum"] == list(UNIT_KINDS)
+    assert keys_of("datasetSettings") == _DATASET_KEYS
 
 
 def test_change_types_match_the_loader() -> None:

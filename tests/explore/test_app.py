@@ -91,10 +91,10 @@ def test_year_keys() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
         await pilot.press("right_square_bracket")
         assert "  2026-01-31  " in header(explore)
-        assert "! after 2025-06-01, where the data ends" in header(explore)
+        assert "! events known up to 2025-06-01; later changes are not in this data" in header(explore)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         assert "  2023-01-31  " in header(explore)
-        assert "! before the first recorded event" in header(explore)
+        assert "! events known from 2024-01-15; the organization before that is not in this data" in header(explore)
         assert tree_lines(explore) == ["no units exist on this date"]
 
     drive(app("2025-01-31"), check)

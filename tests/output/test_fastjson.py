@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reorg_cli.output.fastjson import dumps_sorted_indented
+from tests.conftest import examples
 
 scalars = st.none() | st.booleans() | st.integers() | st.text() | st.floats()
 keys = st.text() | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
@@ -28,7 +29,7 @@ def reference(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(documents)
 def test_same_text_as_the_standard_library(data: Any) -> None:
     assert dumps_sorted_indented(data) == reference(data)

@@ -15,6 +15,7 @@ from reorg_cli.output.render import (
     render_state_tree,
     sanitize,
 )
+from tests.conftest import WriteEvents
 
 
 def draw(renderable: RenderableType, width: int = 80) -> str:
@@ -136,3 +137,63 @@ def test_table_keeps_ids_visible_when_narrow(mini: Timeline) -> None:
 def test_sanitize_makes_control_characters_visible() -> None:
     assert sanitize("A\x1b[2J\u202eB\x07") == "A\\u001b[2J\\u202eB\\u0007"
     assert sanitize("[bold red]Evil[/] 通义 👩‍💻") == "[bold red]Evil[/] 通义 👩‍💻"
+
+
+STALE_HISTORY = """\
+events:
+  - id: founding
+    date: 2024-01-01
+    title: Founding
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+      - {type: role_assigned, person: bo, unit: corp, title: CTO}
+      - {type: reporting_line_set, person: bo, reports_to: ann}
+  - id: ann-confirmed
+    date: 2024-02
+    title: Ann still CEO
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_confirmed, person: ann, unit: corp, title: CEO}
+"""
+
+
+def test_tree_shows_stale_facts_with_their_last_confirmation(write_events: WriteEvents) -> None:
+    from reorg_cli.engine.timeline import load_timeline
+
+    timeline = load_timeline(write_events({"history.yaml": STALE_HISTORY}))
+    # The coverage end is the latest event (Feb 2024); a year on, the data knows no more.
+    assert draw(render_state_tree(timeline.state_at(day("2025-01-01")))) == (
+        "Organization on 2025-01-01\n"
+        "└── Corp (company)\n"
+        "    ├── CEO: Ann Lee since 2024-01-01\n"
+        "    └── CTO: Bo Chen since 2024-01-01\n"
+        "Reporting lines\n"
+        "Person   Reports to  Since\n"
+        "Bo Chen  Ann Lee     2024-01-01\n"
+    )
+    late = timeline.state_at(day("2025-01-01"), stale_after=20)
+    assert draw(render_state_tree(late)) == (
+        "Organization on 2025-01-01\n"
+        "└── Corp (company) last confirmed Feb 2024 [?]\n"
+        "    ├── CEO: Ann Lee since 2024-01-01, last confirmed Feb 2024 [?]\n"
+        "    └── CTO: Bo Chen since 2024-01-01, not confirmed since [?]\n"
+        "Reporting lines\n"
+        "Person   Reports to  Since\n"
+        "Bo Chen  Ann Lee     2024-01-01, not confirmed since [?]\n"
+        "[?] stale: no source confirms it within the staleness threshold (--stale-after)\n"
+        "of this date or of the data's coverage end; it may no longer hold\n"
+    )
+
+
+def test_history_reads_last_confirmed_in_place_of_current(write_events: WriteEvents) -> None:
+    from reorg_cli.engine.timeline import load_timeline
+
+    timeline = load_timeline(write_events({"history.yaml": STALE_HISTORY}))
+    assert "current" in draw(render_person_history(timeline.person_history("ann")))
+    drawn = draw(render_person_history(timeline.person_history("ann", stale_after=20)), 100)
+    assert "current" not in drawn
+    assert "│ Corp                 │ CEO   │ 2024-01-01 │ last confirmed Feb 2024 [?] │" in drawn
