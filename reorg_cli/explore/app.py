@@ -695,7 +695,7 @@ class ExploreApp(App[None]):
     #left { width: 1fr; }
     #right { width: 1fr; border-left: solid $primary; }
     #tree { height: 1fr; }
-    #legend { height: auto; max-height: 4; padding: 0 1; }
+    #legend { height: auto; max-height: 25%; padding: 0 1; }
     #details-scroll { height: 3fr; padding: 0 1; }
     #changes-title { height: 1; padding: 0 1; background: $panel; }
     #changes { height: 2fr; border: none; }

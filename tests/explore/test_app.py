@@ -21,7 +21,7 @@ from tests.explore.helpers import (
 
 def test_start_shows_the_date_coverage_filter_tree_and_last_changes() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
-        assert header(explore).startswith("reorg explore  2025-01-01  data to 2025-06-01")
+        assert header(explore).startswith("reorg explore  2025-01-01  data to 2030-12-31")
         assert "facts: all" in header(explore)
         assert tree_lines(explore) == [
             "[+] Example Corp (company)",
@@ -30,7 +30,7 @@ def test_start_shows_the_date_coverage_filter_tree_and_last_changes() -> None:
         ]
         assert changes_title(explore) == "Changes 2024-01-14 → 2025-01-01 (5)"
         assert changes(explore)[0] == "[+] Example Corp (company) created  2024-01-15"
-        assert details(explore).startswith("Example Corp [1]")  # the tree's first node
+        assert details(explore).startswith("Example Corp [1")  # the tree's first node
 
     drive(app("2025-01-01"), check)
 
@@ -91,7 +91,7 @@ def test_year_keys() -> None:
     async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
         await pilot.press("right_square_bracket")
         assert "  2026-01-31  " in header(explore)
-        assert "! events known up to 2025-06-01; later changes are not in this data" in header(explore)
+        assert "!" not in header(explore)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         assert "  2023-01-31  " in header(explore)
         assert "! events known from 2024-01-15; the organization before that is not in this data" in header(explore)
@@ -117,7 +117,11 @@ def test_date_prompt_takes_cli_dates_and_explains_bad_ones() -> None:
         # the same words as `reorg show --at 2025-13`
         assert str(error) == "invalid date: '2025-13' is not a date: month 13 does not exist"
         explore.screen.query_one(Input).value = ""
-        await pilot.press(*"April 2025", "enter")
+        await pilot.press(*"2031", "enter")
+        assert "! events known up to 2030-12-31; later changes are not in this data" in header(
+            explore
+        )
+        await pilot.press("g", *"April 2025", "enter")
         assert "  2025-04 (to 2025-04-30)  " in header(explore)
         await pilot.press("g", "2", "escape")
         assert "  2025-04 (to 2025-04-30)  " in header(explore)
@@ -159,17 +163,17 @@ def test_tree_highlight_shows_a_unit_with_evidence_and_enter_opens_history() -> 
         assert details(explore).startswith("Ann Lee\non 2025-06-01\nRoles")
         await pilot.press("up")
         shown = details(explore)
-        assert shown.startswith("Example Corp [1]\non 2025-06-01\nKind: company")
+        assert shown.startswith("Example Corp [1,2]\non 2025-06-01\nKind: company")
         assert "[1] 2024-01-15  Example Corp founded" in shown
         assert "Example Corp: https://example.com/memo" in shown
         await pilot.press("enter")
         assert details(explore).startswith("Example Corp\nChanges")
         await pilot.press("b")
-        assert details(explore).startswith("Example Corp [1]")
+        assert details(explore).startswith("Example Corp [1,2]")
         await pilot.press("f")
         assert details(explore).startswith("Example Corp\nChanges")
         await pilot.press("backspace")
-        assert details(explore).startswith("Example Corp [1]")
+        assert details(explore).startswith("Example Corp [1,2]")
 
     drive(app("2025-06-01"), check)
 

@@ -28,7 +28,7 @@ def test_stops_are_the_last_day_of_each_event_date_at_its_precision() -> None:
     model = explorer("2025-01-01")
     assert model.stops == [day("2024-01-15"), day("2025-03-31"), day("2025-06-01")]
     assert model.stop_precision[day("2025-03-31")] is Precision.MONTH
-    assert model.coverage_end == day("2025-06-01")
+    assert model.coverage_end == day("2030-12-31")
 
 
 def test_steps_and_their_diffs() -> None:
@@ -70,7 +70,9 @@ def test_months_years_today_and_typed_dates() -> None:
     model.move_years(1)
     assert model.day == day("2025-02-28")
     model.go_today()
-    assert model.day == TODAY and model.past_coverage
+    assert model.day == TODAY and not model.past_coverage
+    model.go_to_text("2031-01")
+    assert model.past_coverage and model.coverage_note is not None
     model.go_to_text("2024")
     assert model.date_label == "2024 (to 2024-12-31)"
     with pytest.raises(DateSyntaxError, match="is ambiguous"):
