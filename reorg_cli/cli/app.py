@@ -30,6 +30,9 @@ from reorg_cli.cli import (
     unit,
     when,
 )
+from reorg_cli.cli import new as new_command
+from reorg_cli.cli import people as people_command
+from reorg_cli.cli import search as search_command
 from reorg_cli.cli import timeline as timeline_command
 from reorg_cli.cli import validate as validate_command
 from reorg_cli.cli.boundary import guarded
@@ -77,6 +80,13 @@ def _main_options(
     color: Annotated[
         ColorMode, typer.Option("--color", help="Colour output: auto, always or never.")
     ] = ColorMode.auto,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page output (also REORG_PAGER= or PAGER=; the default is less -FRX).",
+        ),
+    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -90,6 +100,7 @@ def _main_options(
     settings.debug = debug or os.environ.get("REORG_DEBUG", "") not in ("", "0")
     settings.color = color
     settings.use_cache = not no_cache
+    settings.pager = not no_pager
 
 
 #: Every command, in the order ``reorg --help`` lists them.
@@ -98,12 +109,16 @@ COMMANDS = (
     diff.diff,
     history.history,
     unit.unit,
+    people_command.people,
+    people_command.units,
+    search_command.search,
     timeline_command.timeline,
     log.log,
     blame.blame,
     when.when,
     explore.explore,
     validate_command.validate,
+    new_command.new,
     check.check,
     sources.sources,
     event.event,

@@ -41,6 +41,7 @@ class Settings:
     debug = False
     color = ColorMode.auto
     use_cache = True
+    pager = True
 
 
 settings = Settings()
@@ -136,17 +137,76 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False, **kwargs)
 
 
-def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool = True) -> None:
-    """Print a renderable on stdout (``crop=False`` lets whole URLs run past the width)."""
-    # soft_wrap leaves long lines (evidence URLs) whole for the terminal to wrap.
-    console().print(renderable, soft_wrap=soft_wrap, crop=crop)
+#: The pager when neither REORG_PAGER nor PAGER is set (as git does it).
+DEFAULT_PAGER = "less -FRX"
+
+
+def pager_command(environ: dict[str, str] | None = None) -> str | None:
+    """The pager to use: REORG_PAGER, else PAGER, else ``less -FRX``; None when the chosen
+    one is empty or ``cat`` (paging turned off)."""
+    env = os.environ if environ is None else environ
+    command = env.get("REORG_PAGER")
+    if command is None:
+        command = env.get("PAGER", DEFAULT_PAGER)
+    command = command.strip()
+    return None if command in ("", "cat") else command
+
+
+def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool = False) -> None:
+    """Print a renderable on stdout, through the pager when a person is reading a terminal and
+    it is taller than the screen (never when piped, never with --no-pager).
+
+    Lines are never cropped: the renderers fit the width, and the one thing allowed past it is a
+    URL longer than the width, alone on its line, which the terminal then wraps. ``crop`` is
+    accepted for callers written before this and ignored; ``soft_wrap`` leaves wrapping to the
+    terminal.
+    """
+    del crop
+    out = console()
+    if not (settings.pager and out.is_terminal and sys.stdout.isatty()):
+        out.print(renderable, crop=False, soft_wrap=soft_wrap)
+        return
+    command = pager_command()
+    if command is None:
+        out.print(renderable, crop=False, soft_wrap=soft_wrap)
+        return
+    with out.capture() as captured:
+        out.print(renderable, crop=False, soft_wrap=soft_wrap)
+    text = captured.get()
+    if text.count("\n") < out.size.height or not page(text, command):
+        sys.stdout.write(text)
+
+
+def page(text: str, command: str) -> bool:
+    """Show ``text`` through the pager ``command`` (a shell command, as git runs it); False
+    if the pager could not be started."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"), env=env, check=False)
+    except OSError:
+        return False
+    except KeyboardInterrupt:
+        return True
+    return done.returncode != 127  # 127: the shell found no such command
 
 
 def write_json(data: dict[str, Any]) -> None:
     """Write a JSON document (sorted, stable) on stdout."""
     from reorg_cli.output.serialize import dumps
 
-    sys.stdout.write(dumps(data))
+    text = dumps(data)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (tests)
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def events_path(events: Path | None) -> Path:
@@ -321,3 +381,48 @@ def with_knowledge(data: dict[str, Any], report: KnowledgeReport | None) -> dict
     from reorg_cli.output.gitlike_json import knowledge_dict
 
     return {**data, "known_as_of": knowledge_dict(report)}
+
+
+# -- completion ---------------------------------------------------------------------------------
+
+#: At most this many completions are offered.
+COMPLETIONS = 50
+
+
+def _completions(kind: str, ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Ids and names of ``kind`` that start with ``incomplete`` (ignoring case), each with a
+    help text; from the compiled store, as the command would read it. Never raises: a shell
+    asking for completions gets none rather than an error."""
+    try:
+        from reorg_cli.engine.names import named
+
+        events = ctx.params.get("events") if ctx is not None else None
+        timeline = load(events if isinstance(events, Path) else None, quiet=True)
+        typed = incomplete.casefold()
+        found: dict[str, str] = {}
+        for entry in named(timeline, [kind]):
+            for value in (entry.id, entry.name):
+                if value.casefold().startswith(typed) and value not in found:
+                    found[value] = entry.name if value == entry.id else entry.id
+        return sorted(found.items(), key=lambda item: item[0].casefold())[:COMPLETIONS]
+    except Exception:  # a completion must never print a traceback into the shell
+        return []
+
+
+def complete_person(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of person ids and names."""
+    return _completions("person", ctx, incomplete)
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of unit ids and names."""
+    return _completions("unit", ctx, incomplete)
+
+
+def complete_event(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of event ids."""
+    return [
+        (value, title)
+        for value, title in _completions("event", ctx, incomplete)
+        if " " not in value  # ids only: titles are not arguments of `reorg event`
+    ]

@@ -60,5 +60,5 @@ def diff(
     from reorg_cli.output.render import render_diff
 
     dates = {e.id: e.date.display() for e in timeline.events.values()}
-    print_out(render_diff(result, dates, footnotes(timeline, why)), soft_wrap=why)
+    print_out(render_diff(result, dates, footnotes(timeline, why)))
     print_knowledge(report)

@@ -9,6 +9,7 @@ import typer
 from reorg_cli.cli.common import (
     EventsOption,
     TableFormat,
+    complete_event,
     load,
     print_out,
     write_json,
@@ -16,7 +17,9 @@ from reorg_cli.cli.common import (
 
 
 def event(
-    event_id: Annotated[str, typer.Argument(metavar="EVENT", help="An event id.")],
+    event_id: Annotated[
+        str, typer.Argument(metavar="EVENT", help="An event id.", autocompletion=complete_event)
+    ],
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
@@ -41,4 +44,4 @@ def event(
         return
     from reorg_cli.output.render import render_event
 
-    print_out(render_event(timeline.events[event_id], timeline.evidence(event_id)), soft_wrap=True)
+    print_out(render_event(timeline.events[event_id], timeline.evidence(event_id)))

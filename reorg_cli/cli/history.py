@@ -14,6 +14,7 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     StaleAfterOption,
     WhyOption,
+    complete_person,
     confidence_of,
     footnotes,
     load_known,
@@ -25,7 +26,12 @@ from reorg_cli.cli.common import (
 
 
 def history(
-    person: Annotated[str, typer.Argument(help="Id, name or alias, in any script or case.")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            help="Id, name or alias, in any script or case.", autocompletion=complete_person
+        ),
+    ],
     output: Annotated[
         HistoryFormat,
         typer.Option("--format", "-f", help="Output format (gantt: bars across the years)."),
@@ -54,9 +60,10 @@ def history(
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
 
-        print_out(Gantt(result, today=result.today))
+        lives = {span.unit: timeline.unit_lifetime(span.unit) for span in result.roles}
+        print_out(Gantt(result, today=result.today, lives=lives))
         return
     from reorg_cli.output.render import render_person_history
 
-    print_out(render_person_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_out(render_person_history(result, footnotes(timeline, why)))
     print_knowledge(report)

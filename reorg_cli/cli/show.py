@@ -17,6 +17,7 @@ from reorg_cli.cli.common import (
     ShowFormat,
     StaleAfterOption,
     WhyOption,
+    complete_unit,
     confidence_of,
     coverage_warning,
     footnotes,
@@ -36,7 +37,12 @@ def show(
         "today"
     ),
     unit: Annotated[
-        str | None, typer.Option("--unit", help="Show only this unit and what is under it.")
+        str | None,
+        typer.Option(
+            "--unit",
+            help="Show only this unit and what is under it.",
+            autocompletion=complete_unit,
+        ),
     ] = None,
     depth: Annotated[
         int | None, typer.Option("--depth", min=1, help="Levels of units to show in the tree.")
@@ -125,7 +131,7 @@ def show(
         if depth is not None:
             state, cut = top_of(state, root, depth)
     if output is ShowFormat.table:
-        print_out(render_state_table(state, units=keep, why=notes), soft_wrap=why)
+        print_out(render_state_table(state, units=keep, why=notes))
         print_knowledge(report)
     elif picture:
         from rich.console import Group
@@ -145,7 +151,7 @@ def show(
             no_color=True if settings.color is ColorMode.never else None,
         )
     else:
-        print_out(render_state_tree(state, root=root, depth=depth, why=notes), soft_wrap=why)
+        print_out(render_state_tree(state, root=root, depth=depth, why=notes))
         if cut is not None:
             from rich.text import Text
 

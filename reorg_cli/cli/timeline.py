@@ -12,6 +12,8 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     TableFormat,
     WhyOption,
+    complete_person,
+    complete_unit,
     confidence_of,
     footnotes,
     load,
@@ -24,8 +26,14 @@ from reorg_cli.cli.common import (
 def timeline(
     date_from: Annotated[str | None, typer.Option("--since", "--from", help="First date.")] = None,
     date_to: Annotated[str | None, typer.Option("--until", "--to", help="Last date.")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="Only events about them.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only events about this unit.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="Only events about them.", autocompletion=complete_person),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Only events about this unit.", autocompletion=complete_unit),
+    ] = None,
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
@@ -72,4 +80,4 @@ def timeline(
         return
     from reorg_cli.output.render import render_timeline
 
-    print_out(render_timeline(entries, footnotes(loaded, why)), soft_wrap=why)
+    print_out(render_timeline(entries, footnotes(loaded, why)))

@@ -14,6 +14,7 @@ from reorg_cli.cli.common import (
     StaleAfterOption,
     TableFormat,
     WhyOption,
+    complete_unit,
     confidence_of,
     footnotes,
     load_known,
@@ -25,7 +26,12 @@ from reorg_cli.cli.common import (
 
 
 def unit(
-    name: Annotated[str, typer.Argument(metavar="UNIT", help="Id, current or former name.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNIT", help="Id, current or former name.", autocompletion=complete_unit
+        ),
+    ],
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
@@ -49,5 +55,5 @@ def unit(
         return
     from reorg_cli.output.render import render_unit_history
 
-    print_out(render_unit_history(result, footnotes(timeline, why)), soft_wrap=why)
+    print_out(render_unit_history(result, footnotes(timeline, why)))
     print_knowledge(report)

@@ -204,9 +204,39 @@ class _Compiler:
         self.error(
             location,
             f"unknown person {person!r}",
-            closest(person, self.dataset.people) or "add them under 'people:'",
+            self.did_you_mean(person, "person") or "add them under 'people:'",
         )
         return False
+
+    def did_you_mean(self, reference: str, kind: str) -> str:
+        """``did you mean id (Name)?`` for a reference to an unknown person or unit, found by
+        id, name or alias with the one matcher every command uses (a file that writes
+        ``unit: Wukong Division`` is told the id ``wukong-division``)."""
+        from reorg_cli.engine.names import Named, match
+
+        candidates: list[Named] = []
+        if kind == "person":
+            for p in self.dataset.people.values():
+                known = (p.id, p.name, *(n for _, n in p.names), *p.aliases)
+                candidates.append(Named("person", p.id, p.name, known))
+        else:
+            unit_names: dict[str, list[str]] = {}
+            primary: dict[str, str] = {}
+            for event in self.dataset.events:
+                for change in event.changes:
+                    if isinstance(change, UnitCreated | UnitRenamed):
+                        primary[change.unit] = change.name
+                        unit_names.setdefault(change.unit, []).append(change.name)
+                        unit_names[change.unit].extend(n for _, n in change.names)
+            for unit, names in unit_names.items():
+                info = self.dataset.units.get(unit)
+                aliases = info.aliases if info is not None else ()
+                candidates.append(Named("unit", unit, primary[unit], (unit, *names, *aliases)))
+        found = match(reference, candidates)[:3]
+        if not found:
+            return ""
+        listed = ", ".join(m.id if m.id == m.name else f"{m.id} ({m.name})" for m in found)
+        return f"did you mean {listed}?"
 
     def unit_alive(self, unit: str, location: Location, what: str = "unit") -> bool:
         """Check that ``unit`` exists at the current point of the replay."""
@@ -249,7 +279,7 @@ class _Compiler:
         self.error(
             location,
             f"unknown {what} {unit!r}",
-            closest(unit, self.first_creation) or "create it with a unit_created change",
+            self.did_you_mean(unit, "unit") or "create it with a unit_created change",
         )
         return False
 
@@ -373,19 +403,19 @@ class _Compiler:
             case UnitCreated():
                 self.unit_created(change)
             case UnitRenamed():
-                if self.unit_alive(change.unit, change.location):
+                if self.unit_alive(change.unit, change.where("unit")):
                     self.confirm(self.unit[change.unit])
                     self.set_name(change.unit, change.name, change.names, change)
                     self.warn_sibling_name(change.unit, change)
             case UnitReclassified():
-                if self.unit_alive(change.unit, change.location):
+                if self.unit_alive(change.unit, change.where("unit")):
                     self.confirm_unit(change.unit)
                     self.set_kind(change.unit, change.kind, change)
                     if change.name is not None:
                         self.set_name(change.unit, change.name, change.names, change)
                         self.warn_sibling_name(change.unit, change)
             case UnitMoved():
-                if self.unit_alive(change.unit, change.location):
+                if self.unit_alive(change.unit, change.where("unit")):
                     self.confirm_unit(change.unit)
                     self.set_parent(change.unit, change.parent, change)
             case UnitMerged():
@@ -402,7 +432,7 @@ class _Compiler:
             case RoleConfirmed():
                 self.role_confirmed(change)
             case UnitConfirmed():
-                if self.unit_alive(change.unit, change.location):
+                if self.unit_alive(change.unit, change.where("unit")):
                     self.confirm_unit(change.unit)
             case ReportingLineConfirmed():
                 self.reporting_line_confirmed(change)
@@ -429,7 +459,7 @@ class _Compiler:
             )
             return
         if change.parent is not None and not self.unit_alive(
-            change.parent, change.location, "parent unit"
+            change.parent, change.where("parent"), "parent unit"
         ):
             return
         self.unit_created_at[unit] = (change.location, self.event)
@@ -463,7 +493,7 @@ class _Compiler:
             if parent == unit:
                 self.error(change.location, f"unit {unit!r} cannot be its own parent")
                 return
-            if not self.unit_alive(parent, change.location, "parent unit"):
+            if not self.unit_alive(parent, change.where("parent"), "parent unit"):
                 return
             chain = [parent]
             cursor: str | None = parent
@@ -524,9 +554,9 @@ class _Compiler:
         self.unit_ended[unit] = (change.location, self.event, how)
 
     def unit_merged(self, change: UnitMerged) -> None:
-        if not self.unit_alive(change.unit, change.location):
+        if not self.unit_alive(change.unit, change.where("unit")):
             return
-        if not self.unit_alive(change.into, change.location, "successor unit"):
+        if not self.unit_alive(change.into, change.where("into"), "successor unit"):
             return
         if change.into == change.unit:
             self.error(change.location, f"unit {change.unit!r} cannot be merged into itself")
@@ -548,7 +578,7 @@ class _Compiler:
         self.end_unit(change.unit, change, f"merged into {change.into!r}", change.into)
 
     def unit_dissolved(self, change: UnitDissolved) -> None:
-        if not self.unit_alive(change.unit, change.location):
+        if not self.unit_alive(change.unit, change.where("unit")):
             return
         children = sorted(self.children.get(change.unit, set()))
         if children:
@@ -563,8 +593,8 @@ class _Compiler:
 
     # -- roles -------------------------------------------------------------------------------------
     def role_assigned(self, change: RoleAssigned) -> None:
-        person_ok = self.person_exists(change.person, change.location)
-        if not (self.unit_alive(change.unit, change.location) and person_ok):
+        person_ok = self.person_exists(change.person, change.where("person"))
+        if not (self.unit_alive(change.unit, change.where("unit")) and person_ok):
             return
         key = (change.person, change.unit, change.title)
         if key in self.roles:
@@ -600,7 +630,7 @@ class _Compiler:
 
     def role_ended(self, change: RoleEnded) -> None:
         assert self.event is not None
-        if not self.person_exists(change.person, change.location):
+        if not self.person_exists(change.person, change.where("person")):
             return
         key = (change.person, change.unit, change.title)
         fact = self.roles.get(key)
@@ -683,7 +713,7 @@ class _Compiler:
 
     def role_confirmed(self, change: RoleConfirmed) -> None:
         assert self.event is not None
-        if not self.person_exists(change.person, change.location):
+        if not self.person_exists(change.person, change.where("person")):
             return
         key = (change.person, change.unit, change.title)
         fact = self.roles.get(key)
@@ -711,8 +741,8 @@ class _Compiler:
 
     def reporting_line_confirmed(self, change: ReportingLineConfirmed) -> None:
         assert self.event is not None
-        ok = self.person_exists(change.person, change.location)
-        if not (self.person_exists(change.reports_to, change.location) and ok):
+        ok = self.person_exists(change.person, change.where("person"))
+        if not (self.person_exists(change.reports_to, change.where("reports_to")) and ok):
             return
         line = self.reports.get(change.person)
         if line is None or line.value[0] != change.reports_to:
@@ -732,7 +762,7 @@ class _Compiler:
         self.confirm(line)
 
     def person_left(self, change: PersonLeft) -> None:
-        if not self.person_exists(change.person, change.location):
+        if not self.person_exists(change.person, change.where("person")):
             return
         reason = change.reason or "left the organization"
         for key in sorted(self.roles_by_person.get(change.person, set())):
@@ -747,8 +777,8 @@ class _Compiler:
             self.close_fact(line, change, reason, implied_by="person_left")
 
     def reporting_line_set(self, change: ReportingLineSet) -> None:
-        ok = self.person_exists(change.person, change.location)
-        if not (self.person_exists(change.reports_to, change.location) and ok):
+        ok = self.person_exists(change.person, change.where("person"))
+        if not (self.person_exists(change.reports_to, change.where("reports_to")) and ok):
             return
         if change.person == change.reports_to:
             self.error(change.location, f"{change.person!r} cannot report to themselves")
@@ -777,7 +807,7 @@ class _Compiler:
 
     def reporting_line_cleared(self, change: ReportingLineCleared) -> None:
         assert self.event is not None
-        if not self.person_exists(change.person, change.location):
+        if not self.person_exists(change.person, change.where("person")):
             return
         old = self.reports.pop(change.person, None)
         if old is None:

@@ -6,7 +6,6 @@ Every query reads the compiled facts; none replays events.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -31,8 +30,8 @@ from reorg_cli.engine.results import (
     UnitState,
     VacancyState,
 )
-from reorg_cli.events.dates import POS_INF, DateWindow, PartialDate, today_ordinal
-from reorg_cli.events.errors import AmbiguousNameError, EventFileError, Severity, UnknownNameError
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate, today_ordinal
+from reorg_cli.events.errors import EventFileError, Severity
 from reorg_cli.events.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Confidence,
@@ -216,48 +215,32 @@ class Timeline:
             self._person_index, self._unit_index = people, units
         return self._person_index, self._unit_index
 
-    def _find(
-        self,
-        query: str,
-        index: dict[str, set[str]],
-        ids: Iterable[str],
-        what: str,
-        label: dict[str, str],
-    ) -> str:
-        stripped = query.strip()
-        if stripped in label:
-            return stripped
-        found = index.get(name_key(stripped), set())
-        if len(found) == 1:
-            return next(iter(found))
-        if len(found) > 1:
-            listed = ", ".join(f"{label[i]} ({i})" for i in sorted(found))
-            raise AmbiguousNameError(
-                f"{query!r} matches more than one {what}: {listed}", "use the id"
-            )
-        keys: dict[str, str] = {}
-        for key, owners in index.items():
-            for owner in owners:
-                keys.setdefault(key, owner)
-        close = difflib.get_close_matches(name_key(stripped), list(keys), n=5, cutoff=0.6)
-        suggestions: list[str] = []
-        for key in close:
-            shown = label[keys[key]]
-            if shown not in suggestions:
-                suggestions.append(shown)
-        raise UnknownNameError(what, query, suggestions[:3])
-
     def find_person(self, query: str) -> Person:
-        """The person whose id, name or alias (in any script, any case) is ``query``."""
+        """The person whose id, name or alias (in any script, any case) is ``query``, or the
+        one person it matches (:func:`reorg_cli.engine.names.resolve`)."""
+        from reorg_cli.engine.names import resolve
+
         people, _ = self._build_indexes()
-        label = self._person_labels()
-        return self.dataset.people[self._find(query, people, label, "person", label)]
+        found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
+        return self.dataset.people[found]
 
     def find_unit(self, query: str) -> str:
-        """The id of the unit whose id, current or former name, or alias is ``query``."""
+        """The id of the unit whose id, current or former name, or alias is ``query``, or of
+        the one unit it matches (:func:`reorg_cli.engine.names.resolve`)."""
+        from reorg_cli.engine.names import resolve
+
         _, units = self._build_indexes()
-        label = self._unit_labels()
-        return self._find(query, units, label, "unit", label)
+        return resolve(self, query, "unit", ids=self._unit_labels(), exact=units)
+
+    def unit_lifetime(self, unit: str) -> tuple[int, int]:
+        """The first day a unit may have existed and the last (ordinals; ``POS_INF`` while it
+        exists): from the earliest possible day of its creation to the latest possible day of
+        its end. Charts use it so that no role is drawn where its unit was not."""
+        lives = self.unit_facts.get(unit, {}).get(FactKind.UNIT, [])
+        if not lives:
+            return NEG_INF, POS_INF
+        last = lives[-1]
+        return lives[0].start.window.lo, POS_INF if last.end is None else last.end.window.hi
 
     # -- coverage and staleness --------------------------------------------------------------------
     @property

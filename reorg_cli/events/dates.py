@@ -180,6 +180,23 @@ class DateWindow:
             return f"between {self.first.display()} and {self.second.display()}"
         return f"{self.kind.value} {self.first.display()}"
 
+    def short(self) -> str:
+        """The window for a table cell: :meth:`display`, but a window between two dates is
+        written ``2026-03-03…10`` (the second date without what it shares with the first)."""
+        if self.kind is not WindowKind.BETWEEN:
+            return self.display()
+        assert self.first is not None and self.second is not None
+        first, second = self.first, self.second
+        if first.day is not None and second.day is not None:
+            assert first.month is not None and second.month is not None
+            if first.year == second.year and first.month == second.month:
+                return f"{first.iso()}…{second.day:02d}"
+            if first.year == second.year:
+                return f"{first.iso()}…{second.month:02d}-{second.day:02d}"
+        if first.year == second.year and second.month is not None:
+            return f"{first.iso()}…{second.iso()[5:]}"
+        return f"{first.iso()}…{second.iso()}"
+
     def start_iso(self) -> str | None:
         """The first day as ISO text, or None when unbounded."""
         return None if self.lo == NEG_INF else dt.date.fromordinal(self.lo).isoformat()

@@ -45,6 +45,7 @@ from reorg_cli.events.model import (
     UnitReclassified,
     UnitRenamed,
     event_date_bounds,
+    name_key,
 )
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
@@ -105,6 +106,8 @@ _EVENT_KEYS = (
     "retracts",
 )
 _CHANGE_COMMON = ("type", "note", "confidence")
+#: Keys of a change that name a person or unit (their positions are kept for messages).
+_REFERENCES = ("person", "unit", "parent", "into", "reports_to")
 _CHANGE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # type: (required fields, optional fields)
     "unit_created": (("unit", "name", "kind"), ("names", "parent")),
@@ -122,6 +125,10 @@ _CHANGE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "unit_confirmed": (("unit",), ()),
     "reporting_line_confirmed": (("person", "reports_to"), ()),
 }
+
+
+#: Every change type with its required and optional keys (for ``reorg new``).
+CHANGE_KEYS = _CHANGE_KEYS
 
 
 def discover_event_files(path: Path) -> list[tuple[str, Path]]:
@@ -276,6 +283,9 @@ class _DatasetBuilder:
         # Source references are resolved at the end, so the registry may be in any file.
         self.pending_refs: list[tuple[str, Location]] = []
         self.settings: DatasetSettings | None = None
+        #: References written as a name, not an id (``unit: Wukong Division``): the problem's
+        #: index, the key and the value, given a "did you mean" id once every file is read.
+        self.named_refs: list[tuple[int, str, str]] = []
 
     # -- reporting -------------------------------------------------------------------------
     def problem(self, location: Location, message: str, hint: str = "") -> _Skip:
@@ -416,6 +426,8 @@ class _DatasetBuilder:
     def ident(self, item: YamlMap, key: str, what: str, *, required: bool = True) -> str | None:
         value = self.text(item, key, what, required=required)
         if value is not None and not ID_RE.fullmatch(value):
+            if key in _REFERENCES:
+                self.named_refs.append((len(self.problems), key, value))
             raise self.problem(
                 item.where(key),
                 f"{value!r} is not a valid id",
@@ -737,6 +749,7 @@ class _DatasetBuilder:
             "location": entry.location,
             "note": self.text(entry, "note", "a change"),
             "confidence": self.confidence(entry, required=False),
+            "refs": tuple((key, entry.where(key)) for key in _REFERENCES if key in entry),
         }
         what = f"a {change_type} change"
 
@@ -831,7 +844,41 @@ class _DatasetBuilder:
         return ReportingLineCleared(person=ref("person"), **common)
 
     # -- finishing -----------------------------------------------------------------------------
+    def suggest_ids(self) -> None:
+        """Hints for references written as names: "did you mean wukong-division (Wukong
+        Division)?" when the name is exactly a person's or unit's name or alias."""
+        if not self.named_refs:
+            return
+        people = _named_ids(
+            (p.id, name)
+            for p in self.people.values()
+            for name in (p.name, *(n for _, n in p.names), *p.aliases)
+        )
+        unit_pairs: list[tuple[str, str]] = []
+        for event in self.events:
+            for change in event.changes:
+                if isinstance(change, UnitCreated | UnitRenamed):
+                    unit_pairs.append((change.unit, change.name))
+                    unit_pairs.extend((change.unit, n) for _, n in change.names)
+        unit_pairs.extend((u.id, alias) for u in self.units.values() for alias in u.aliases)
+        units = _named_ids(unit_pairs)
+        for index, key, value in self.named_refs:
+            table = people if key in ("person", "reports_to") else units
+            owners = table.get(name_key(value), {})
+            if not owners:
+                continue
+            listed = ", ".join(f"{i} ({n})" if i != n else i for i, n in sorted(owners.items()))
+            problem = self.problems[index]
+            self.problems[index] = Problem(
+                problem.location,
+                f"{value!r} is a name, not an id",
+                f'did you mean {listed}? a {key} is written as its id; reorg search "{value}" '
+                "lists ids",
+                problem.severity,
+            )
+
     def finish(self, files: tuple[str, ...]) -> tuple[Dataset, list[Problem]]:
+        self.suggest_ids()
         for source_id, location in self.pending_refs:
             if source_id not in self.sources:
                 self.problems.append(
@@ -869,6 +916,14 @@ class _DatasetBuilder:
 
 def _resolve(sources: tuple[Source, ...], registry: dict[str, Source]) -> tuple[Source, ...]:
     return tuple(registry.get(s.id, s) if (s.id and not s.url) else s for s in sources)
+
+
+def _named_ids(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """Normalized name -> {id: display name} for every (id, name) pair."""
+    found: dict[str, dict[str, str]] = {}
+    for ident, name in pairs:
+        found.setdefault(name_key(name), {}).setdefault(ident, name)
+    return found
 
 
 def _with_resolved_sources(event: Event, registry: dict[str, Source]) -> Event:

@@ -122,6 +122,16 @@ class Change:
     location: Location = field(default=Location(""), compare=False)
     note: str | None = None
     confidence: Confidence | None = None
+    #: Where each reference to a person or unit (``person``, ``unit``, ``parent``, ``into``,
+    #: ``reports_to``) is written, so that a problem with one points at it.
+    refs: tuple[tuple[str, Location], ...] = field(default=(), compare=False, repr=False)
+
+    def where(self, key: str) -> Location:
+        """The position of the value of ``key`` in the file, else of the change."""
+        for name, location in self.refs:
+            if name == key:
+                return location
+        return self.location
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -548,7 +548,7 @@ def _change_text(change: DiffChange, dates: dict[str, str]) -> Text:
 
 
 def _evidence(notes: Footnotes) -> RenderableType:
-    return notes.render(wrap=True) if notes.numbers else Text("")
+    return notes.render() if notes.numbers else Text("")
 
 
 def _intro() -> RenderableType:

@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reorg_cli.engine.names import Named
 from reorg_cli.engine.results import DiffChange, OrgDiff, OrgState, UnitState
-from reorg_cli.engine.timeline import Timeline, name_key
+from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import (
     NEG_INF,
     POS_INF,
@@ -127,7 +128,7 @@ class Explorer:
         self.state: OrgState = timeline.state_at(self.day, min_confidence)
         self.diff: OrgDiff | None = None
         self._set_baseline(self._startup_baseline())
-        self.search_index: list[tuple[str, str, str, str, str]] | None = None
+        self.search_index: list[Named] | None = None
 
     # -- the slider --------------------------------------------------------------------------
     def go_to(self, day: int, precision: Precision = Precision.DAY) -> None:
@@ -293,64 +294,23 @@ class Explorer:
         return {event_id: events[event_id].date.display() for event_id in ids}
 
     # -- finding ---------------------------------------------------------------------------------
-    def _index(self) -> list[tuple[str, str, str, str, str]]:
-        """(kind, id, label, detail, key) rows: every name a person, unit or event goes by."""
-        if self.search_index is None:
-            rows: list[tuple[str, str, str, str, str]] = []
-            timeline = self.timeline
-            for person in timeline.dataset.people.values():
-                others = [n for _, n in person.names] + list(person.aliases)
-                detail = ", ".join(others)
-                for key in {person.id, person.name, *others}:
-                    rows.append(("person", person.id, person.name, detail, name_key(key)))
-            for unit in timeline.unit_facts:
-                now = timeline.unit_name_now(unit)
-                names = timeline.unit_facts[unit]
-                keys = {unit, now}
-                for facts in names.values():
-                    for fact in facts:
-                        if fact.kind.name == "NAME":
-                            keys.add(str(fact.value[0]))
-                            keys.update(str(v) for v in fact.value[1:][1::2])
-                info = timeline.dataset.units.get(unit)
-                if info is not None:
-                    keys.update(info.aliases)
-                former = sorted(k for k in keys if k not in (unit, now))
-                for key in keys:
-                    rows.append(("unit", unit, now, ", ".join(former), name_key(key)))
-            for event in timeline.dataset.events:
-                for key in (event.id, event.title):
-                    rows.append(
-                        ("event", event.id, event.title, event.date.display(), name_key(key))
-                    )
-            self.search_index = rows
-        return self.search_index
-
     def search(self, query: str, limit: int = 50) -> list[Hit]:
-        """People, units and events whose id, name, former name or alias matches ``query``
-        (normalized as the CLI's name lookup does): exact names first, then names that
-        start with it, then names that contain it."""
-        key = name_key(query)
-        if not key:
+        """People, units and events that ``query`` matches, best first, found as every command
+        finds names (:mod:`reorg_cli.engine.names`: whole names, their starts, word starts, any
+        part, in any script and case; close spellings when nothing else matches)."""
+        from reorg_cli.engine.names import match, named
+
+        if not query.strip():
             return []
-        best: dict[tuple[str, str], Hit] = {}
-        kind_rank = {"person": 0, "unit": 1, "event": 2}
-        for kind, item, label, detail, name in self._index():
-            if name == key:
-                rank = 0
-            elif name.startswith(key):
-                rank = 1
-            elif key in name:
-                rank = 2
-            else:
-                continue
-            found = best.get((kind, item))
-            if found is None or rank < found.rank:
-                best[(kind, item)] = Hit(kind, item, label, detail, rank)
-        hits = sorted(
-            best.values(), key=lambda h: (h.rank, kind_rank[h.kind], h.label.casefold(), h.id)
-        )
-        return hits[:limit]
+        if self.search_index is None:
+            self.search_index = named(self.timeline, ("person", "unit", "event"))
+        hits = []
+        for found in match(query, self.search_index)[:limit]:
+            detail = found.matched if found.matched != found.name else ""
+            if found.kind == "event":
+                detail = self.timeline.events[found.id].date.display()
+            hits.append(Hit(found.kind, found.id, found.name, detail, found.rank))
+        return hits
 
 
 def _event_stops(timeline: Timeline) -> tuple[list[int], dict[int, Precision]]:

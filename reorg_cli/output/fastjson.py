@@ -1,4 +1,4 @@
-"""``json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2)``, several times faster.
+"""``json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)``, several times faster.
 
 With ``indent``, the standard library encodes in pure Python through nested generators (its C
 encoder has no indentation). Query results of a large history are tens of megabytes of JSON, so
@@ -11,7 +11,7 @@ is handed to ``json.dumps`` itself, so the output is the standard library's in e
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring
 from typing import Any
 
 _MAX_DEPTH = 100
@@ -24,11 +24,11 @@ class _Unusual(Exception):
 
 
 def dumps_sorted_indented(data: Any, indent: int = 2) -> str:
-    """Exactly ``json.dumps(data, sort_keys=True, ensure_ascii=True, indent=indent)``."""
+    """Exactly ``json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent)``."""
     try:
         return _encode(data, "\n", " " * indent, 0)
     except (_Unusual, RecursionError):
-        return json.dumps(data, sort_keys=True, ensure_ascii=True, indent=indent)
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent)
 
 
 def _scalar(value: Any) -> str:
@@ -46,10 +46,10 @@ def _scalar(value: Any) -> str:
 def _encode(value: Any, newline: str, step: str, depth: int) -> str:
     kind = type(value)
     if kind is str:
-        return encode_basestring_ascii(value)
+        return encode_basestring(value)
     if depth > _MAX_DEPTH:
         raise _Unusual
-    encode = encode_basestring_ascii
+    encode = encode_basestring
     if kind is dict:
         if not value:
             return "{}"

@@ -8,7 +8,7 @@ and ``?`` a role that ended on a date nobody knows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -27,13 +27,22 @@ KEY = (
 MIN_BAR = 10
 
 
-def _label(span: RoleSpan) -> str:
-    label = f"{span.title}, {span.unit_name}"
+def _label(span: RoleSpan) -> tuple[str, str]:
+    """The label of a bar and its marks (kept when the label is shortened)."""
+    marks = ""
     if span.confidence is Confidence.REPORTED:
-        label += " [R]"
+        marks = " [R]"
     elif span.confidence is Confidence.UNCERTAIN:
-        label += " [U]"
-    return sanitize(label)
+        marks = " [U]"
+    return sanitize(f"{span.title}, {span.unit_name}"), marks
+
+
+def _fit(label: str, marks: str, width: int) -> str:
+    """``label`` and its marks in ``width`` cells: the label is shortened, never the marks."""
+    if cell_len(label + marks) <= width:
+        return label + marks
+    room = max(1, width - cell_len(marks) - 1)
+    return set_cell_size(label, room) + "…" + marks
 
 
 def _range(history: PersonHistory, today: int) -> tuple[int, int]:
@@ -59,17 +68,26 @@ class _Scale:
         return min(self.width - 1, (day - self.lo) * self.width // (self.hi - self.lo + 1))
 
 
-def _bar(span: RoleSpan, scale: _Scale, today: int) -> Text:
+def _bar(
+    span: RoleSpan, scale: _Scale, today: int, life: tuple[int, int] = (NEG_INF, POS_INF)
+) -> Text:
+    """The bar of one role; nothing is drawn outside ``life``, the days its unit may have
+    existed."""
     cells = [" "] * scale.width
     styles = [""] * scale.width
+    born, gone = life
 
     def paint(first: int, last_excl: int, char: str, style: str) -> None:
+        first = max(first, born)
+        if gone != POS_INF:
+            last_excl = min(last_excl, gone + 1)
         if last_excl <= first:
             return
         for c in range(scale.col(first), scale.col(last_excl - 1) + 1):
             cells[c], styles[c] = char, style
 
     start_lo = scale.lo if span.start.lo == NEG_INF else span.start.lo
+    start_lo = max(start_lo, born)
     start_hi = span.start.hi if span.start.hi != POS_INF else start_lo
     planned = span.status == "planned"  # not started by today: no "held today" marker
     if span.end is not None:
@@ -87,7 +105,7 @@ def _bar(span: RoleSpan, scale: _Scale, today: int) -> Text:
         paint(span.end.lo, span.end.hi, FUZZY, "yellow")
     if span.end is None:
         if not planned:
-            marker = scale.col(max(today, start_hi))
+            marker = scale.col(min(max(today, start_hi), gone))
             cells[marker], styles[marker] = CURRENT, "bold green"
     elif span.end.hi == POS_INF:
         marker = scale.col(max(span.end.lo, start_hi))
@@ -112,8 +130,15 @@ def _axis(scale: _Scale) -> str:
     return "".join(line)
 
 
-def gantt_lines(history: PersonHistory, *, width: int, today: int) -> list[Text]:
-    """The chart as lines of text at most ``width`` cells wide; ``today`` is an ordinal."""
+def gantt_lines(
+    history: PersonHistory,
+    *,
+    width: int,
+    today: int,
+    lives: Mapping[str, tuple[int, int]] | None = None,
+) -> list[Text]:
+    """The chart as lines of text at most ``width`` cells wide; ``today`` is an ordinal;
+    ``lives`` the first and last day each unit may have existed (bars are cut to them)."""
     header = safe_text(history.name, "bold")
     others = [n for _, n in history.names] + list(history.aliases)
     if others:
@@ -123,16 +148,14 @@ def gantt_lines(history: PersonHistory, *, width: int, today: int) -> list[Text]
         lines.append(Text("no roles recorded", style="italic"))
         return lines
     labels = [_label(span) for span in history.roles]
-    label_width = min(max(cell_len(label) for label in labels), max(12, width // 3))
+    label_width = min(max(cell_len(label + marks) for label, marks in labels), max(12, width // 3))
     bar_width = max(MIN_BAR, width - label_width - 1)
     scale = _Scale(*_range(history, today), bar_width)
     lines.append(Text(" " * (label_width + 1) + _axis(scale), style="dim"))
-    for span, label in zip(history.roles, labels, strict=True):
-        shown = (
-            label if cell_len(label) <= label_width else set_cell_size(label, label_width - 1) + "…"
-        )
-        line = Text(set_cell_size(shown, label_width) + " ")
-        line.append_text(_bar(span, scale, today))
+    for span, (label, marks) in zip(history.roles, labels, strict=True):
+        line = Text(set_cell_size(_fit(label, marks, label_width), label_width) + " ")
+        life = (lives or {}).get(span.unit, (NEG_INF, POS_INF))
+        line.append_text(_bar(span, scale, today, life))
         lines.append(line)
     lines.append(Text(KEY, style="dim"))
     used = {"[R]" for span in history.roles if span.confidence is Confidence.REPORTED}
@@ -146,15 +169,22 @@ def gantt_lines(history: PersonHistory, *, width: int, today: int) -> list[Text]
 class Gantt:
     """A renderable Gantt chart of a person's roles that fits the console's width."""
 
-    def __init__(self, history: PersonHistory, *, today: int | None = None) -> None:
+    def __init__(
+        self,
+        history: PersonHistory,
+        *,
+        today: int | None = None,
+        lives: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.history = history
         self.today = today if today is not None else today_ordinal()
+        self.lives = lives
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self._lines(options.max_width)
 
     def _lines(self, width: int) -> Iterator[Text]:
-        for line in gantt_lines(self.history, width=width, today=self.today):
+        for line in gantt_lines(self.history, width=width, today=self.today, lives=self.lives):
             line.no_wrap = True
             line.overflow = "crop"
             yield line

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import io
+import re
 from pathlib import Path
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -13,6 +16,28 @@ from reorg_cli.events.files import write_atomic
 #: The picture formats ``reorg show --format`` can save.
 PICTURE_FORMATS = ("svg", "html")
 DEFAULT_WIDTH = 100
+
+
+#: Fonts found on the machine that opens the picture; nothing is fetched from the network.
+LOCAL_FONTS = (
+    '"Fira Code", "JetBrains Mono", "Cascadia Mono", "SF Mono", Menlo, Consolas, '
+    '"DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono CJK SC", monospace'
+)
+_FONT_FACE_RE = re.compile(r"[ \t]*@font-face \{\{.*?\}\}\n", re.S)
+_FONT_FAMILY_RE = re.compile(r"font-family: Fira Code, monospace;")
+
+
+@functools.cache
+def svg_template() -> str:
+    """Rich's SVG template (the documented default of ``Console.export_svg``'s
+    ``code_format``) without its ``@font-face`` rules, which load Fira Code from a CDN, and
+    with a stack of local monospace fonts instead."""
+    default = inspect.signature(Console.export_svg).parameters["code_format"].default
+    template = _FONT_FACE_RE.sub("", str(default))
+    template = _FONT_FAMILY_RE.sub(f"font-family: {LOCAL_FONTS};", template)
+    if "@font-face" in template or re.search(r"url\(\s*[\"']?https?:", template):
+        raise RuntimeError("Rich's SVG template changed: it still loads a font")  # pragma: no cover
+    return template
 
 
 class _WithoutColor:
@@ -54,7 +79,7 @@ def picture(
     )
     console.print(_WithoutColor(renderable) if console.no_color else renderable)
     if kind == "svg":
-        return console.export_svg(title=title)
+        return console.export_svg(title=title, code_format=svg_template())
     return console.export_html()
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -35,11 +34,14 @@ from reorg_cli.engine.results import (
 from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence, Event, kind_label
+from reorg_cli.output.layout import KEEP, Records, Wrapped, keep
 
 if TYPE_CHECKING:
     from reorg_cli.engine.checks import CheckReport
 
-_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000]"
+)
 
 MARK_UNCERTAIN_DATE = "[~]"
 MARK_REPORTED = "[R]"
@@ -96,6 +98,11 @@ def _stale(
     return text
 
 
+def _date(window: DateWindow) -> Text:
+    """A date for a table cell: the short form, never broken inside ("by 2025-06-25")."""
+    return Text(window.short().replace(" ", KEEP))
+
+
 def _confirming(since: DateWindow, last: DateWindow | None, by: tuple[str, ...]) -> list[str]:
     """For --why: the event that last confirmed a fact, when later than its start."""
     return list(by[-1:]) if last is not None and last != since else []
@@ -131,22 +138,15 @@ class Footnotes:
             numbers.append(str(self.numbers[event]))
         return Text(f" [{','.join(numbers)}]", style="blue") if numbers else Text()
 
-    def render(self, *, wrap: bool = False) -> RenderableType:
-        """The evidence list: each numbered event with its date, confidence and sources.
-
-        URLs are left whole (not wrapped) so they stay clickable and copyable; ``wrap`` folds
-        long lines instead, for a pane narrower than a URL.
-        """
-        text = (
-            Text("Evidence", style="bold", overflow="fold")
-            if wrap
-            else Text("Evidence", style="bold", no_wrap=True, overflow="ignore")
-        )
+    def render(self) -> RenderableType:
+        """The evidence list: each numbered event with its date, confidence and sources."""
+        # Wrapped at spaces: ids and URLs stay whole, so they can be clicked and copied.
+        text = Text("Evidence", style="bold")
         for event_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
             evidence = self.lookup(event_id)
             text.append(f"\n[{number}] ", style="blue")
             _append_evidence(text, evidence, indent="    ")
-        return text
+        return Wrapped(text, indent=4)
 
 
 def _append_evidence(text: Text, evidence: Evidence, indent: str) -> None:
@@ -321,21 +321,22 @@ def _finish(parts: list[RenderableType], used: set[str], why: Footnotes | None) 
     return Group(*parts)
 
 
-def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | None = None) -> Table:
-    table = Table(title="Reporting lines", title_justify="left", box=None, pad_edge=False)
-    table.add_column("Person", no_wrap=True)
-    table.add_column("Reports to", no_wrap=True)
-    table.add_column("Since", no_wrap=True)
+def _reporting_lines_table(
+    state: OrgState, used: set[str], why: Footnotes | None = None
+) -> Records:
+    table = Records(title="Reporting lines")
+    table.add_column("Person")
+    table.add_column("Reports to")
+    table.add_column("Since")
     for line in state.reporting_lines:
-        since: Text | str = line.since.display()
+        since = _date(line.since)
         if line.stale:
-            since = Text(line.since.display())
             since.append_text(_stale(line.last_confirmed, used, since=line.since))
         confirming = _confirming(line.since, line.last_confirmed, line.confirmed_by)
         table.add_row(
-            safe_text(line.person_name),
+            keep(safe_text(line.person_name)),
             Text.assemble(
-                safe_text(line.reports_to_name),
+                keep(safe_text(line.reports_to_name)),
                 _marks(line.presence, line.confidence, used),
                 why.ref([*line.events, *confirming]) if why is not None else "",
             ),
@@ -347,65 +348,57 @@ def _reporting_lines_table(state: OrgState, used: set[str], why: Footnotes | Non
 def render_state_table(
     state: OrgState, *, units: Iterable[str] | None = None, why: Footnotes | None = None
 ) -> RenderableType:
-    """The organization as one table row per role (and per unit without roles)."""
+    """The organization as a table: a heading per unit (its kind and parent), then a row per
+    role or vacancy in it."""
     used: set[str] = set()
-    table = Table(title=f"Organization on {ordinal_iso(state.day)}", title_justify="left")
-    table.add_column("Unit", min_width=8, overflow="fold")
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Parent", overflow="fold")
-    table.add_column("Title", overflow="fold")
-    table.add_column("Person", overflow="fold")
-    table.add_column("Since", no_wrap=True)
-    keep = set(units) if units is not None else set(state.units)
-    ordered = sorted((state.units[u] for u in keep), key=lambda u: (u.name.casefold(), u.id))
+    table = Records(title=f"Organization on {ordinal_iso(state.day)}")
+    table.add_column("Title")
+    table.add_column("Person")
+    table.add_column("Since")
+    keep_units = set(units) if units is not None else set(state.units)
+    ordered = sorted((state.units[u] for u in keep_units), key=lambda u: (u.name.casefold(), u.id))
     for unit in ordered:
         parent = state.units.get(unit.parent) if unit.parent else None
-        unit_cell = Text.assemble(
-            safe_text(unit.name),
+        heading = Text.assemble(
+            keep(safe_text(unit.name, "bold")),
+            (f" ({kind_label(unit.kind)})", "dim"),
             _marks(
                 Presence.UNCERTAIN if unit.uncertain_fields else unit.presence,
                 unit.confidence,
                 used,
             ),
+            why.ref(unit.events) if why is not None else "",
         )
         if unit.stale:
-            unit_cell.append_text(_stale(unit.last_confirmed, used, " "))
-        parent_cell = safe_text(parent.name if parent else (unit.parent or ""))
-        roles = state.roles_in(unit.id)
-        vacancies = state.vacancies_in(unit.id)
-        if not roles and not vacancies:
-            table.add_row(unit_cell, kind_label(unit.kind), parent_cell, "", "", "")
-        for role in roles:
-            since: Text | str = role.since.display()
+            heading.append_text(_stale(unit.last_confirmed, used, " "))
+        if parent is not None or unit.parent:
+            heading.append(" in ", style="dim")
+            heading.append_text(keep(safe_text(parent.name if parent else (unit.parent or ""))))
+        table.add_section(heading)
+        for role in state.roles_in(unit.id):
+            since = _date(role.since)
             if role.stale:
-                since = Text(role.since.display())
                 since.append_text(_stale(role.last_confirmed, used, since=role.since))
             confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
             table.add_row(
-                unit_cell,
-                kind_label(unit.kind),
-                parent_cell,
                 safe_text(role.title),
                 Text.assemble(
-                    safe_text(role.person_name),
+                    keep(safe_text(role.person_name)),
                     _marks(role.presence, role.confidence, used),
                     why.ref([*role.events, *confirming]) if why is not None else "",
                 ),
                 since,
             )
-        for vacancy in vacancies:
+        for vacancy in state.vacancies_in(unit.id):
             holder = "(holder unknown)" if vacancy.vacancy == "unknown" else "(vacant)"
             table.add_row(
-                unit_cell,
-                kind_label(unit.kind),
-                parent_cell,
                 safe_text(vacancy.title),
                 Text.assemble(
                     (holder, "italic"),
                     _marks(vacancy.presence, vacancy.confidence, used),
                     why.ref(vacancy.events) if why is not None else "",
                 ),
-                vacancy.since.display(),
+                _date(vacancy.since),
             )
     parts: list[RenderableType] = [table]
     if state.reporting_lines and units is None:
@@ -441,9 +434,9 @@ def render_diff(
     for name, changes in groups.items():
         if not changes:
             continue
-        table = Table(title=f"{name} ({len(changes)})", title_justify="left", expand=False)
-        table.add_column("Change", overflow="fold", ratio=3)
-        table.add_column("Event", overflow="fold", ratio=2)
+        table = Records(title=f"{name} ({len(changes)})")
+        table.add_column("Change")
+        table.add_column("Event")
         for change in changes:
             summary, events = safe_text(change.summary), change.events
             entry = change.after if change.after is not None else change.before
@@ -457,7 +450,7 @@ def render_diff(
                 if i:
                     cell.append("\n")
                 cell.append(event_dates.get(event, ""), style="dim")
-                cell.append(" ")
+                cell.append(KEEP)  # the date stays beside its event while the line allows
                 cell.append_text(safe_text(event))
                 if why is not None:
                     cell.append_text(why.ref([event]))
@@ -467,21 +460,21 @@ def render_diff(
 
 
 def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
-    unit = safe_text(span.unit_name)
+    unit = keep(safe_text(span.unit_name))
     if span.unit_name_at_end:
         unit.append(" (now " if span.end is None else " (later ")
-        unit.append_text(safe_text(span.unit_name_at_end))
+        unit.append_text(keep(safe_text(span.unit_name_at_end)))
         unit.append(")")
     if span.status == "planned":
-        end = Text("planned" if span.end is None else f"{span.end.display()} (planned)", "yellow")
+        end = Text("planned" if span.end is None else f"{span.end.short()} (planned)", "yellow")
     elif span.end is None and span.stale:
         end = _stale(span.last_confirmed, used, "")
     elif span.end is None:
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
-        end = Text(f"ended (date unknown; {span.end.display()})", "yellow")
+        end = Text(f"ended (date unknown; {span.end.short()})", "yellow")
     else:
-        end = Text(span.end.display())
+        end = Text(span.end.short().replace(" ", KEEP))
     if span.end_reason:
         end.append(f" — {sanitize(span.end_reason)}", style="dim")
     if span.end is not None and span.end_confidence is not None:
@@ -491,7 +484,7 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
     if why is not None:
         confirming = _confirming(span.start, span.last_confirmed, span.confirmed_by)
         title.append_text(why.ref([*span.events, *confirming]))
-    return [unit, title, span.start.display(), end]
+    return [unit, title, span.start.short(), end]
 
 
 def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
@@ -504,11 +497,11 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
     parts: list[RenderableType] = [header]
     if history.description:
         parts.append(safe_text(history.description, "dim"))
-    table = Table(title="Roles", title_justify="left")
-    table.add_column("Unit (as named then)", overflow="fold")
-    table.add_column("Title", overflow="fold")
-    table.add_column("From", no_wrap=True)
-    table.add_column("Until", overflow="fold")
+    table = Records(title="Roles")
+    table.add_column("Unit (as named then)")
+    table.add_column("Title")
+    table.add_column("From", whole=True)
+    table.add_column("Until")
     for span in history.roles:
         table.add_row(*_span_row(span, used, why))
     if not history.roles:
@@ -516,24 +509,24 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
     else:
         parts.append(table)
     if history.reporting_lines:
-        lines = Table(title="Reporting lines", title_justify="left")
+        lines = Records(title="Reporting lines")
         lines.add_column("Reports to")
-        lines.add_column("From", no_wrap=True)
-        lines.add_column("Until", no_wrap=True)
+        lines.add_column("From", whole=True)
+        lines.add_column("Until")
         confirmations = history.reporting_line_confirmations
         for index, (_, name, start, end, events, confidence) in enumerate(history.reporting_lines):
             last, stale, by = (
                 confirmations[index] if index < len(confirmations) else (None, False, ())
             )
-            cell = safe_text(name)
+            cell = keep(safe_text(name))
             cell.append_text(_marks(Presence.PRESENT, confidence, used))
             if why is not None:
                 cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
             planned = history.today is not None and start.lo > history.today
-            until: Text | str = end.display() if end else ("planned" if planned else "current")
+            until: Text | str = _date(end) if end else ("planned" if planned else "current")
             if end is None and stale and not planned:
                 until = _stale(last, used, "")
-            lines.add_row(cell, start.display(), until)
+            lines.add_row(cell, start.short(), until)
         parts.append(lines)
     return _finish(parts, used, why)
 
@@ -547,27 +540,27 @@ def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> R
     parts: list[RenderableType] = [header]
     if history.description:
         parts.append(safe_text(history.description, "dim"))
-    changes = Table(title="Changes", title_justify="left")
-    changes.add_column("Date", no_wrap=True)
-    changes.add_column("Change", overflow="fold")
-    changes.add_column("Event", overflow="fold")
+    changes = Records(title="Changes")
+    changes.add_column("Date", whole=True)
+    changes.add_column("Change")
+    changes.add_column("Event")
     for change in history.changes:
         summary = safe_text(change.summary)
         summary.append_text(_marks(Presence.PRESENT, change.confidence, used))
         event_cell = safe_text(", ".join(change.events))
         if why is not None:
             event_cell.append_text(why.ref(change.events))
-        changes.add_row(change.date.display(), summary, event_cell)
+        changes.add_row(change.date.short(), summary, event_cell)
     parts.append(changes)
     if history.roles:
-        roles = Table(title="Roles", title_justify="left")
-        roles.add_column("Person", overflow="fold")
-        roles.add_column("Title", overflow="fold")
-        roles.add_column("From", no_wrap=True)
-        roles.add_column("Until", overflow="fold")
+        roles = Records(title="Roles")
+        roles.add_column("Person")
+        roles.add_column("Title")
+        roles.add_column("From", whole=True)
+        roles.add_column("Until")
         for span in history.roles:
             row = _span_row(span, used, why)
-            roles.add_row(safe_text(span.person_name), *row[1:])
+            roles.add_row(keep(safe_text(span.person_name)), *row[1:])
         parts.append(roles)
     return _finish(parts, used, why)
 
@@ -575,10 +568,9 @@ def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> R
 def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) -> RenderableType:
     """The chronicle: one row per event."""
     used: set[str] = set()
-    table = Table(title="Timeline", title_justify="left")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Event", overflow="fold", ratio=3)
-    table.add_column("Id", overflow="fold", ratio=2)
+    table = Records(title="Timeline")
+    table.add_column("Date", whole=True)
+    table.add_column("Event")  # the title, and under it the id (whole, for copying)
     for entry in entries:
         title = safe_text(entry.title)
         title.append_text(_marks(Presence.PRESENT, entry.confidence, used))
@@ -593,7 +585,9 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
             title.append(f" ({verb} {sanitize(entry.related or '')})", style="dim")
         if why is not None:
             title.append_text(why.ref([entry.id]))
-        table.add_row(entry.date.display(), title, safe_text(entry.id, "dim"))
+        title.append("\n")
+        title.append_text(safe_text(entry.id, "dim"))
+        table.add_row(entry.date.short(), title)
     if not entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
@@ -640,12 +634,12 @@ def render_problems(problems: list[Problem]) -> Text:
 
 def render_sources(uses: list[SourceUse]) -> RenderableType:
     """Every source with the number of facts that rest on it."""
-    table = Table(title="Sources", title_justify="left")
-    table.add_column("Id", no_wrap=True)
-    table.add_column("Publisher", overflow="fold")
-    table.add_column("URL", overflow="fold")
-    table.add_column("Events", justify="right")
-    table.add_column("Facts", justify="right")
+    table = Records(title="Sources")
+    table.add_column("Id")
+    table.add_column("Publisher")
+    table.add_column("URL", url=True)
+    table.add_column("Events", whole=True, justify="right")
+    table.add_column("Facts", whole=True, justify="right")
     for use in uses:
         table.add_row(
             safe_text(use.source.id or ""),
@@ -661,12 +655,12 @@ def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableTyp
     """Facts with what they rest on (e.g. those resting on one reported source)."""
     if not facts:
         return Text("no such facts", style="italic")
-    table = Table(title=title, title_justify="left")
-    table.add_column("Fact", overflow="fold")
-    table.add_column("From", no_wrap=True)
-    table.add_column("Until", no_wrap=True)
-    table.add_column("Confidence", no_wrap=True)
-    table.add_column("Source", overflow="fold")
+    table = Records(title=title)
+    table.add_column("Fact")
+    table.add_column("From", whole=True)
+    table.add_column("Until", whole=True)
+    table.add_column("Confidence")
+    table.add_column("Source", url=True)
     for fact in facts:
         source = fact.sources[0] if fact.sources else None
         cell = Text()
@@ -677,8 +671,8 @@ def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableTyp
             cell.append_text(safe_text(source.url))
         table.add_row(
             safe_text(fact.description),
-            fact.start.display(),
-            fact.end.display() if fact.end else "",
+            fact.start.short(),
+            fact.end.short() if fact.end else "",
             fact.confidence.label,
             cell,
         )
@@ -689,22 +683,26 @@ def render_event(event: Event, evidence: Evidence) -> RenderableType:
     """One event in full."""
     from reorg_cli.events.model import CHANGE_TYPE_NAMES
 
-    text = Text(no_wrap=True, overflow="ignore")
+    text = Text()
     _append_evidence(text, evidence, indent="  ")
-    parts: list[RenderableType] = [text]
+    parts: list[RenderableType] = [Wrapped(text, indent=2)]
     for label, value in (("Summary", event.summary), ("Notes", event.notes)):
         if value:
-            parts.append(Text.assemble((f"{label}: ", "bold"), safe_text(value)))
+            parts.append(Wrapped(Text.assemble((f"{label}: ", "bold"), safe_text(value))))
     if event.announced is not None:
         parts.append(Text(f"Announced: {event.announced.display()}"))
-    parts.append(Text(f"Recorded at {sanitize(event.path)}:{event.location.line}", style="dim"))
-    table = Table(title="Changes", title_justify="left")
-    table.add_column("Type", no_wrap=True)
-    table.add_column("Details", overflow="fold")
+    folder, _, name = event.path.rpartition("/")
+    recorded = f"Recorded at {sanitize(name)}:{event.location.line}"
+    if folder:
+        recorded += f" in {sanitize(folder)}"
+    parts.append(Wrapped(Text(recorded, style="dim")))
+    table = Records(title="Changes")
+    table.add_column("Type")
+    table.add_column("Details")
     for change in event.changes:
         details = []
         for name in change.__dataclass_fields__:
-            if name == "location":
+            if name in ("location", "refs"):
                 continue
             value = getattr(change, name)
             if value in (None, (), False):
@@ -884,7 +882,7 @@ def _finish_wrapped(parts: list[RenderableType], used: set[str], why: Footnotes)
     if note is not None:
         parts.append(note)
     if why.numbers:
-        parts.append(why.render(wrap=True))
+        parts.append(why.render())
     return Group(*parts)
 
 

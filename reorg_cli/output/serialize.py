@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,20 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+#: Characters a terminal would act on, written as ``\\uXXXX`` even in UTF-8 JSON: C1 controls,
+#: bidi overrides and isolates, and the line and paragraph separators.
+_TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps(data: dict[str, Any]) -> str:
-    """The JSON text for stdout: sorted keys, stable, ASCII-safe, one trailing newline."""
-    # Same text as json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2), faster.
-    return dumps_sorted_indented(data, 2) + "\n"
+    """The JSON text for stdout: UTF-8 (names readable), sorted keys, stable, one trailing
+    newline; characters a terminal would act on are escaped."""
+    # Same text as json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2), faster;
+    # C0 controls are escaped by it, the few other unsafe characters here.
+    text = dumps_sorted_indented(data, 2) + "\n"
+    if _TERMINAL_UNSAFE.search(text) is None:
+        return text
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _window(window: DateWindow | None) -> str | None:
@@ -436,7 +447,7 @@ def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
     for change in event.changes:
         entry: dict[str, Any] = {"type": CHANGE_TYPE_NAMES[type(change)]}
         for name in change.__dataclass_fields__:
-            if name in ("location",):
+            if name in ("location", "refs"):
                 continue
             value = getattr(change, name)
             if isinstance(value, Confidence):

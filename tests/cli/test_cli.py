@@ -118,7 +118,9 @@ def test_unit_and_timeline_json() -> None:
 def test_unknown_person_is_one_line_with_suggestions() -> None:
     result = run("history", "Anne Lee", "--events", str(MINI))
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == "reorg: error: no person called 'Anne Lee' (did you mean Ann Lee?)\n"
+    assert (
+        result.stderr == "reorg: error: no person called 'Anne Lee' (did you mean Ann Lee (ann)?)\n"
+    )
 
 
 @pytest.mark.parametrize("date", ["2026-02-30", "03/04/2026", "soon"])

@@ -330,7 +330,7 @@ def test_a_retracted_unit_creation_is_named(write_events: WriteEvents) -> None:
     )
     line = one_error_line(invoke("show", "--events", str(root)))
     assert line == (
-        f"{root / 'a.yaml'}:21:9: error: unit 'corp' does not exist: the event that "
+        f"{root / 'a.yaml'}:21:50: error: unit 'corp' does not exist: the event that "
         f"creates it, 'e1' ({root / 'a.yaml'}:8:9), is retracted by 'r1' (create the unit in "
         "an event that is part of the replay)"
     ), line

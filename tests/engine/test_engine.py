@@ -262,7 +262,7 @@ def test_lookup_ignores_case_spacing_and_script(mini: Timeline) -> None:
         assert mini.find_person(query).id == "ann"
     with pytest.raises(UnknownNameError) as err:
         mini.find_person("Anne Lee")
-    assert err.value.suggestions == ["Ann Lee"]
+    assert err.value.suggestions == ["Ann Lee (ann)"]
 
 
 def test_ambiguous_names_are_errors(write_events: WriteEvents) -> None:

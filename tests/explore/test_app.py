@@ -94,7 +94,10 @@ def test_year_keys() -> None:
         assert "!" not in header(explore)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         assert "  2023-01-31  " in header(explore)
-        assert "! events known from 2024-01-15; the organization before that is not in this data" in header(explore)
+        assert (
+            "! events known from 2024-01-15; the organization before that is not in this data"
+            in header(explore)
+        )
         assert tree_lines(explore) == ["no units exist on this date"]
 
     drive(app("2025-01-31"), check)
@@ -148,8 +151,8 @@ def test_search_lists_units_and_events_and_arrows_pick() -> None:
         await pilot.press("slash", *"comm")
         hits = explore.screen.query_one("#hits", OptionList)
         labels = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
-        assert labels[0].startswith("unit   Tech Committee")
-        assert labels[1].startswith("event  Committee formed  2025-06-01")
+        assert labels[0] == "unit   Tech Committee  comm"  # its id, exactly
+        assert labels[1] == "event  Committee formed  2025-06-01"
         await pilot.press("down", "enter")
         assert details(explore).startswith("2025-06-01  Committee formed")
         assert "https://example.com/memo" in details(explore)

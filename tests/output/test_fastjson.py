@@ -26,7 +26,7 @@ documents = st.recursive(
 
 
 def reference(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=True, indent=2)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2)
 
 
 @settings(max_examples=examples(300))

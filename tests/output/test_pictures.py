@@ -81,3 +81,26 @@ def test_picture_keeps_colour_unless_told_not_to() -> None:
     text = Text("hello", style="red")
     assert "color: #800000" in picture(text, "html", width=40, no_color=False)
     assert "color: #800000" not in picture(text, "html", width=40, no_color=True)
+
+
+#: What makes a viewer fetch something: CSS url(), @import, and src/href attributes. XML
+#: namespaces (xmlns="http://www.w3.org/2000/svg") and comments fetch nothing.
+FETCHES = re.compile(
+    r"""url\(\s*["']?(?!#)[^)"']+|@import\b|\b(?:src|href|xlink:href)\s*=\s*["'](?!#)[^"']+""",
+    re.I,
+)
+
+
+def test_pictures_load_nothing_from_the_network(tmp_path: Path) -> None:
+    for kind in ("svg", "html"):
+        out = tmp_path / f"org.{kind}"
+        result = run(
+            "show", "--events", str(MINI), "--at", "2025-06", "--format", kind, "-o", str(out)
+        )
+        assert result.exit_code == 0, result.output
+        document = out.read_text(encoding="utf-8")
+        assert FETCHES.findall(document) == [], kind
+        assert "@font-face" not in document and "cdnjs" not in document
+        without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"|<!--.*?-->', "", document, flags=re.S)
+        assert not re.search(r"https?://", without_namespaces), kind
+    assert "monospace" in (tmp_path / "org.svg").read_text(encoding="utf-8")

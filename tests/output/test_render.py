@@ -50,6 +50,7 @@ Organization on 2025-03-10
         └── CTO: Cy Wu since Mar 2025 [~] [R]
 Reporting lines
 Person   Reports to  Since
+───────  ──────────  ──────────
 Bo Chen  Ann Lee     2024-01-15
 [~] may or may not hold on this date (the change's date is imprecise)
 [R] reported: a single outlet or unconfirmed
@@ -68,6 +69,7 @@ Organization on 2025-06-30
     └── … 2 sub-units not shown (raise --depth)
 Reporting lines
 Person   Reports to  Since
+───────  ──────────  ──────────
 Bo Chen  Ann Lee     2024-01-15
 """
     )
@@ -88,18 +90,14 @@ def test_history_table(mini: Timeline) -> None:
         == """\
 Bo Chen
 Roles
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━┓
-┃ Unit (as named then)                  ┃ Title  ┃ From       ┃ Until      ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━┩
-│ Research Lab (later AI Business Unit) │ Head   │ 2024-01-15 │ 2025-06-01 │
-│ Tech Committee                        │ Member │ 2025-06-01 │ current    │
-└───────────────────────────────────────┴────────┴────────────┴────────────┘
+Unit (as named then)                   Title   From        Until
+─────────────────────────────────────  ──────  ──────────  ──────────
+Research Lab (later AI Business Unit)  Head    2024-01-15  2025-06-01
+Tech Committee                         Member  2025-06-01  current
 Reporting lines
-┏━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┓
-┃ Reports to ┃ From       ┃ Until   ┃
-┡━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━┩
-│ Ann Lee    │ 2024-01-15 │ current │
-└────────────┴────────────┴─────────┘
+Reports to  From        Until
+──────────  ──────────  ───────
+Ann Lee     2024-01-15  current
 """
     )
 
@@ -111,20 +109,16 @@ def test_diff_groups_changes_with_their_events(mini: Timeline) -> None:
         == """\
 Changes from 2025-05-31 to 2025-06-30
 Added (4)
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
-┃ Change                                                ┃ Event                ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
-│ Tech Committee (committee) created under Example Corp │ 2025-06-01 committee │
-│ Ann Lee — Chair, Tech Committee                       │ 2025-06-01 committee │
-│ Bo Chen — Member, Tech Committee                      │ 2025-06-01 committee │
-│ Head, AI Business Unit: holder unknown                │ 2025-06-01 committee │
-└───────────────────────────────────────────────────────┴──────────────────────┘
+Change                                                 Event
+─────────────────────────────────────────────────────  ────────────────────
+Tech Committee (committee) created under Example Corp  2025-06-01 committee
+Ann Lee — Chair, Tech Committee                        2025-06-01 committee
+Bo Chen — Member, Tech Committee                       2025-06-01 committee
+Head, AI Business Unit: holder unknown                 2025-06-01 committee
 Removed (1)
-┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓
-┃ Change                           ┃ Event                ┃
-┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩
-│ Bo Chen — Head, AI Business Unit │ 2025-06-01 committee │
-└──────────────────────────────────┴──────────────────────┘
+Change                            Event
+────────────────────────────────  ────────────────────
+Bo Chen — Head, AI Business Unit  2025-06-01 committee
 """
     )
 
@@ -173,6 +167,7 @@ def test_tree_shows_stale_facts_with_their_last_confirmation(write_events: Write
         "    └── CTO: Bo Chen since 2024-01-01\n"
         "Reporting lines\n"
         "Person   Reports to  Since\n"
+        "───────  ──────────  ──────────\n"
         "Bo Chen  Ann Lee     2024-01-01\n"
     )
     late = timeline.state_at(day("2025-01-01"), stale_after=20)
@@ -183,6 +178,7 @@ def test_tree_shows_stale_facts_with_their_last_confirmation(write_events: Write
         "    └── CTO: Bo Chen since 2024-01-01, not confirmed since [?]\n"
         "Reporting lines\n"
         "Person   Reports to  Since\n"
+        "───────  ──────────  " + "─" * len("2024-01-01, not confirmed since [?]") + "\n"
         "Bo Chen  Ann Lee     2024-01-01, not confirmed since [?]\n"
         "[?] stale: no source confirms it within the staleness threshold (--stale-after)\n"
         "of this date or of the data's coverage end; it may no longer hold\n"
@@ -196,4 +192,4 @@ def test_history_reads_last_confirmed_in_place_of_current(write_events: WriteEve
     assert "current" in draw(render_person_history(timeline.person_history("ann")))
     drawn = draw(render_person_history(timeline.person_history("ann", stale_after=20)), 100)
     assert "current" not in drawn
-    assert "│ Corp                 │ CEO   │ 2024-01-01 │ last confirmed Feb 2024 [?] │" in drawn
+    assert "Corp                  CEO    2024-01-01  last confirmed Feb 2024 [?]\n" in drawn

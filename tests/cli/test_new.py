@@ -1,0 +1,110 @@
+"""``reorg new`` scaffolds an event file and validates it; ``validate`` points at the field
+that names an unknown person or unit and suggests the id."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from reorg_cli.cli.app import app
+from reorg_cli.events.loader import load_dataset
+from tests.conftest import CLI_ENV, MINI
+
+
+def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    return CliRunner().invoke(app, list(args), env={**CLI_ENV, **(env or {})})
+
+
+def history(tmp_path: Path) -> Path:
+    target = tmp_path / "events"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def test_new_writes_a_scaffold_with_the_keys_of_each_change_type(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    result = run(
+        "new", "Lab head named", "--date", "2025-07-01", "-t", "role_assigned",
+        "-t", "unit_created", "--events", str(events),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    path = events / "2025-07-01-lab-head-named.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  - id: 2025-07-01-lab-head-named\n    date: 2025-07-01\n" in text
+    for key in ("person:", "unit:", "title:", "# head:", "# shared:", "name:", "kind:"):
+        assert key in text, key
+    assert "sources:\n      - url: https://" in text
+    # Its problems are the to-do list, each at its own line.
+    assert "to fill in:" in result.stdout
+    assert "2025-07-01-lab-head-named.yaml:23:15: error: unknown unit kind 'KIND'" in (
+        result.stdout
+    )
+    again = run("new", "Lab head named", "--date", "2025-07-01", "--events", str(events))
+    assert again.exit_code == 1 and "exists" in again.stderr  # never replaced without --force
+
+
+def test_new_with_edit_validates_what_the_editor_left(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "t = p.read_text().replace('PERSON-ID', 'bo').replace('UNIT-ID', 'lab')\n"
+        "p.write_text(t.replace('TITLE', 'Chief Scientist'))\n",
+        encoding="utf-8",
+    )
+    edit = {"EDITOR": f"{sys.executable} {editor}", "VISUAL": None}
+    args = ("new", "bo", "--date", "2025-07-01", "-t", "role_assigned", "--events", str(events))
+    result = run(*args, "--edit", env=edit)
+    assert result.exit_code == 0, result.output
+    assert "ok: it validates" in result.stdout
+    dataset, problems = load_dataset(events)
+    assert "2025-07-01-bo" in {e.id for e in dataset.events} and not problems
+    bad = {"EDITOR": f"{sys.executable} -c pass", "VISUAL": None}  # leaves the placeholders
+    result = run("new", "x", "--date", "2025-08-01", "-t", "person_left", "--events",
+                 str(events), "--edit", env=bad)  # fmt: skip
+    assert result.exit_code == 1 and "unknown person 'PERSON-ID'" in result.stdout
+
+
+def test_new_refuses_bad_input_with_usage_errors(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    bad_type = run(
+        "new", "x", "--date", "2025-07-01", "-t", "role_asigned", "--events", str(events)
+    )
+    assert bad_type.exit_code == 2 and "did you mean 'role_assigned'" in bad_type.stderr
+    bad_date = run("new", "x", "--date", "2025-02-30", "--events", str(events))
+    assert bad_date.exit_code == 2 and "invalid --date" in bad_date.stderr
+    assert run("new", "通义", "--date", "2025-07-01", "--events", str(events)).exit_code == 2
+
+
+def test_validate_suggests_the_id_at_the_fields_own_line(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    (events / "zz.yaml").write_text(
+        "events:\n"
+        "  - id: zz\n"
+        "    date: 2025-07-01\n"
+        "    title: t\n"
+        "    confidence: reported\n"
+        "    sources: [{url: 'https://example.com/zz'}]\n"
+        "    changes:\n"
+        "      - type: role_assigned\n"
+        "        person: bo-chn\n"
+        "        unit: Research Lab\n"
+        "        title: Head\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(events))
+    assert result.exit_code == 1
+    assert "zz.yaml:10:15: error: 'Research Lab' is a name, not an id (did you mean lab" in (
+        result.stdout
+    )
+    (events / "zz.yaml").write_text(
+        (events / "zz.yaml").read_text().replace("Research Lab", "lab"), encoding="utf-8"
+    )
+    result = run("validate", str(events))
+    assert "zz.yaml:9:17: error: unknown person 'bo-chn' (did you mean bo (Bo Chen)?)" in (
+        result.stdout
+    )
