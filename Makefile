@@ -8,12 +8,13 @@ CONSTRAINTS := constraints-dev.txt
 #: The engine modules `make mutate` mutates (one place to change when modules move).
 MUTATE_MODULES ?= reorg_cli/engine/timeline.py reorg_cli/engine/compiler.py reorg_cli/engine/facts.py reorg_cli/engine/results.py reorg_cli/engine/diffapply.py reorg_cli/events/dates.py
 
-.PHONY: help demo test lint typecheck unit-tests fmt bench fuzz explore mutate clean install synth
+.PHONY: help demo test lint typecheck unit-tests fmt bench bench-publish fuzz explore mutate clean install synth
 
 help:
 	@echo "make demo       set up .venv and show the org on 2026-04-08 and the April 8 diff"
 	@echo "make test       set up .venv, run ruff, mypy --strict and the whole test suite"
 	@echo "make bench      run the benchmarks and write docs/performance.md"
+	@echo "make bench-publish  measure only the published page (its section of docs/performance.md)"
 	@echo "make fuzz       fuzz the event-file loader (FUZZ_SECONDS=600)"
 	@echo "make synth      SIZE=N OUT=DIR: write a synthetic history of N events"
 	@echo "make explore    property tests with random seeds for EXPLORE_MINUTES (default 10)"
@@ -54,6 +55,9 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+bench-publish: $(STAMP)
+	$(BIN)/python benchmarks/run.py --publish-only
 
 # A deterministic synthetic history (not shipped): make synth SIZE=100000 OUT=/tmp/history
 synth: $(STAMP)

@@ -228,13 +228,13 @@ def machine() -> str:
     )
 
 
-def table() -> str:
+def table(rows: list[Row] | None = None) -> str:
     lines = [
         "| | measurement | reorg | floor or peer | its time | ratio | target | | runs |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     group = ""
-    for row in ROWS:
+    for row in ROWS if rows is None else rows:
         shown = row.group if row.group != group else ""
         group = row.group
         lines.append(
@@ -566,6 +566,154 @@ def scale(size: int, results: list[SizeResult]) -> None:
         )
 
 
+PAGE_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def page_timings(page: Path, day: str, other_day: str, repeat: int) -> tuple[Runs, Runs] | None:
+    """Load ``page`` in headless Chromium ``repeat`` times: seconds from navigation to the end
+    of the load event (the page's script has replayed the facts and drawn the tree by then),
+    and seconds to redraw for another date (a slider move). None without chromium."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if chromium is None or driver_path is None:
+        print("  (chromium or chromedriver missing: page timings skipped)")
+        return None
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in PAGE_FLAGS:
+        options.add_argument(flag)
+    loads, moves = Runs(), Runs()
+    with tempfile.TemporaryDirectory(prefix="reorg-bench-chromium-") as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service(driver_path))
+        try:
+            for _ in range(repeat):
+                driver.get("about:blank")
+                driver.get(f"{page.as_uri()}#date={day}")
+                loaded = driver.execute_script(
+                    "return performance.getEntriesByType('navigation')[0].loadEventEnd"
+                )
+                loads.seconds.append(loaded / 1000)
+                moved = driver.execute_async_script(
+                    "var done = arguments[1], start = performance.now();"
+                    "window.addEventListener('hashchange', function () {"
+                    "  done(performance.now() - start); }, {once: true});"
+                    "location.hash = '#date=' + arguments[0];",
+                    other_day,
+                )
+                moves.seconds.append(moved / 1000)
+        finally:
+            driver.quit()
+    return loads, moves
+
+
+PAGE_GROUP = "Published page"
+PAGE_HEADING = "## The published page (`reorg publish`)"
+
+
+def page_section(started: dt.datetime, load: float) -> str:
+    """The report's section on the published page (its rows leave the main table)."""
+    rows = [row for row in ROWS if row.group == PAGE_GROUP]
+    ROWS[:] = [row for row in ROWS if row.group != PAGE_GROUP]
+    return "\n".join(
+        [
+            PAGE_HEADING,
+            "",
+            f"Measured {started:%Y-%m-%d %H:%M %Z}, load average {load:.1f} when it began "
+            "(`make bench-publish` measures and rewrites only this section). "
+            "The page's time is from navigation to the end of the load event in headless "
+            "Chromium, by which time its script has replayed the facts and drawn the tree; a "
+            "slider move is the redraw after the address changes to another date.",
+            "",
+            table(rows),
+            "",
+        ]
+    )
+
+
+def publish_only() -> None:
+    """Measure only the published page and replace its section of the report."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    snapshot_code()
+    started = dt.datetime.now().astimezone()
+    load = os.getloadavg()[0]
+    published_page(BENCH_DIR)
+    section = page_section(started, load)
+    print()
+    print(section)
+    if OUT == "-":
+        return
+    report = Path(OUT).read_text(encoding="utf-8")
+    if PAGE_HEADING in report:
+        before, rest = report.split(PAGE_HEADING, 1)
+        after = rest[rest.index("\n## ") + 1 :] if "\n## " in rest else ""
+    else:
+        before, after = report.split("## Scaling", 1)
+        after = "## Scaling" + after
+    Path(OUT).write_text(before + section + "\n" + after, encoding="utf-8")
+    print(f"\nwrote {OUT}")
+
+
+def published_page(results_dir: Path) -> None:
+    """`reorg publish`: the bundled page's size and a 10k-event history's page in Chromium."""
+    group = PAGE_GROUP
+    print(group)
+    cache = BENCH_DIR / "cache-publish"
+    env = base_env(cache)
+    bundled = results_dir / "alibaba.html"
+    bundled.unlink(missing_ok=True)
+    subprocess.run([REORG, "publish", "--out", str(bundled)], env=env, check=True)
+    size = bundled.stat().st_size
+    add(
+        group,
+        "bundled data: page size",
+        f"{size / 1024:.0f} KiB",
+        target="< 1 MB",
+        met=size < 1_000_000,
+    )
+    events = history(10_000)
+    page = results_dir / "synth-10000.html"
+    command = [REORG, "publish", "--events", str(events), "--out", str(page), "--force"]
+    subprocess.run(command, env=env, check=True)  # fills the cache
+    runs = measure({"publish": command}, env, max(3, REPEAT // 2))
+    add(
+        group,
+        "10k events: warm `reorg publish`",
+        seconds(runs["publish"].median),
+        runs=len(runs["publish"].seconds),
+    )
+    add(group, "10k events: page size", f"{page.stat().st_size / MIB:.1f} MiB")
+    timings = page_timings(page, DAY, MID_DAY, max(3, REPEAT // 2))
+    if timings is None:
+        return
+    loads, moves = timings
+    add(
+        group,
+        "10k events: page interactive in headless Chromium (load event end)",
+        seconds(loads.median),
+        target="< 2 s",
+        met=loads.median < 2,
+        runs=len(loads.seconds),
+    )
+    add(
+        group,
+        f"10k events: slider move ({DAY} to {MID_DAY}), redraw",
+        seconds(moves.median),
+        runs=len(moves.seconds),
+    )
+
+
 def scaling(results: list[SizeResult]) -> str:
     if len(results) < 2:
         return ""
@@ -585,6 +733,9 @@ def scaling(results: list[SizeResult]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--publish-only"]:
+        publish_only()
+        return
     if sys.argv[1:] == ["--report-only"]:
         saved = json.loads((BENCH_DIR / "results.json").read_text())
         ROWS.extend(Row(**row) for row in saved["rows"])
@@ -603,6 +754,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"benchmarks in {BENCH_DIR}: sizes {SIZES}, {REPEAT} runs each")
     startup()
+    published_page(BENCH_DIR)
     results: list[SizeResult] = []
     for size in SIZES:
         scale(size, results)
@@ -676,6 +828,7 @@ history also reads every event's date once (for the slider's stops) from the cac
 
 
 def write_report(started: dt.datetime, took: float, load: float, results: list[SizeResult]) -> None:
+    section = page_section(started, load) if any(r.group == PAGE_GROUP for r in ROWS) else ""
     report = "\n".join(
         [
             "# Performance",
@@ -689,6 +842,7 @@ def write_report(started: dt.datetime, took: float, load: float, results: list[S
             "",
             table(),
             "",
+            section,
             "## Scaling",
             "",
             scaling(results),

@@ -24,6 +24,7 @@ from reorg_cli.cli import (
     history,
     imports,
     log,
+    publish,
     schema,
     show,
     sources,
@@ -124,6 +125,7 @@ COMMANDS = (
     event.event,
     schema.schema,
     export.export,
+    publish.publish,
 )
 for _command in COMMANDS:
     app.command()(guarded(_command))

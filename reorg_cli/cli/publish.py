@@ -1,0 +1,82 @@
+"""``reorg publish``: one self-contained HTML page to share the history (docs/publish.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reorg_cli.cli.common import EventsOption, load, parse_date
+
+
+def publish(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The HTML file to write (atomically).", show_default=False
+        ),
+    ],
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First date of the slider and the changes list (a partial date means the "
+            "start of its period; default: the first event).",
+            show_default=False,
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last date of the slider and the changes list (a partial date means the end "
+            "of its period; default: the last event).",
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            help="The page's title (default: named after the top unit).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --out replace a file.")] = False,
+    events: EventsOption = None,
+) -> None:
+    """Write the history as one self-contained HTML page: a date slider with the org tree,
+    the changes with their sources, a page per person and unit, and search. The page needs
+    no network and opens from a file; the URL holds the view (#date=2026-04-08&person=ID).
+
+    Example: reorg publish --out alibaba.html --from 2023 --title "Alibaba's AI reorganization"
+    """
+    from reorg_cli.events.errors import QueryDateError, ReorgError, UsageError
+
+    first = parse_date(date_from, "--from").start if date_from is not None else None
+    last = parse_date(date_to, "--to").day if date_to is not None else None
+    if first is not None and last is not None and first > last:
+        raise QueryDateError(
+            f"--from ({date_from}) is after --to ({date_to})", "give the earlier date to --from"
+        )
+    if title is not None and not title.strip():
+        raise UsageError("--title is empty", "give the page a title, or leave the option out")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"--out {str(out)!r} is not an .html file", "name the page FILE.html")
+    timeline = load(events)
+    from reorg_cli.interop.publish import default_title, publish_data, render_page
+
+    data = publish_data(
+        timeline,
+        day_from=first,
+        day_to=last,
+        title=title.strip() if title is not None else default_title(timeline),
+    )
+    if not data["stops"]:
+        raise ReorgError(
+            "no dated event falls between --from and --to", "widen the range (see 'reorg timeline')"
+        )
+    from reorg_cli.events.files import write_atomic
+
+    write_atomic(out, render_page(data), force=force)
