@@ -353,6 +353,62 @@ def startup() -> None:
         ("history", '`reorg history "Zhou Jingren"`'),
     ):
         versus(group, label, runs[name], "import typer, rich, yaml", runs["floor"], 1.3)
+    explore_paint(env)
+
+
+#: Slider targets by history size (issue 16): one → step, warm.
+EXPLORE_STEP_TARGETS = {10_000: 0.05, 100_000: 0.2}
+EXPLORE_STEPS = 15
+
+
+def explore_paint(env: dict[str, str]) -> None:
+    """`reorg explore` on the bundled data up to its first full screen (headless, 100x30)."""
+    floor = [PYTHON, "-c", "import typer, rich.console, yaml, textual.app, textual.widgets"]
+    paint = [PYTHON, TASKS, "explore-paint", "-", "2026-04-07"]
+    runs = measure({"floor": floor, "paint": paint}, env, REPEAT)
+    versus(
+        "Explorer (bundled data)",
+        "`reorg explore --at 2026-04-07`: process start to first paint",
+        runs["paint"],
+        "import typer, rich, yaml, textual",
+        runs["floor"],
+    )
+    add(
+        "Explorer (bundled data)",
+        "first paint: time",
+        seconds(runs["paint"].median),
+        target="< 1 s",
+        met=runs["paint"].median < 1.0,
+        runs=len(runs["paint"].seconds),
+    )
+
+
+def explore_steps(group: str, size: int, events: Path, env: dict[str, str]) -> None:
+    """The explorer's slider on a synthetic history, warm: medians of single → steps."""
+    target = EXPLORE_STEP_TARGETS.get(size)
+    if target is None:
+        return
+    found = json.loads(
+        capture(
+            [PYTHON, TASKS, "explore-steps", str(events), "2020-01-01", str(EXPLORE_STEPS)], env
+        )
+    )
+    add(
+        group,
+        f"explore: one → step ({found['units']} units shown; state, diff, tree, changes)",
+        seconds(found["action"]),
+        target=f"< {seconds(target)}",
+        met=found["action"] < target,
+        runs=EXPLORE_STEPS,
+    )
+    add(
+        group,
+        "explore: → pressed to screen redrawn (pilot, headless)",
+        seconds(found["press"]),
+        "an unbound key pressed",
+        seconds(found["idle_press"]),
+        runs=EXPLORE_STEPS,
+    )
 
 
 @dataclass
@@ -486,6 +542,7 @@ def scale(size: int, results: list[SizeResult]) -> None:
         met=runs["history"].median < 0.5 if big else None,
         runs=repeat,
     )
+    explore_steps(group, size, events, env)
     units = sum(1 for row in ours if row[0] == "unit")
     add(
         group,
@@ -696,6 +753,9 @@ def main() -> None:
         return
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     snapshot_code()
+    if sys.argv[1:] == ["--explore"]:
+        explore_only()
+        return
     started = dt.datetime.now().astimezone()
     load = os.getloadavg()[0]
     print(f"benchmarks in {BENCH_DIR}: sizes {SIZES}, {REPEAT} runs each")
@@ -718,6 +778,59 @@ def main() -> None:
         )
     )
     write_report(started, took, load, results)
+
+
+EXPLORE_BEGIN, EXPLORE_END = "<!-- explore: begin -->", "<!-- explore: end -->"
+
+
+def explore_only() -> None:
+    """`benchmarks/run.py --explore`: only the explorer's figures, written into their own
+    section of the report (the rest of it is left as the last full run wrote it)."""
+    started = dt.datetime.now().astimezone()
+    load = os.getloadavg()[0]
+    print("explorer benchmarks")
+    explore_paint(base_env(BENCH_DIR / "cache-startup"))
+    for size in sorted(EXPLORE_STEP_TARGETS):
+        events = history(size)
+        env = base_env(BENCH_DIR / f"cache-{size}")
+        capture([REORG, "show", "--at", DAY, "--format", "json", "--events", str(events)], env)
+        explore_steps(f"{size // 1000}k events", size, events, env)
+    section = "\n".join(
+        [
+            EXPLORE_BEGIN,
+            "## The explorer (`reorg explore`)",
+            "",
+            f"Measured by `python benchmarks/run.py --explore` on {started:%Y-%m-%d %H:%M %Z}, "
+            f"load average {load:.1f} on {machine()}.",
+            "",
+            table(),
+            "",
+            EXPLORE_NOTES,
+            EXPLORE_END,
+        ]
+    )
+    print(section)
+    if OUT == "-":
+        return
+    path = Path(OUT)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if EXPLORE_BEGIN in text and EXPLORE_END in text:
+        head, rest = text.split(EXPLORE_BEGIN, 1)
+        text = head + section + rest.split(EXPLORE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+    print(f"\nwrote {OUT}")
+
+
+EXPLORE_NOTES = """\
+First paint is a whole process: Python starts, imports reorg and Textual, opens the warm cache,
+computes the state and the changes at the date, and draws the screen headless at 100x30 (then
+exits). A step is the → key's action in a running app (`benchmarks/tasks.py explore-steps`,
+from 2020-01-01 on, warm): the new state, the diff against the date left, the tree and the
+Changes list rebuilt; the second row is the same press through Textual's pilot until the screen
+is drawn again, beside the pilot's cost for a key bound to nothing. Opening the app on a large
+history also reads every event's date once (for the slider's stops) from the cache's indexes."""
 
 
 def write_report(started: dt.datetime, took: float, load: float, results: list[SizeResult]) -> None:
