@@ -353,6 +353,62 @@ def startup() -> None:
         ("history", '`reorg history "Zhou Jingren"`'),
     ):
         versus(group, label, runs[name], "import typer, rich, yaml", runs["floor"], 1.3)
+    explore_paint(env)
+
+
+#: Slider targets by history size (issue 16): one → step, warm.
+EXPLORE_STEP_TARGETS = {10_000: 0.05, 100_000: 0.2}
+EXPLORE_STEPS = 15
+
+
+def explore_paint(env: dict[str, str]) -> None:
+    """`reorg explore` on the bundled data up to its first full screen (headless, 100x30)."""
+    floor = [PYTHON, "-c", "import typer, rich.console, yaml, textual.app, textual.widgets"]
+    paint = [PYTHON, TASKS, "explore-paint", "-", "2026-04-07"]
+    runs = measure({"floor": floor, "paint": paint}, env, REPEAT)
+    versus(
+        "Explorer (bundled data)",
+        "`reorg explore --at 2026-04-07`: process start to first paint",
+        runs["paint"],
+        "import typer, rich, yaml, textual",
+        runs["floor"],
+    )
+    add(
+        "Explorer (bundled data)",
+        "first paint: time",
+        seconds(runs["paint"].median),
+        target="< 1 s",
+        met=runs["paint"].median < 1.0,
+        runs=len(runs["paint"].seconds),
+    )
+
+
+def explore_steps(group: str, size: int, events: Path, env: dict[str, str]) -> None:
+    """The explorer's slider on a synthetic history, warm: medians of single → steps."""
+    target = EXPLORE_STEP_TARGETS.get(size)
+    if target is None:
+        return
+    found = json.loads(
+        capture(
+            [PYTHON, TASKS, "explore-steps", str(events), "2020-01-01", str(EXPLORE_STEPS)], env
+        )
+    )
+    add(
+        group,
+        f"explore: one → step ({found['units']} units shown; state, diff, tree, changes)",
+        seconds(found["action"]),
+        target=f"< {seconds(target)}",
+        met=found["action"] < target,
+        runs=EXPLORE_STEPS,
+    )
+    add(
+        group,
+        "explore: → pressed to screen redrawn (pilot, headless)",
+        seconds(found["press"]),
+        "an unbound key pressed",
+        seconds(found["idle_press"]),
+        runs=EXPLORE_STEPS,
+    )
 
 
 @dataclass
@@ -486,6 +542,7 @@ def scale(size: int, results: list[SizeResult]) -> None:
         met=runs["history"].median < 0.5 if big else None,
         runs=repeat,
     )
+    explore_steps(group, size, events, env)
     units = sum(1 for row in ours if row[0] == "unit")
     add(
         group,
@@ -696,6 +753,12 @@ def main() -> None:
         return
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     snapshot_code()
+    if sys.argv[1:] == ["--explore"]:
+        explore_only()
+        return
+    if sys.argv[1:] == ["--hostile"]:
+        hostile_only()
+        return
     started = dt.datetime.now().astimezone()
     load = os.getloadavg()[0]
     print(f"benchmarks in {BENCH_DIR}: sizes {SIZES}, {REPEAT} runs each")
@@ -718,6 +781,159 @@ def main() -> None:
         )
     )
     write_report(started, took, load, results)
+    hostile_only()
+
+
+HOSTILE_BEGIN, HOSTILE_END = "<!-- hostile: begin -->", "<!-- hostile: end -->"
+#: The single event file's size: just under the loader's 16 MiB limit.
+ONE_FILE_BYTES = int(15.9 * 1024 * 1024)
+
+
+def _peak(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (bytes) and exit code of one run (any exit code)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def hostile_files() -> tuple[Path, Path, Path]:
+    """The same events as one 15.9 MiB file and as 100 files (from the 100k history), and a
+    1.1 MB file of 100,000 keys."""
+    root = BENCH_DIR / "hostile"
+    one, split, keys = root / "one", root / "split", root / "keys"
+    if not (one / "events.yaml").exists():
+        source = history(100_000)
+        for folder in (one, split, keys):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        bodies: list[str] = []
+        size = len("events:\n")
+        for path in sorted(source.glob("[0-9]*/*.yaml")):
+            body = path.read_text(encoding="utf-8").removeprefix("events:\n")
+            if size + len(body.encode()) > ONE_FILE_BYTES:
+                break
+            bodies.append(body)
+            size += len(body.encode())
+        for extra in ("sources.yaml", "units.yaml", "people"):
+            for folder in (one, split):
+                if (source / extra).is_dir():
+                    shutil.copytree(source / extra, folder / extra)
+                else:
+                    shutil.copy(source / extra, folder / extra)
+        (one / "events.yaml").write_text("events:\n" + "".join(bodies), encoding="utf-8")
+        per = -(-len(bodies) // 100)
+        for index in range(100):
+            part = bodies[index * per : (index + 1) * per]
+            if part:
+                text = "events:\n" + "".join(part)
+                (split / f"e{index:03d}.yaml").write_text(text, encoding="utf-8")
+        lines = "".join(f"k{i:06d}: 1\n" for i in range(100_000))
+        (keys / "keys.yaml").write_text(lines, encoding="utf-8")
+    return one, split, keys
+
+
+def hostile_only() -> None:
+    """`benchmarks/run.py --hostile`: memory and time on large and hostile files (issue 11,
+    item 14), written into their own section of the report."""
+    started = dt.datetime.now().astimezone()
+    load = os.getloadavg()[0]
+    one, split, keys = hostile_files()
+    env = {**base_env(BENCH_DIR / "cache-hostile"), "REORG_NO_CACHE": "1"}
+    rows = [
+        ("`reorg --version` (the interpreter's own)", [REORG, "--version"]),
+        ("cold `show`, one 15.9 MiB file", [REORG, "show", "--at", "2000", "--events", str(one)]),
+        (
+            "cold `show`, the same events in 100 files",
+            [REORG, "show", "--at", "2000", "--events", str(split)],
+        ),
+        ("`validate`, 100,000 keys (1.1 MB)", [REORG, "validate", str(keys)]),
+    ]
+    lines = ["| run | wall | peak RSS | exit |", "|---|---|---|---|"]
+    for label, command in rows:
+        seconds_taken, rss, code = _peak(command, env)
+        lines.append(f"| {label} | {seconds(seconds_taken)} | {mib(rss)} | {code} |")
+    size = (one / "events.yaml").stat().st_size
+    section = "\n".join(
+        [
+            HOSTILE_BEGIN,
+            "## Large and hostile files (issue 11, item 14)",
+            "",
+            f"Measured by `python benchmarks/run.py --hostile` on {started:%Y-%m-%d %H:%M %Z}, "
+            f"load average {load:.1f} on {machine()}; the single file is {size:,} bytes. Peak "
+            "memory above `reorg --version` must stay within 20x the input's bytes and never "
+            "above the split-file case; the keys file is refused at its 1,001st key.",
+            "",
+            *lines,
+            HOSTILE_END,
+        ]
+    )
+    print(section)
+    if OUT == "-":
+        return
+    path = Path(OUT)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if HOSTILE_BEGIN in text and HOSTILE_END in text:
+        head, rest = text.split(HOSTILE_BEGIN, 1)
+        text = head + section + rest.split(HOSTILE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+EXPLORE_BEGIN, EXPLORE_END = "<!-- explore: begin -->", "<!-- explore: end -->"
+
+
+def explore_only() -> None:
+    """`benchmarks/run.py --explore`: only the explorer's figures, written into their own
+    section of the report (the rest of it is left as the last full run wrote it)."""
+    started = dt.datetime.now().astimezone()
+    load = os.getloadavg()[0]
+    print("explorer benchmarks")
+    explore_paint(base_env(BENCH_DIR / "cache-startup"))
+    for size in sorted(EXPLORE_STEP_TARGETS):
+        events = history(size)
+        env = base_env(BENCH_DIR / f"cache-{size}")
+        capture([REORG, "show", "--at", DAY, "--format", "json", "--events", str(events)], env)
+        explore_steps(f"{size // 1000}k events", size, events, env)
+    section = "\n".join(
+        [
+            EXPLORE_BEGIN,
+            "## The explorer (`reorg explore`)",
+            "",
+            f"Measured by `python benchmarks/run.py --explore` on {started:%Y-%m-%d %H:%M %Z}, "
+            f"load average {load:.1f} on {machine()}.",
+            "",
+            table(),
+            "",
+            EXPLORE_NOTES,
+            EXPLORE_END,
+        ]
+    )
+    print(section)
+    if OUT == "-":
+        return
+    path = Path(OUT)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if EXPLORE_BEGIN in text and EXPLORE_END in text:
+        head, rest = text.split(EXPLORE_BEGIN, 1)
+        text = head + section + rest.split(EXPLORE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+    print(f"\nwrote {OUT}")
+
+
+EXPLORE_NOTES = """\
+First paint is a whole process: Python starts, imports reorg and Textual, opens the warm cache,
+computes the state and the changes at the date, and draws the screen headless at 100x30 (then
+exits). A step is the → key's action in a running app (`benchmarks/tasks.py explore-steps`,
+from 2020-01-01 on, warm): the new state, the diff against the date left, the tree and the
+Changes list rebuilt; the second row is the same press through Textual's pilot until the screen
+is drawn again, beside the pilot's cost for a key bound to nothing. Opening the app on a large
+history also reads every event's date once (for the slider's stops) from the cache's indexes."""
 
 
 def write_report(started: dt.datetime, took: float, load: float, results: list[SizeResult]) -> None:

@@ -7,6 +7,12 @@ its own peak memory: ``python benchmarks/tasks.py TASK ARGS...``.
 - ``database DIR DB``: build the peer's table from the history in DIR.
 - ``sqlite DB DAY``: the peer of a warm ``reorg show --at DAY --format json``: the same rows
   from an indexed, effective-dated SQLite table, printed as JSON.
+- ``explore-paint DIR DAY``: ``reorg explore --at DAY`` on DIR (``-``: the bundled data) up to
+  its first full screen, headless at 100x30, then exit (the process's wall time is the figure).
+- ``explore-steps DIR DAY STEPS``: in one warm app, press → STEPS times; prints the median
+  seconds of one step (the key's action: the new state, the diff, the tree and the Changes
+  list rebuilt), of one press until the screen is updated, and of a press of an unbound key
+  (the pilot's own cost).
 """
 
 from __future__ import annotations
@@ -107,7 +113,86 @@ def sqlite(database: str, day: str) -> None:
     sys.stdout.write(json.dumps(rows))
 
 
+def _explorer(directory: str, day: str) -> object:
+    import gc
+
+    from reorg_cli.cli.common import load
+    from reorg_cli.events.dates import parse_query_date
+    from reorg_cli.explore.controller import Explorer
+
+    timeline = load(None if directory == "-" else Path(directory), quiet=True)
+    today = parse_query_date("today").day
+    explorer = Explorer(timeline, at=parse_query_date(day), today=today)
+    gc.freeze()  # as `reorg explore` does
+    return explorer
+
+
+def explore_paint(directory: str, day: str) -> None:
+    from reorg_cli.explore.app import ExploreApp
+
+    explorer = _explorer(directory, day)
+    app = ExploreApp(explorer)  # type: ignore[arg-type]
+
+    async def first_paint(pilot: object) -> None:
+        await pilot.pause()  # type: ignore[attr-defined]
+        app.exit()
+
+    app.run(headless=True, size=(100, 30), auto_pilot=first_paint)
+
+
+def explore_steps(directory: str, day: str, steps: str) -> None:
+    import asyncio
+    import statistics
+    import time
+
+    from reorg_cli.explore.app import ExploreApp
+
+    explorer = _explorer(directory, day)
+    app = ExploreApp(explorer)  # type: ignore[arg-type]
+    actions: list[float] = []
+    presses: list[float] = []
+    idle: list[float] = []
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.main
+            for _ in range(int(steps)):
+                start = time.perf_counter()
+                screen.action_next_event()
+                actions.append(time.perf_counter() - start)
+                await pilot.pause()
+            for _ in range(int(steps)):
+                start = time.perf_counter()
+                await pilot.press("right")
+                await pilot.pause()
+                presses.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                await pilot.press("z")  # bound to nothing: what a press costs the pilot
+                await pilot.pause()
+                idle.append(time.perf_counter() - start)
+
+    asyncio.run(run())
+    sys.stdout.write(
+        json.dumps(
+            {
+                "action": statistics.median(actions),
+                "press": statistics.median(presses),
+                "idle_press": statistics.median(idle),
+                "units": len(explorer.state.units),  # type: ignore[attr-defined]
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     task, *args = sys.argv[1:]
-    tasks = {"parse": parse, "compile": compile_only, "sqlite": sqlite, "database": database}
+    tasks = {
+        "parse": parse,
+        "compile": compile_only,
+        "sqlite": sqlite,
+        "database": database,
+        "explore-paint": explore_paint,
+        "explore-steps": explore_steps,
+    }
     tasks[task](*args)

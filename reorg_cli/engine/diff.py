@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence
-from reorg_cli.engine.results import DiffChange, Entry, OrgDiff, ReportingLineState
+from reorg_cli.engine.results import DiffChange, Entry, OrgDiff, OrgState, ReportingLineState
 from reorg_cli.events.dates import POS_INF
 from reorg_cli.events.model import Confidence, kind_label
 
@@ -38,6 +38,13 @@ def diff(
     """Everything that differs between the ends of ``day_from`` and ``day_to``."""
     before = timeline.state_at(day_from, min_confidence)
     after = timeline.state_at(day_to, min_confidence)
+    return diff_states(timeline, before, after)
+
+
+def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDiff:
+    """What :func:`diff` answers, from two states already computed at the same confidence
+    filter (the explorer's slider keeps the state it leaves)."""
+    day_from, day_to = before.day, after.day
     changes: list[DiffChange] = []
     unit_label = {
         **{u: s.name for u, s in before.units.items()},

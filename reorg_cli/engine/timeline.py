@@ -474,6 +474,18 @@ class Timeline:
 
         return diff(self, day_from, day_to, min_confidence)
 
+    def diff_states(self, before: OrgState, after: OrgState) -> OrgDiff:
+        """What :meth:`diff` answers, from two states already computed (at the same
+        confidence filter): the explorer's slider keeps the state it leaves."""
+        from reorg_cli.engine.diff import diff_states
+
+        return diff_states(self, before, after)
+
+    def event_windows(self) -> list[tuple[str, DateWindow]]:
+        """The id and date of every event the replay applied, in replay order (corrected and
+        retracted events are not applied; their corrections are)."""
+        return [(event.id, event.date) for event in self.order]
+
     def person_history(
         self,
         person_id: str,

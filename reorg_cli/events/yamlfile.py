@@ -24,6 +24,8 @@ from reorg_cli.events.errors import Location, Problem
 MAX_FILE_BYTES = 16 * 1024 * 1024
 #: Deepest nesting of mappings and lists an event file may use.
 MAX_DEPTH = 32
+#: Most keys one mapping may have (a record has a dozen; a flood of keys is refused early).
+MAX_MAPPING_KEYS = 1000
 #: Longest plain integer (more digits than Python converts by default is an error, not a crash).
 MAX_INT_DIGITS = 18
 #: Byte-order marks of encodings other than UTF-8 (which YAML parsers would accept).
@@ -371,6 +373,12 @@ class _EventConverter:
             key = self.text(key_event, key_event.value)
             if key == "<<":
                 raise self.fail(key_event, "YAML merge keys ('<<') are not allowed")
+            if len(result) >= MAX_MAPPING_KEYS:
+                raise self.fail(
+                    key_event,
+                    f"more than {MAX_MAPPING_KEYS} keys in one mapping",
+                    "records need only a few keys; check how the file was written",
+                )
             if key in result:
                 first = result.key_locations[key]
                 raise self.fail(

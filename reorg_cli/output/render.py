@@ -22,6 +22,10 @@ from reorg_cli.engine.results import (
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.layout import KEEP, Records, keep
+from reorg_cli.output.render_details import render_person_at as render_person_at
+from reorg_cli.output.render_details import render_person_roles as render_person_roles
+from reorg_cli.output.render_details import render_unit_at as render_unit_at
+from reorg_cli.output.render_details import render_unit_changes as render_unit_changes
 from reorg_cli.output.render_history import render_check as render_check
 from reorg_cli.output.render_history import render_event as render_event
 from reorg_cli.output.render_history import render_fact_summaries as render_fact_summaries
@@ -36,18 +40,13 @@ from reorg_cli.output.render_text import MARK_STALE as MARK_STALE
 from reorg_cli.output.render_text import MARK_UNCERTAIN as MARK_UNCERTAIN
 from reorg_cli.output.render_text import MARK_UNCERTAIN_DATE as MARK_UNCERTAIN_DATE
 from reorg_cli.output.render_text import Footnotes as Footnotes
-from reorg_cli.output.render_text import (
-    _confirming,
-    _date,
-    _finish,
-    _marks,
-    _since,
-    _stale,
-    _unit_label,
-)
+from reorg_cli.output.render_text import _confirming, _date, _finish, _marks, _stale, _unit_label
 from reorg_cli.output.render_text import legend as legend
+from reorg_cli.output.render_text import role_label as role_label
 from reorg_cli.output.render_text import safe_text as safe_text
 from reorg_cli.output.render_text import sanitize as sanitize
+from reorg_cli.output.render_text import unit_label as unit_label
+from reorg_cli.output.render_text import vacancy_label as vacancy_label
 
 
 def _add_unit(
@@ -93,20 +92,13 @@ def _add_one_unit(
         label.append_text(why.ref([*unit.events, *confirming]))
     branch = node.add(label)
     for role in state.roles_in(unit.id):
-        line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
-        line.append_text(_since(role.since))
-        if role.stale:
-            line.append_text(_stale(role.last_confirmed, used, since=role.since))
-        line.append_text(_marks(role.presence, role.confidence, used))
+        line = role_label(role, used)
         if why is not None:
             confirming = _confirming(role.since, role.last_confirmed, role.confirmed_by)
             line.append_text(why.ref([*role.events, *confirming]))
         branch.add(line)
     for vacancy in state.vacancies_in(unit.id):
-        holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
-        line = Text.assemble(safe_text(vacancy.title), ": ", (holder, "italic"))
-        line.append_text(_since(vacancy.since))
-        line.append_text(_marks(vacancy.presence, vacancy.confidence, used))
+        line = vacancy_label(vacancy, used)
         if why is not None:
             line.append_text(why.ref(vacancy.events))
         branch.add(line)

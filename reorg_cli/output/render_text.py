@@ -1,5 +1,6 @@
-"""Building blocks of the renderers: safe text, the marks and their legend, footnotes, dates
-(part of :mod:`reorg_cli.output.render`). Nothing here prints.
+"""Building blocks of the renderers: safe text, the marks and their legend, footnotes, dates and
+the labels of units, roles and vacancies (part of :mod:`reorg_cli.output.render`). Nothing here
+prints.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from rich.text import Text
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
     Evidence,
+    RoleState,
     UnitState,
+    VacancyState,
 )
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, kind_label
@@ -171,3 +174,27 @@ def _finish(parts: list[RenderableType], used: set[str], why: Footnotes | None) 
     if why is not None and why.numbers:
         parts.append(why.render())
     return Group(*parts)
+
+
+def unit_label(unit: UnitState, used: set[str]) -> Text:
+    """A unit as the tree draws it: name, kind and marks (adding the marks used to ``used``)."""
+    return _unit_label(unit, used)
+
+
+def role_label(role: RoleState, used: set[str]) -> Text:
+    """A role as the tree draws it: ``Title: Person since …`` with its marks."""
+    line = Text.assemble(safe_text(role.title), ": ", safe_text(role.person_name, "green"))
+    line.append_text(_since(role.since))
+    if role.stale:
+        line.append_text(_stale(role.last_confirmed, used, since=role.since))
+    line.append_text(_marks(role.presence, role.confidence, used))
+    return line
+
+
+def vacancy_label(vacancy: VacancyState, used: set[str]) -> Text:
+    """A vacant post (or one whose holder is unknown) as the tree draws it."""
+    holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
+    line = Text.assemble(safe_text(vacancy.title), ": ", (holder, "italic"))
+    line.append_text(_since(vacancy.since))
+    line.append_text(_marks(vacancy.presence, vacancy.confidence, used))
+    return line

@@ -7,7 +7,7 @@ from typing import Any
 
 from reorg_cli.events.errors import Location
 from reorg_cli.events.loader import MAX_UNKNOWN_KEYS_LISTED, load_dataset
-from reorg_cli.events.yamlfile import YamlList, YamlMap, read_yaml_bytes
+from reorg_cli.events.yamlfile import MAX_MAPPING_KEYS, YamlList, YamlMap, read_yaml_bytes
 
 TEXT = b"""\
 people:
@@ -63,22 +63,31 @@ def test_the_loader_reads_streamed_files_in_file_order(tmp_path: Path) -> None:
     assert all("without sources" in p.message or "source" in p.message for p in problems)
 
 
+def test_a_flood_of_keys_is_refused_where_it_passes_the_limit(tmp_path: Path) -> None:
+    keys = "".join(f"k{i:06d}: 1\n" for i in range(100_000))
+    (tmp_path / "keys.yaml").write_text(keys, encoding="utf-8")
+    _, problems = load_dataset(tmp_path)
+    [problem] = problems
+    assert problem.message == f"more than {MAX_MAPPING_KEYS} keys in one mapping"
+    assert (problem.location.line, problem.location.column) == (MAX_MAPPING_KEYS + 1, 1)
+
+
 def test_a_mapping_with_very_many_unknown_keys_is_summed_up(tmp_path: Path) -> None:
-    keys = "".join(f"k{i:06d}: 1\n" for i in range(5_000))
+    keys = "".join(f"k{i:06d}: 1\n" for i in range(900))
     (tmp_path / "keys.yaml").write_text(keys, encoding="utf-8")
     _, problems = load_dataset(tmp_path)
     assert len(problems) == MAX_UNKNOWN_KEYS_LISTED + 1
     last = problems[-1]
-    assert last.message == "4,980 more unknown keys in the file's top level (from 'k000020' on)"
+    assert last.message == "880 more unknown keys in the file's top level (from 'k000020' on)"
     assert (last.location.line, last.location.column) == (21, 1)
 
 
 def test_an_event_with_very_many_unknown_keys_is_summed_up(tmp_path: Path) -> None:
     head = "events:\n  - id: e1\n    date: 2024\n    title: t\n    confidence: confirmed\n"
-    keys = "".join(f"    x{i:05d}: 1\n" for i in range(1_000))
+    keys = "".join(f"    x{i:05d}: 1\n" for i in range(900))
     (tmp_path / "e.yaml").write_text(head + keys + "    changes: []\n", encoding="utf-8")
     _, problems = load_dataset(tmp_path)
     messages = [p.message for p in problems]
     assert len(messages) == MAX_UNKNOWN_KEYS_LISTED + 1
     assert messages[0] == "unknown key 'x00000' in an event"
-    assert messages[-1].startswith("980 more unknown keys in an event")
+    assert messages[-1].startswith("880 more unknown keys in an event")
