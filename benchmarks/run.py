@@ -789,14 +789,23 @@ HOSTILE_BEGIN, HOSTILE_END = "<!-- hostile: begin -->", "<!-- hostile: end -->"
 ONE_FILE_BYTES = int(15.9 * 1024 * 1024)
 
 
+_PEAK_SCRIPT = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status))
+"""
+
+
 def _peak(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (bytes) and exit code of one run (any exit code)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+    """Wall seconds, peak RSS (bytes) and exit code of one run (any exit code). A small
+    Python process starts it, so the child's peak does not include this process's memory
+    (a forked child's maximum resident set counts the parent's pages before ``exec``)."""
+    out = subprocess.run(
+        [PYTHON, "-c", _PEAK_SCRIPT, *command], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
 
 
 def hostile_files() -> tuple[Path, Path, Path]:

@@ -8,26 +8,25 @@ arrows often do not survive tmux or SSH) and a command in the palette (ctrl+p or
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static, Tree
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from reorg_cli.engine.results import DiffChange, UnitState
-from reorg_cli.events.dates import DateSyntaxError, ordinal_iso
+from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import Confidence
+from reorg_cli.explore.actions import ACTIONS, bindings
 from reorg_cli.explore.controller import (
     CHANGE_LEGEND,
-    CHANGE_MEANING,
     MARK_ADDED,
     MARK_CHANGED,
     MARK_INSIDE,
@@ -35,8 +34,8 @@ from reorg_cli.explore.controller import (
     Hit,
     Page,
     change_mark,
-    parse_prompt_date,
 )
+from reorg_cli.explore.modals import DatePrompt, HelpScreen, SearchScreen
 from reorg_cli.output.render import (
     Footnotes,
     legend,
@@ -47,71 +46,12 @@ from reorg_cli.output.render import (
     render_unit_changes,
     role_label,
     safe_text,
-    sanitize,
     unit_label,
     vacancy_label,
 )
 
 #: Tree node data: ("unit", id), ("role", person, unit, title) or ("vacancy", unit, title).
 NodeKey = tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One action of the explorer: its name, keys, and what it does."""
-
-    name: str
-    keys: tuple[str, ...]  # Textual key names; the first is the one the footer shows
-    shown: str  # the keys as the help screen shows them
-    description: str
-    footer: str = ""  # short label for the footer ("" = not in the footer)
-    priority: bool = False
-
-
-ACTIONS: tuple[Action, ...] = (
-    Action("previous_event", ("left", "p", "h"), "← p h", "previous event date", "event", True),
-    Action("next_event", ("right", "n", "l"), "→ n l", "next event date", "", True),
-    Action("month_back", ("shift+left", "comma"), "shift+← ,", "a month earlier", "", True),
-    Action("month_forward", ("shift+right", "full_stop"), "shift+→ .", "a month later", "", True),
-    Action("year_back", ("left_square_bracket",), "[", "a year earlier"),
-    Action("year_forward", ("right_square_bracket",), "]", "a year later"),
-    Action("today", ("t",), "t", "today", "today"),
-    Action("go_to_date", ("g",), "g", "go to a date (2026-04-08, 2026-04, 2026)", "date"),
-    Action("search", ("slash",), "/", "find a person, unit or event", "find"),
-    Action("back", ("b", "backspace"), "b ⌫", "back to what you opened before", "back"),
-    Action("forward", ("f",), "f", "forward again"),
-    Action("cycle_confidence", ("c",), "c", "confidence filter: all → reported → confirmed"),
-    Action("focus_changes", ("x",), "x", "go to the Changes list (tab cycles the panes)"),
-    Action("focus_tree", ("o",), "o", "go to the tree"),
-    Action("help", ("question_mark",), "?", "these keys", "help"),
-    Action("palette", ("colon",), ": ctrl+p", "command palette: every action by name"),
-    Action("quit", ("q",), "q", "quit", "quit"),
-)
-
-OTHER_KEYS = (
-    ("↑ ↓", "move in the tree or a list"),
-    ("space", "open or close a unit in the tree"),
-    ("enter", "open: a person's history and Gantt, a unit's history, a change's events"),
-    ("tab", "next pane"),
-    ("esc", "close a prompt or this help"),
-)
-
-
-def _bindings() -> list[BindingType]:
-    bindings: list[BindingType] = []
-    for action in ACTIONS:
-        for index, key in enumerate(action.keys):
-            bindings.append(
-                Binding(
-                    key,
-                    action.name,
-                    action.footer or action.description,
-                    show=bool(action.footer) and index == 0,
-                    key_display="←→" if action.name == "previous_event" else None,
-                    priority=action.priority,
-                )
-            )
-    return bindings
 
 
 class Details(Static):
@@ -125,7 +65,7 @@ class OrgTree(Tree[NodeKey]):
 class MainScreen(Screen[None]):
     """The explorer: header, tree, details, changes, footer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(self, explorer: Explorer) -> None:
         super().__init__()
@@ -559,129 +499,6 @@ def _intro() -> RenderableType:
         "\n← → step between event dates; / finds; ? lists every key.",
         f"\n{MARK_ADDED} and {MARK_CHANGED} in the tree mark what changed since the last stop.",
     )
-
-
-class DatePrompt(ModalScreen[str | None]):
-    """Asks for a date, as ``--at`` takes it; a bad one is explained and asked again."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
-
-    def __init__(self, today: int) -> None:
-        super().__init__()
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text("Go to date (2026-04-08, 2026-04, 2026, April 8, 2026, today)"))
-            yield Input(placeholder="YYYY-MM-DD", id="date")
-            yield Static(id="error")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        try:
-            parse_prompt_date(event.value, self.today)
-        except DateSyntaxError as err:
-            self.query_one("#error", Static).update(
-                Text(f"invalid date: {sanitize(str(err))}", style="bold red")
-            )
-            return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        """Close without moving."""
-        self.dismiss(None)
-
-
-class SearchScreen(ModalScreen[Hit | None]):
-    """Finds people, units and events as you type; enter opens the highlighted one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "cancel"),
-        Binding("down", "move(1)", "next", show=False, priority=True),
-        Binding("up", "move(-1)", "previous", show=False, priority=True),
-    ]
-
-    def __init__(self, explorer: Explorer) -> None:
-        super().__init__()
-        self.explorer = explorer
-        self.hits: list[Hit] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Static(Text("Find a person, unit or event (any script, any case)"))
-            yield Input(placeholder="name", id="query")
-            yield OptionList(id="hits")
-
-    @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        self.hits = self.explorer.search(event.value)
-        options = self.query_one("#hits", OptionList)
-        options.clear_options()
-        for index, hit in enumerate(self.hits):
-            text = Text(f"{hit.kind:<7}", style="dim")
-            text.append_text(safe_text(hit.label, "bold"))
-            if hit.detail:
-                text.append_text(safe_text(f"  {hit.detail}", "dim"))
-            options.add_option(Option(text, id=str(index)))
-        if self.hits:
-            options.highlighted = 0
-        elif event.value.strip():
-            options.add_option(Option(Text("no match", style="italic"), disabled=True))
-
-    @on(Input.Submitted)
-    def _submitted(self, _event: Input.Submitted) -> None:
-        options = self.query_one("#hits", OptionList)
-        if not self.hits:
-            return
-        index = options.highlighted if options.highlighted is not None else 0
-        self.dismiss(self.hits[index])
-
-    @on(OptionList.OptionSelected)
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            self.dismiss(self.hits[int(event.option.id)])
-
-    def action_move(self, step: int) -> None:
-        """Move the highlight in the results."""
-        options = self.query_one("#hits", OptionList)
-        if not self.hits:
-            return
-        current = options.highlighted if options.highlighted is not None else -1
-        options.highlighted = max(0, min(len(self.hits) - 1, current + step))
-
-    def action_cancel(self) -> None:
-        """Close without opening anything."""
-        self.dismiss(None)
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every key."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "close"),
-        Binding("question_mark", "close", "close"),
-        Binding("q", "close", "close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        text = Text("Keys", style="bold")
-        for action in ACTIONS:
-            text.append(f"\n  {action.shown:<12}", style="bold")
-            text.append(action.description)
-        for keys, description in OTHER_KEYS:
-            text.append(f"\n  {keys:<12}", style="bold")
-            text.append(description)
-        text.append("\n\nMarks in the tree", style="bold")
-        for mark, meaning in CHANGE_MEANING.items():
-            text.append(f"\n  {mark:<12}", style="bold")
-            text.append(meaning)
-        text.append("\n\nesc closes this help", style="dim")
-        with VerticalScroll(id="dialog"):
-            yield Static(text)
-
-    def action_close(self) -> None:
-        """Close the help."""
-        self.dismiss(None)
 
 
 class ExploreApp(App[None]):

@@ -6,7 +6,8 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from reorg_cli.explore.app import ExploreApp, HelpScreen, OrgTree, SearchScreen
+from reorg_cli.explore.app import ExploreApp, OrgTree
+from reorg_cli.explore.modals import HelpScreen, SearchScreen
 from tests.explore.helpers import (
     app,
     changes,
