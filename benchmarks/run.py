@@ -798,6 +798,22 @@ print(time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exit
 """
 
 
+def write_section(section: str, begin: str, end: str) -> None:
+    """Print a report section and put it, between its markers, into the report (replacing
+    the section of the last run; the rest of the report is left as it was)."""
+    print(section)
+    if OUT == "-":
+        return
+    path = Path(OUT)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + section + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def _peak(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     """Wall seconds, peak RSS (bytes) and exit code of one run (any exit code). A small
     Python process starts it, so the child's peak does not include this process's memory
@@ -879,17 +895,7 @@ def hostile_only() -> None:
             HOSTILE_END,
         ]
     )
-    print(section)
-    if OUT == "-":
-        return
-    path = Path(OUT)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if HOSTILE_BEGIN in text and HOSTILE_END in text:
-        head, rest = text.split(HOSTILE_BEGIN, 1)
-        text = head + section + rest.split(HOSTILE_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(section, HOSTILE_BEGIN, HOSTILE_END)
 
 
 EXPLORE_BEGIN, EXPLORE_END = "<!-- explore: begin -->", "<!-- explore: end -->"
@@ -921,17 +927,7 @@ def explore_only() -> None:
             EXPLORE_END,
         ]
     )
-    print(section)
-    if OUT == "-":
-        return
-    path = Path(OUT)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if EXPLORE_BEGIN in text and EXPLORE_END in text:
-        head, rest = text.split(EXPLORE_BEGIN, 1)
-        text = head + section + rest.split(EXPLORE_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section(section, EXPLORE_BEGIN, EXPLORE_END)
     print(f"\nwrote {OUT}")
 
 
