@@ -64,6 +64,13 @@ class _RolesAndChecks(_CompilerState):
         self.roles_by_person.setdefault(change.person, set()).add(key)
         self.roles_by_unit.setdefault(change.unit, set()).add(key)
 
+    def roles_held_hint(self, person: str) -> str:
+        """A hint naming the roles ``person`` holds now (for a role they do not hold)."""
+        held = sorted(
+            f"{title!r} in {unit}" for _, unit, title in self.roles_by_person.get(person, set())
+        )
+        return ("they hold " + ", ".join(held)) if held else "they hold no role then"
+
     def role_ended(self, change: RoleEnded) -> None:
         assert self.event is not None
         if not self.person_exists(change.person, change.where("person")):
@@ -71,11 +78,7 @@ class _RolesAndChecks(_CompilerState):
         key = (change.person, change.unit, change.title)
         fact = self.roles.get(key)
         if fact is None:
-            held = sorted(
-                f"{title!r} in {unit}"
-                for _, unit, title in self.roles_by_person.get(change.person, set())
-            )
-            hint = ("they hold " + ", ".join(held)) if held else "they hold no role then"
+            hint = self.roles_held_hint(change.person)
             assert self.edge is not None
             later = [a for a in self.assignments.get(key, []) if a[0] >= self.edge.order]
             if key in self.first_role:
@@ -154,11 +157,7 @@ class _RolesAndChecks(_CompilerState):
         key = (change.person, change.unit, change.title)
         fact = self.roles.get(key)
         if fact is None:
-            held = sorted(
-                f"{title!r} in {unit}"
-                for _, unit, title in self.roles_by_person.get(change.person, set())
-            )
-            hint = ("they hold " + ", ".join(held)) if held else "they hold no role then"
+            hint = self.roles_held_hint(change.person)
             if key in self.role_ended_at:
                 where, event = self.role_ended_at[key]
                 hint = f"the role ended on {event.date.display()} ({where})"
