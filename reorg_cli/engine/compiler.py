@@ -159,7 +159,7 @@ class _Compiler(_RolesAndChecks):
                 self.unit_created(change)
             case UnitRenamed():
                 if self.unit_alive(change.unit, change.where("unit")):
-                    self.confirm(self.unit[change.unit])
+                    self.confirm_implicitly(self.unit[change.unit])
                     self.set_name(change.unit, change.name, change.names, change)
                     self.warn_sibling_name(change.unit, change)
             case UnitReclassified():
@@ -188,7 +188,7 @@ class _Compiler(_RolesAndChecks):
                 self.role_confirmed(change)
             case UnitConfirmed():
                 if self.unit_alive(change.unit, change.where("unit")):
-                    self.confirm_unit(change.unit)
+                    self.confirm_unit(change.unit, explicit=True)
             case ReportingLineConfirmed():
                 self.reporting_line_confirmed(change)
             case PersonLeft():

@@ -101,6 +101,8 @@ class _CompilerState:
         self.edge: Edge | None = None
         # Units created only by events that a correction or retraction took out of the replay.
         self.withdrawn_creation: dict[str, tuple[Location, Event, EventStatus]] = {}
+        # The implicit confirmation each fact keeps (by the fact's id()), replaced by a later one.
+        self.implicit_confirmation: dict[int, str] = {}
 
     # -- reporting -----------------------------------------------------------------------------
     def error(self, location: Location, message: str, hint: str = "") -> None:
@@ -128,12 +130,15 @@ class _CompilerState:
         return fact
 
     def confirm(self, fact: Fact | None) -> None:
-        """Record that the current event shows ``fact`` still holding."""
+        """Record that the current event shows ``fact`` still holding (an explicit
+        confirmation: every one is kept in ``confirmed_by``)."""
         assert self.edge is not None
         if fact is None or fact.start is self.edge:
             return
         window, event = self.edge.window, self.edge.event
         others = tuple(e for e in fact.confirmed_by if e != event)
+        if self.implicit_confirmation.get(id(fact)) == event:
+            del self.implicit_confirmation[id(fact)]  # now explicit as well: kept for good
         if fact.last_confirmed is None or confirmation_day(window) >= confirmation_day(
             fact.last_confirmed
         ):
@@ -143,11 +148,36 @@ class _CompilerState:
         else:
             fact.confirmed_by = (event, *others)
 
-    def confirm_unit(self, unit: str | None) -> None:
-        """A dated change about a unit (or a role in it) shows the unit exists then."""
+    def confirm_implicitly(self, fact: Fact | None) -> None:
+        """Record that the current event shows ``fact`` holding in passing (a change to a unit
+        or to a role in it shows the unit exists). Only the latest such event is kept, and only
+        when it moves ``last_confirmed``: a unit touched by thousands of changes would
+        otherwise cite them all, and every answer about it would grow with the history."""
+        assert self.edge is not None
+        if fact is None or fact.start is self.edge:
+            return
+        window, event = self.edge.window, self.edge.event
+        if event in fact.confirmed_by:
+            return
+        if fact.last_confirmed is not None and confirmation_day(window) < confirmation_day(
+            fact.last_confirmed
+        ):
+            return
+        kept = fact.confirmed_by
+        previous = self.implicit_confirmation.get(id(fact))
+        if previous is not None:
+            kept = tuple(e for e in kept if e != previous)
+        self.implicit_confirmation[id(fact)] = event
+        fact.last_confirmed = window
+        fact.confirmed_by = (*kept, event)
+
+    def confirm_unit(self, unit: str | None, *, explicit: bool = False) -> None:
+        """A dated change about a unit (or a role in it) shows the unit exists then;
+        ``explicit`` for ``unit_confirmed``, which says so on purpose."""
         if unit is not None and unit in self.unit:
-            self.confirm(self.unit[unit])
-            self.confirm(self.name.get(unit))
+            confirm = self.confirm if explicit else self.confirm_implicitly
+            confirm(self.unit[unit])
+            confirm(self.name.get(unit))
 
     def close_fact(
         self,

@@ -229,3 +229,63 @@ def test_check_reports_stale_facts_with_where_to_edit(timeline: Timeline) -> Non
     assert report.counts()["stale"] == 5
     # With a long enough threshold nothing is stale.
     assert check_timeline(timeline, stale_after=36_500).counts()["stale"] == 0
+
+
+BUSY_UNIT = """\
+events:
+  - id: founding
+    date: 2024-01-01
+    title: Founding
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+  - id: hire-ann
+    date: 2024-02-01
+    title: Ann joins
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: ann, unit: corp, title: CEO}
+  - id: corp-confirmed
+    date: 2024-03-01
+    title: Corp listed
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_confirmed, unit: corp}
+  - id: hire-bo
+    date: 2024-04-01
+    title: Bo joins
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: bo, unit: corp, title: CTO}
+  - id: hire-cy
+    date: 2024-05-01
+    title: Cy joins
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: cy, unit: corp, title: CFO}
+  - id: ann-second-post
+    date: 2024
+    title: Ann took a second post some time in 2024
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_assigned, person: ann, unit: corp, title: COO}
+"""
+
+
+def test_a_unit_cites_every_explicit_confirmation_but_only_its_latest_implicit_one(
+    write_events: WriteEvents,
+) -> None:
+    # Changes to a unit or a role in it confirm it in passing; keeping each of them would
+    # make every answer about a busy unit grow with the whole history.
+    timeline = load_timeline(write_events({"history.yaml": BUSY_UNIT}))
+    corp = timeline.unit_facts["corp"][FactKind.UNIT][0]
+    assert corp.confirmed_by == ("corp-confirmed", "hire-cy")
+    assert corp.last_confirmed == parse_window("2024-05-01")
+    state = timeline.state_at(ordinal("2024-06-01"))
+    assert state.units["corp"].confirmed_by == ("corp-confirmed", "hire-cy")
