@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
@@ -56,7 +57,9 @@ def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact UTF-8 JSON, as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``
+    writes it for these plain values, from compiled code."""
+    return orjson.dumps(value).decode("utf-8")
 
 
 class _Sources:
