@@ -299,7 +299,6 @@ def _build_entry(entry: Path, fill: Callable[[sqlite3.Connection], None]) -> Non
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # a half-built file is never renamed
             conn.execute("PRAGMA synchronous = OFF")
-            conn.execute("PRAGMA cache_size = -16384")
             fill(conn)
         finally:
             conn.close()
