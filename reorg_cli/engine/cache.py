@@ -50,7 +50,6 @@ from typing import Any
 from urllib.parse import quote
 
 from reorg_cli import __version__
-from reorg_cli.engine.build import write_store
 from reorg_cli.engine.schema import SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, PRIVATE, Store, StoreDamaged, connect
 from reorg_cli.engine.timeline import Timeline
@@ -237,6 +236,8 @@ def load_timeline_cached(
         if cached is not None:
             return cached
     prints = fingerprint(files) if entry is not None and files else None  # before reading
+    # Only a run that compiles needs these (a warm run imports neither YAML nor the writer).
+    from reorg_cli.engine.build import write_store
     from reorg_cli.engine.compiler import compile_dataset
     from reorg_cli.events.loader import load_dataset
 
