@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from reorg_cli.engine.results import OrgState
@@ -65,6 +64,94 @@ SET_CLEAR_REVERSE = History(
 )
 
 
+#: Found by `make explore` on 2026-11-29 (seed 3410614483). One event ends two holders of a
+#: post, one by person_left and one with `vacancy: vacant`, and dissolves the unit: the
+#: vacancy must open after both ends (nobody else holds the post then), and it ends with the
+#: unit rather than being filled. The importer used to put it on the first end.
+FOUND_BY_EXPLORE_VACANCY = History(
+    events=(
+        HistoryEvent(id="ev-1", date="2024-01", seq=0, confidence="confirmed", changes=()),
+        HistoryEvent(id="ev-2", date="2024-01", seq=1, confidence="confirmed", changes=()),
+        HistoryEvent(
+            id="ev-3",
+            date="2024-01",
+            seq=2,
+            confidence="confirmed",
+            changes=(
+                {
+                    "type": "unit_created",
+                    "unit": "u1",
+                    "parent": None,
+                    "name": "Alpha",
+                    "kind": "lab",
+                },
+                {
+                    "type": "role_assigned",
+                    "person": "bo",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "head": False,
+                },
+            ),
+        ),
+        HistoryEvent(
+            id="ev-4",
+            date="2024-01",
+            seq=3,
+            confidence="confirmed",
+            changes=(
+                {
+                    "type": "role_assigned",
+                    "person": "ann",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "head": False,
+                },
+            ),
+        ),
+        HistoryEvent(id="ev-5", date="2024-01", seq=4, confidence="confirmed", changes=()),
+        HistoryEvent(
+            id="ev-6",
+            date="2024-01",
+            seq=5,
+            confidence="confirmed",
+            changes=(
+                {"type": "person_left", "person": "ann"},
+                {
+                    "type": "role_ended",
+                    "person": "bo",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "vacancy": "vacant",
+                },
+                {"type": "unit_dissolved", "unit": "u1"},
+            ),
+        ),
+    )
+)
+
+
+#: Found by `make explore` on 2026-11-29 (seed 3410614483). One event sets cy → bo, ends it
+#: with a less sure person_left (so `--min-confidence` shows it, and it is exported), and sets
+#: bo → cy: the importer used to set bo → cy first and then cy → bo, a reporting cycle. It now
+#: replays a line set and ended in one event before the lines that stay.
+FOUND_BY_EXPLORE_WEAK_LINE = [
+    OracleEvent(
+        id="e0",
+        date="2023",
+        file="f0.yaml",
+        changes=(
+            {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"},
+            {"type": "person_left", "person": "cy", "confidence": "uncertain"},
+            {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
+        ),
+        confidence="reported",
+        corrects=None,
+        retracts=None,
+    )
+]
+
+
 def observable(state: OrgState) -> dict[str, Any]:
     """What a reader of ``reorg show`` sees of a state, without event ids."""
     return {
@@ -112,6 +199,7 @@ def assert_same_states(before: Timeline, after: Timeline, days: list[int]) -> No
 )
 @given(histories())
 @example(SET_CLEAR_REVERSE)
+@example(FOUND_BY_EXPLORE_VACANCY)
 def test_popolo_round_trip_of_any_history(history: History) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_files(Path(tmp) / "events", history_files(history))
@@ -178,6 +266,7 @@ def test_one_event_set_clear_reverse_round_trips_through_the_command_line(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(oracle_histories())
+@example(FOUND_BY_EXPLORE_WEAK_LINE)
 def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
     events: list[OracleEvent],
 ) -> None:
@@ -200,101 +289,14 @@ def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
         assert popolo_document(imported, days[-1]) == document
 
 
-# Two histories `make explore` found on 2026-11-29 (seed 3410614483) that do not survive the
-# Popolo round trip yet: the document does not keep the order of changes inside one event or
-# date window, and the importer rebuilds an order that does not compile. Pinned as strict
-# expected failures, so they keep failing the same way until fixed (then XPASS fails the run
-# and the marks go). The fix belongs in the importer's ordering of an event's changes.
-FOUND_BY_EXPLORE_VACANCY = History(
-    events=(
-        HistoryEvent(id="ev-1", date="2024-01", seq=0, confidence="confirmed", changes=()),
-        HistoryEvent(id="ev-2", date="2024-01", seq=1, confidence="confirmed", changes=()),
-        HistoryEvent(
-            id="ev-3",
-            date="2024-01",
-            seq=2,
-            confidence="confirmed",
-            changes=(
-                {
-                    "type": "unit_created",
-                    "unit": "u1",
-                    "parent": None,
-                    "name": "Alpha",
-                    "kind": "lab",
-                },
-                {
-                    "type": "role_assigned",
-                    "person": "bo",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "head": False,
-                },
-            ),
-        ),
-        HistoryEvent(
-            id="ev-4",
-            date="2024-01",
-            seq=3,
-            confidence="confirmed",
-            changes=(
-                {
-                    "type": "role_assigned",
-                    "person": "ann",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "head": False,
-                },
-            ),
-        ),
-        HistoryEvent(id="ev-5", date="2024-01", seq=4, confidence="confirmed", changes=()),
-        HistoryEvent(
-            id="ev-6",
-            date="2024-01",
-            seq=5,
-            confidence="confirmed",
-            changes=(
-                {"type": "person_left", "person": "ann"},
-                {
-                    "type": "role_ended",
-                    "person": "bo",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "vacancy": "vacant",
-                },
-                {"type": "unit_dissolved", "unit": "u1"},
-            ),
-        ),
-    )
-)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="known: the importer reorders a departure and a vacancy in one event"
-)
 def test_found_by_explore_a_departure_before_a_vacancy_in_one_event() -> None:
+    """Named, so a failure says which case broke (it is also an @example of the property)."""
     test_popolo_round_trip_of_any_history.hypothesis.inner_test(  # type: ignore[attr-defined]
         history=FOUND_BY_EXPLORE_VACANCY
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known: a line whose end is less sure than its start, inside one event"
-)
 def test_found_by_explore_a_weakly_ended_line_set_and_reversed_in_one_event() -> None:
-    events = [
-        OracleEvent(
-            id="e0",
-            date="2023",
-            file="f0.yaml",
-            changes=(
-                {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"},
-                {"type": "person_left", "person": "cy", "confidence": "uncertain"},
-                {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
-            ),
-            confidence="reported",
-            corrects=None,
-            retracts=None,
-        )
-    ]
+    """Named, so a failure says which case broke (it is also an @example of the property)."""
     inner = test_popolo_round_trip_with_corrections_retractions_and_same_day_order
-    inner.hypothesis.inner_test(events=events)  # type: ignore[attr-defined]
+    inner.hypothesis.inner_test(events=FOUND_BY_EXPLORE_WEAK_LINE)  # type: ignore[attr-defined]
