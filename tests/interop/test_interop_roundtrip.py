@@ -152,6 +152,64 @@ FOUND_BY_EXPLORE_WEAK_LINE = [
 ]
 
 
+def _event(seq: int, *changes: dict[str, Any], confidence: str = "confirmed") -> HistoryEvent:
+    return HistoryEvent(f"ev-{seq}", "2024-01-10", seq, confidence, changes)
+
+
+_U1 = {"type": "unit_created", "unit": "u1", "parent": None, "name": "Alpha", "kind": "lab"}
+
+
+def _ceo(kind: str, person: str, **more: Any) -> dict[str, Any]:
+    return {"type": f"role_{kind}", "person": person, "unit": "u1", "title": "CEO", **more}
+
+
+#: More cases of one event's order the importer must rebuild (all failed before the fix):
+ONE_EVENT_ORDER_CASES = (
+    # Two shared seats end in one event; the vacancy is opened by the less sure end, so it is
+    # that end (not the other) that must carry `vacancy`, or the vacancy's confidence changes.
+    History(
+        (
+            _event(
+                0, _U1, _ceo("assigned", "ann", shared=True), _ceo("assigned", "bo", shared=True)
+            ),
+            _event(
+                1,
+                _ceo("ended", "ann", vacancy="vacant", confidence="uncertain"),
+                _ceo("ended", "bo"),
+            ),
+        )
+    ),
+    # ann leaves, bo's end opens the vacancy, cy fills it: the vacancy opens after both ends
+    # and before cy's start.
+    History(
+        (
+            _event(0, _U1, _ceo("assigned", "ann"), _ceo("assigned", "bo")),
+            _event(
+                1,
+                {"type": "person_left", "person": "ann"},
+                _ceo("ended", "bo", vacancy="vacant"),
+                _ceo("assigned", "cy"),
+            ),
+        )
+    ),
+    # A line set and less surely cleared, replaced by one that would close a cycle with it,
+    # next to a line that stays: bo → ann must come and go before ann → bo is set.
+    History(
+        (
+            _event(0, {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"}),
+            _event(
+                1,
+                {"type": "reporting_line_cleared", "person": "cy"},
+                {"type": "reporting_line_set", "person": "bo", "reports_to": "ann"},
+                {"type": "reporting_line_cleared", "person": "bo", "confidence": "uncertain"},
+                {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
+                {"type": "reporting_line_set", "person": "ann", "reports_to": "bo"},
+            ),
+        )
+    ),
+)
+
+
 def observable(state: OrgState) -> dict[str, Any]:
     """What a reader of ``reorg show`` sees of a state, without event ids."""
     return {
@@ -200,6 +258,9 @@ def assert_same_states(before: Timeline, after: Timeline, days: list[int]) -> No
 @given(histories())
 @example(SET_CLEAR_REVERSE)
 @example(FOUND_BY_EXPLORE_VACANCY)
+@example(ONE_EVENT_ORDER_CASES[0])
+@example(ONE_EVENT_ORDER_CASES[1])
+@example(ONE_EVENT_ORDER_CASES[2])
 def test_popolo_round_trip_of_any_history(history: History) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_files(Path(tmp) / "events", history_files(history))
