@@ -30,6 +30,7 @@ Step = tuple[str, int, str | None]
 Placed = tuple[int, Step]
 
 _SEARCH_BUDGET = 20_000  # states tried per post before falling back to the plain order
+_SEARCH_STEPS = 200  # a post with more changes in one event is not searched (recursion depth)
 
 
 @dataclass(slots=True)
@@ -52,6 +53,9 @@ def plan_roles(history: _History, confidence: Callable[[_Edge], str]) -> dict[st
         touched.setdefault(role.start.event, {}).setdefault(post, []).append(index)
         if role.end is not None and role.end.event != role.start.event:
             touched.setdefault(role.end.event, {}).setdefault(post, []).append(index)
+    by_post: dict[tuple[str, str], list[int]] = {}
+    for index, role in enumerate(roles):
+        by_post.setdefault((role.value[1], role.value[2]), []).append(index)
     vacancies: dict[tuple[str, str], list[_Dated]] = {}
     for vacancy in history.vacancies:
         vacancies.setdefault((vacancy.value[0], vacancy.value[1]), []).append(vacancy)
@@ -61,6 +65,7 @@ def plan_roles(history: _History, confidence: Callable[[_Edge], str]) -> dict[st
         sequences = {
             post: _post_order(
                 roles,
+                by_post[post],
                 sorted(indexes),
                 event_id,
                 here,
@@ -100,6 +105,7 @@ def _merge(sequences: dict[tuple[str, str], list[Step]]) -> list[Placed]:
 
 def _post_order(
     roles: list[_Dated],
+    of_post: list[int],
     indexes: list[int],
     event_id: str,
     here: int,
@@ -107,7 +113,8 @@ def _post_order(
     vacancies: list[_Dated],
     confidence: Callable[[_Edge], str],
 ) -> list[Step]:
-    """The steps of one post in one event."""
+    """The steps of one post in one event: ``of_post`` are all the post's roles, ``indexes``
+    those that start or end in the event."""
     starts = [i for i in indexes if roles[i].start.event == event_id]
     ends = {i for i in indexes if (end := roles[i].end) is not None and end.event == event_id}
     plain = _plain_order(roles, starts, ends, [i for i in indexes if i not in starts])
@@ -131,33 +138,45 @@ def _post_order(
             end_reason=v.end.reason if v.end is not None and ends_here else None,
         )
 
-    post = roles[indexes[0]].value[1:3]
     held = frozenset(
         i
-        for i, role in enumerate(roles)
-        if role.value[1:3] == post
-        and position.get(role.start.event, -1) < here
-        and (role.end is None or position.get(role.end.event, -1) >= here)
+        for i in of_post
+        if position.get(roles[i].start.event, -1) < here
+        and ((end := roles[i].end) is None or position.get(end.event, -1) >= here)
     )
-    found = _search(
-        roles,
-        starts,
-        sorted(ends),
-        held,
-        [record(v, True) for v in opened],
-        record(open_before[-1], False) if open_before else None,
-        confidence,
+    found = (
+        None
+        if len(starts) + len(ends) > _SEARCH_STEPS
+        else _search(
+            roles,
+            starts,
+            sorted(ends),
+            held,
+            [record(v, True) for v in opened],
+            record(open_before[-1], False) if open_before else None,
+            confidence,
+        )
     )
     if found is not None:
         return found
-    # No order reproduces the document (it was not written by reorg, or was edited): keep
-    # the plain order and let each vacancy be opened by the last free end of the post.
+    # No order was found (the document was not written by reorg or was edited, or the post
+    # has too many changes to search): keep the plain order, and let each vacancy be opened by
+    # the last free end of its confidence (else the last free end of the post).
     free = [k for k, step in enumerate(plain) if step[0] == "end"]
     for vacancy in reversed(opened):
-        if free:
-            k = free.pop()
-            plain[k] = ("end", plain[k][1], str(vacancy.value[2]))
+        if not free:
+            break
+        wanted = confidence(vacancy.start)
+        fits = [k for k in free if confidence(_end_of(roles[plain[k][1]])) == wanted]
+        k = (fits or free)[-1]
+        free.remove(k)
+        plain[k] = ("end", plain[k][1], str(vacancy.value[2]))
     return plain
+
+
+def _end_of(role: _Dated) -> _Edge:
+    assert role.end is not None
+    return role.end
 
 
 def _plain_order(
@@ -221,6 +240,12 @@ def _search(
         if key in failed or budget[0] <= 0:
             return None
         budget[0] -= 1
+        if next_vacancy < len(opened):
+            # The next vacancy needs an end of its confidence still to come.
+            wanted = opened[next_vacancy].start_confidence
+            if not any(i not in done and end_conf(i) == wanted for i in ends):
+                failed.add(key)
+                return None
         if next_start == len(starts) and len(done) == len(ends) and next_vacancy == len(opened):
             if current is None or not current.ends_here:
                 return []

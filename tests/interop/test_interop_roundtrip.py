@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from reorg_cli.engine.results import OrgState
@@ -361,3 +362,38 @@ def test_found_by_explore_a_weakly_ended_line_set_and_reversed_in_one_event() ->
     """Named, so a failure says which case broke (it is also an @example of the property)."""
     inner = test_popolo_round_trip_with_corrections_retractions_and_same_day_order
     inner.hypothesis.inner_test(events=FOUND_BY_EXPLORE_WEAK_LINE)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seats", [20, 300])
+def test_a_committee_whose_seats_all_end_in_one_event_round_trips(
+    seats: int, tmp_path: Path
+) -> None:
+    """Every seat of a committee ends in one event and the first, less sure, end opens the
+    vacancy: the importer must put the vacancy on that end (20 seats: found by the search;
+    300: more than it searches, found by the fallback, which matches confidences too)."""
+    people = [f"p{i}" for i in range(seats)]
+
+    def seat(kind: str, person: str, **more: Any) -> dict[str, Any]:
+        return {"type": f"role_{kind}", "person": person, "unit": "u1", "title": "Member", **more}
+
+    history = History(
+        (
+            _event(0, _U1, *[seat("assigned", p, shared=True) for p in people]),
+            _event(
+                1,
+                seat("ended", people[0], vacancy="vacant", confidence="uncertain"),
+                *[seat("ended", p) for p in people[1:]],
+            ),
+        )
+    )
+    files = history_files(history)
+    files["people-more.yaml"] = "people:\n" + "".join(
+        f"  - {{id: {p}, name: Person {p}}}\n" for p in people
+    )
+    timeline = load_timeline(write_files(tmp_path / "events", files))
+    day = timeline.order[-1].date.hi
+    document = popolo_document(timeline, day)
+    write_tree(tmp_path / "imported", import_popolo(json.dumps(document), "doc.json"))
+    imported = load_timeline(tmp_path / "imported")
+    assert_same_states(timeline, imported, [day - 1, day])
+    assert popolo_document(imported, day) == document
