@@ -14,6 +14,7 @@ from reorg_cli.events.model import Source
 from reorg_cli.events.writer import dump_yaml
 from reorg_cli.interop.common import source_dict
 from reorg_cli.interop.importing import Imported, Origins, split_events
+from reorg_cli.interop.popolo_order import plan_roles
 from reorg_cli.interop.popolo_records import _Edge, _History, _Reader, _Unit
 
 # -- writing event files -------------------------------------------------------------------------
@@ -67,48 +68,67 @@ class _Writer:
                     if other in after:
                         after[other].add(unit_id)
             self.phases[event_id][5].extend(_ordered([(u, after[u], c) for u, _, c in ends])[0])
-        early_ends, late_ends, vacancy_of = self.place_role_ends()
-        for index, role in enumerate(self.history.roles):
-            person, unit, title, head, shared = role.value
-            change: dict[str, Any] = {
-                "type": "role_assigned",
-                "person": person,
-                "unit": unit,
-                "title": title,
-            }
-            if head:
-                change["head"] = True
-            if shared:
-                change["shared"] = True
-            self.add(role.start, 3, change)
-            if role.end is None:
-                continue
-            role_end: dict[str, Any] = {
-                "type": "role_ended",
-                "person": person,
-                "unit": unit,
-                "title": title,
-            }
-            if role.end.reason:
-                role_end["reason"] = role.end.reason
-            if index in vacancy_of:
-                role_end["vacancy"] = vacancy_of[index]
-            if index in late_ends:
-                phase = 4
-            elif role.end.event == role.start.event:
-                phase = 3 if index in early_ends else 4
-            else:
-                phase = 2
-            self.add(role.end, phase, role_end)
+        for steps in plan_roles(self.history, self.effective).values():
+            for phase, (kind, index, vacancy) in steps:
+                self.role_change(index, kind, phase, vacancy)
+        # Reporting lines: ends of earlier lines first, then the lines set and ended in this
+        # event (each set and at once cleared), then the lines that stay. Every state on the
+        # way has fewer lines than one the original replay passed through (docs/interop.md,
+        # "Changes inside one event"), so no order of the original makes a cycle here.
+        stays = {e: len(p[3]) for e, p in self.phases.items()}  # where the fleeting lines go
+        fleeting = []
         for line in self.history.lines:
             person, boss = line.value
+            if line.end is not None and line.end.event == line.start.event:
+                fleeting.append(line)
+                continue
             self.add(
                 line.start, 3, {"type": "reporting_line_set", "person": person, "reports_to": boss}
             )
             if line.end is not None:
-                phase = 3 if line.end.event == line.start.event else 2
-                self.add(line.end, phase, {"type": "reporting_line_cleared", "person": person})
+                self.add(line.end, 2, {"type": "reporting_line_cleared", "person": person})
+        for line in fleeting:
+            assert line.end is not None
+            person, boss = line.value
+            pair = [
+                {"type": "reporting_line_set", "person": person, "reports_to": boss},
+                {"type": "reporting_line_cleared", "person": person},
+            ]
+            for edge, change in zip((line.start, line.end), pair, strict=True):
+                change.update(self.confidence(edge))
+                self.origin[id(change)] = edge.where
+            at = stays[line.start.event]
+            self.phases[line.start.event][3][at:at] = pair
+            stays[line.start.event] = at + 2
         self.order_moves()
+
+    def effective(self, edge: _Edge) -> str:
+        """The confidence a change made for ``edge`` replays with."""
+        return edge.confidence or self.events[edge.event].confidence
+
+    def role_change(self, index: int, kind: str, phase: int, vacancy: str | None) -> None:
+        """Add the start or the end of the role ``index`` to its event's ``phase``."""
+        role = self.history.roles[index]
+        person, unit, title, head, shared = role.value
+        change: dict[str, Any] = {
+            "type": "role_assigned" if kind == "start" else "role_ended",
+            "person": person,
+            "unit": unit,
+            "title": title,
+        }
+        if kind == "start":
+            if head:
+                change["head"] = True
+            if shared:
+                change["shared"] = True
+            self.add(role.start, phase, change)
+            return
+        assert role.end is not None
+        if role.end.reason:
+            change["reason"] = role.end.reason
+        if vacancy is not None:
+            change["vacancy"] = vacancy
+        self.add(role.end, phase, change)
 
     def order_moves(self) -> None:
         """Within each event, put the moves in an order that never makes a unit its own
@@ -140,48 +160,6 @@ class _Writer:
             phases[1] = ordered
             for change in phases[5]:
                 parent.pop(change["unit"], None)
-
-    def place_role_ends(self) -> tuple[set[int], set[int], dict[int, str]]:
-        """Where each role's end goes among its event's changes.
-
-        Ends normally come before the event's new roles (phase 2); a role that starts and ends
-        in one event ends after all of them (phase 4), unless the same post is taken up again in
-        that event, when it must end first. A vacancy is opened by one of the post's ends in its
-        event: if it is filled in the same event that end must come before the new roles, if
-        not, after them. Returns (early, late, vacancy by role index).
-        """
-        roles = self.history.roles
-        ends_at: dict[tuple[str, str, str], list[int]] = {}
-        starts_at: dict[tuple[str, tuple[Any, ...]], list[int]] = {}
-        for index, role in enumerate(roles):
-            starts_at.setdefault((role.start.event, role.value[:3]), []).append(index)
-            if role.end is not None:
-                ends_at.setdefault((role.end.event, role.value[1], role.value[2]), []).append(index)
-        early: set[int] = set()
-        late: set[int] = set()
-        for index, role in enumerate(roles):
-            if role.end is not None and any(
-                other > index for other in starts_at.get((role.end.event, role.value[:3]), [])
-            ):
-                early.add(index)
-        vacancy_of: dict[int, str] = {}
-        for vacancy in self.history.vacancies:
-            unit, title, holder = vacancy.value
-            free = [
-                i
-                for i in ends_at.get((vacancy.start.event, unit, title), [])
-                if i not in vacancy_of
-            ]
-            if not free:
-                continue
-            filled_here = vacancy.end is not None and vacancy.end.event == vacancy.start.event
-            chosen = free[0] if filled_here else free[-1]
-            vacancy_of[chosen] = holder
-            if filled_here:
-                early.add(chosen)
-            elif chosen not in early:
-                late.add(chosen)
-        return early, late, vacancy_of
 
     def unit(self, unit: _Unit) -> None:
         life = unit.life

@@ -65,6 +65,152 @@ SET_CLEAR_REVERSE = History(
 )
 
 
+#: Found by `make explore` on 2026-11-29 (seed 3410614483). One event ends two holders of a
+#: post, one by person_left and one with `vacancy: vacant`, and dissolves the unit: the
+#: vacancy must open after both ends (nobody else holds the post then), and it ends with the
+#: unit rather than being filled. The importer used to put it on the first end.
+FOUND_BY_EXPLORE_VACANCY = History(
+    events=(
+        HistoryEvent(id="ev-1", date="2024-01", seq=0, confidence="confirmed", changes=()),
+        HistoryEvent(id="ev-2", date="2024-01", seq=1, confidence="confirmed", changes=()),
+        HistoryEvent(
+            id="ev-3",
+            date="2024-01",
+            seq=2,
+            confidence="confirmed",
+            changes=(
+                {
+                    "type": "unit_created",
+                    "unit": "u1",
+                    "parent": None,
+                    "name": "Alpha",
+                    "kind": "lab",
+                },
+                {
+                    "type": "role_assigned",
+                    "person": "bo",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "head": False,
+                },
+            ),
+        ),
+        HistoryEvent(
+            id="ev-4",
+            date="2024-01",
+            seq=3,
+            confidence="confirmed",
+            changes=(
+                {
+                    "type": "role_assigned",
+                    "person": "ann",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "head": False,
+                },
+            ),
+        ),
+        HistoryEvent(id="ev-5", date="2024-01", seq=4, confidence="confirmed", changes=()),
+        HistoryEvent(
+            id="ev-6",
+            date="2024-01",
+            seq=5,
+            confidence="confirmed",
+            changes=(
+                {"type": "person_left", "person": "ann"},
+                {
+                    "type": "role_ended",
+                    "person": "bo",
+                    "unit": "u1",
+                    "title": "CEO",
+                    "vacancy": "vacant",
+                },
+                {"type": "unit_dissolved", "unit": "u1"},
+            ),
+        ),
+    )
+)
+
+
+#: Found by `make explore` on 2026-11-29 (seed 3410614483). One event sets cy → bo, ends it
+#: with a less sure person_left (so `--min-confidence` shows it, and it is exported), and sets
+#: bo → cy: the importer used to set bo → cy first and then cy → bo, a reporting cycle. It now
+#: replays a line set and ended in one event before the lines that stay.
+FOUND_BY_EXPLORE_WEAK_LINE = [
+    OracleEvent(
+        id="e0",
+        date="2023",
+        file="f0.yaml",
+        changes=(
+            {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"},
+            {"type": "person_left", "person": "cy", "confidence": "uncertain"},
+            {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
+        ),
+        confidence="reported",
+        corrects=None,
+        retracts=None,
+    )
+]
+
+
+def _event(seq: int, *changes: dict[str, Any], confidence: str = "confirmed") -> HistoryEvent:
+    return HistoryEvent(f"ev-{seq}", "2024-01-10", seq, confidence, changes)
+
+
+_U1 = {"type": "unit_created", "unit": "u1", "parent": None, "name": "Alpha", "kind": "lab"}
+
+
+def _ceo(kind: str, person: str, **more: Any) -> dict[str, Any]:
+    return {"type": f"role_{kind}", "person": person, "unit": "u1", "title": "CEO", **more}
+
+
+#: More cases of one event's order the importer must rebuild (all failed before the fix):
+ONE_EVENT_ORDER_CASES = (
+    # Two shared seats end in one event; the vacancy is opened by the less sure end, so it is
+    # that end (not the other) that must carry `vacancy`, or the vacancy's confidence changes.
+    History(
+        (
+            _event(
+                0, _U1, _ceo("assigned", "ann", shared=True), _ceo("assigned", "bo", shared=True)
+            ),
+            _event(
+                1,
+                _ceo("ended", "ann", vacancy="vacant", confidence="uncertain"),
+                _ceo("ended", "bo"),
+            ),
+        )
+    ),
+    # ann leaves, bo's end opens the vacancy, cy fills it: the vacancy opens after both ends
+    # and before cy's start.
+    History(
+        (
+            _event(0, _U1, _ceo("assigned", "ann"), _ceo("assigned", "bo")),
+            _event(
+                1,
+                {"type": "person_left", "person": "ann"},
+                _ceo("ended", "bo", vacancy="vacant"),
+                _ceo("assigned", "cy"),
+            ),
+        )
+    ),
+    # A line set and less surely cleared, replaced by one that would close a cycle with it,
+    # next to a line that stays: bo → ann must come and go before ann → bo is set.
+    History(
+        (
+            _event(0, {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"}),
+            _event(
+                1,
+                {"type": "reporting_line_cleared", "person": "cy"},
+                {"type": "reporting_line_set", "person": "bo", "reports_to": "ann"},
+                {"type": "reporting_line_cleared", "person": "bo", "confidence": "uncertain"},
+                {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
+                {"type": "reporting_line_set", "person": "ann", "reports_to": "bo"},
+            ),
+        )
+    ),
+)
+
+
 def observable(state: OrgState) -> dict[str, Any]:
     """What a reader of ``reorg show`` sees of a state, without event ids."""
     return {
@@ -112,6 +258,10 @@ def assert_same_states(before: Timeline, after: Timeline, days: list[int]) -> No
 )
 @given(histories())
 @example(SET_CLEAR_REVERSE)
+@example(FOUND_BY_EXPLORE_VACANCY)
+@example(ONE_EVENT_ORDER_CASES[0])
+@example(ONE_EVENT_ORDER_CASES[1])
+@example(ONE_EVENT_ORDER_CASES[2])
 def test_popolo_round_trip_of_any_history(history: History) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_files(Path(tmp) / "events", history_files(history))
@@ -178,6 +328,7 @@ def test_one_event_set_clear_reverse_round_trips_through_the_command_line(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(oracle_histories())
+@example(FOUND_BY_EXPLORE_WEAK_LINE)
 def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
     events: list[OracleEvent],
 ) -> None:
@@ -200,101 +351,49 @@ def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
         assert popolo_document(imported, days[-1]) == document
 
 
-# Two histories `make explore` found on 2026-11-29 (seed 3410614483) that do not survive the
-# Popolo round trip yet: the document does not keep the order of changes inside one event or
-# date window, and the importer rebuilds an order that does not compile. Pinned as strict
-# expected failures, so they keep failing the same way until fixed (then XPASS fails the run
-# and the marks go). The fix belongs in the importer's ordering of an event's changes.
-FOUND_BY_EXPLORE_VACANCY = History(
-    events=(
-        HistoryEvent(id="ev-1", date="2024-01", seq=0, confidence="confirmed", changes=()),
-        HistoryEvent(id="ev-2", date="2024-01", seq=1, confidence="confirmed", changes=()),
-        HistoryEvent(
-            id="ev-3",
-            date="2024-01",
-            seq=2,
-            confidence="confirmed",
-            changes=(
-                {
-                    "type": "unit_created",
-                    "unit": "u1",
-                    "parent": None,
-                    "name": "Alpha",
-                    "kind": "lab",
-                },
-                {
-                    "type": "role_assigned",
-                    "person": "bo",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "head": False,
-                },
-            ),
-        ),
-        HistoryEvent(
-            id="ev-4",
-            date="2024-01",
-            seq=3,
-            confidence="confirmed",
-            changes=(
-                {
-                    "type": "role_assigned",
-                    "person": "ann",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "head": False,
-                },
-            ),
-        ),
-        HistoryEvent(id="ev-5", date="2024-01", seq=4, confidence="confirmed", changes=()),
-        HistoryEvent(
-            id="ev-6",
-            date="2024-01",
-            seq=5,
-            confidence="confirmed",
-            changes=(
-                {"type": "person_left", "person": "ann"},
-                {
-                    "type": "role_ended",
-                    "person": "bo",
-                    "unit": "u1",
-                    "title": "CEO",
-                    "vacancy": "vacant",
-                },
-                {"type": "unit_dissolved", "unit": "u1"},
-            ),
-        ),
-    )
-)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="known: the importer reorders a departure and a vacancy in one event"
-)
 def test_found_by_explore_a_departure_before_a_vacancy_in_one_event() -> None:
+    """Named, so a failure says which case broke (it is also an @example of the property)."""
     test_popolo_round_trip_of_any_history.hypothesis.inner_test(  # type: ignore[attr-defined]
         history=FOUND_BY_EXPLORE_VACANCY
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="known: a line whose end is less sure than its start, inside one event"
-)
 def test_found_by_explore_a_weakly_ended_line_set_and_reversed_in_one_event() -> None:
-    events = [
-        OracleEvent(
-            id="e0",
-            date="2023",
-            file="f0.yaml",
-            changes=(
-                {"type": "reporting_line_set", "person": "cy", "reports_to": "bo"},
-                {"type": "person_left", "person": "cy", "confidence": "uncertain"},
-                {"type": "reporting_line_set", "person": "bo", "reports_to": "cy"},
-            ),
-            confidence="reported",
-            corrects=None,
-            retracts=None,
-        )
-    ]
+    """Named, so a failure says which case broke (it is also an @example of the property)."""
     inner = test_popolo_round_trip_with_corrections_retractions_and_same_day_order
-    inner.hypothesis.inner_test(events=events)  # type: ignore[attr-defined]
+    inner.hypothesis.inner_test(events=FOUND_BY_EXPLORE_WEAK_LINE)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seats", [20, 300])
+def test_a_committee_whose_seats_all_end_in_one_event_round_trips(
+    seats: int, tmp_path: Path
+) -> None:
+    """Every seat of a committee ends in one event and the first, less sure, end opens the
+    vacancy: the importer must put the vacancy on that end (20 seats: found by the search;
+    300: more than it searches, found by the fallback, which matches confidences too)."""
+    people = [f"p{i}" for i in range(seats)]
+
+    def seat(kind: str, person: str, **more: Any) -> dict[str, Any]:
+        return {"type": f"role_{kind}", "person": person, "unit": "u1", "title": "Member", **more}
+
+    history = History(
+        (
+            _event(0, _U1, *[seat("assigned", p, shared=True) for p in people]),
+            _event(
+                1,
+                seat("ended", people[0], vacancy="vacant", confidence="uncertain"),
+                *[seat("ended", p) for p in people[1:]],
+            ),
+        )
+    )
+    files = history_files(history)
+    files["people-more.yaml"] = "people:\n" + "".join(
+        f"  - {{id: {p}, name: Person {p}}}\n" for p in people
+    )
+    timeline = load_timeline(write_files(tmp_path / "events", files))
+    day = timeline.order[-1].date.hi
+    document = popolo_document(timeline, day)
+    write_tree(tmp_path / "imported", import_popolo(json.dumps(document), "doc.json"))
+    imported = load_timeline(tmp_path / "imported")
+    assert_same_states(timeline, imported, [day - 1, day])
+    assert popolo_document(imported, day) == document
