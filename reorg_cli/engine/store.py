@@ -13,7 +13,7 @@ import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
 from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 
 #: Rows written per statement batch while building a store.
 BATCH = 5000
+
+#: Most decoded facts a store keeps for its queries to share (about 300 bytes each).
+FACT_MEMO = 200_000
+
+_T = TypeVar("_T")
 
 #: The application id in a store's header ("rorg"): a file that lacks it is not a store.
 APPLICATION_ID = 0x726F7267
@@ -107,6 +112,7 @@ class Store:
         self.built = file is None  # whether this run compiled it
         self.on_damage = on_damage
         self._sources: dict[int, Source] = {}
+        self._facts: dict[int, Fact] = {}
 
     def _damaged(self, err: sqlite3.DatabaseError) -> StoreDamaged:
         if self.on_damage is not None:
@@ -132,6 +138,41 @@ class Store:
         sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE {where} ORDER BY {order}"
         decode = self.fact
         return [decode(row) for row in self.rows(sql, *args)]
+
+    def facts_selected(self, id_query: str, *args: Any) -> list[Fact]:
+        """The facts whose row ids ``id_query`` selects (``SELECT id FROM ...``), in id order.
+
+        Each fact is decoded once and kept (up to :data:`FACT_MEMO`): the explorer's steps and
+        a diff's two states ask for mostly the same facts again, and decoding them is most of
+        a state's time. Facts are not changed once compiled, so sharing them is safe. When
+        most are new (a first query), they are read in one join; else only the new ones, by
+        id."""
+        known = self._facts
+        decode = self.fact
+        if not known:  # the first query: one join, nothing to skip
+            sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE id IN ({id_query}) ORDER BY id"
+            facts = []
+            for row in self.rows(sql, *args):
+                fact = known[row[0]] = decode(row)
+                facts.append(fact)
+            return facts
+        ids = sorted(row[0] for row in self.rows(id_query, *args))
+        missing = [i for i in ids if i not in known]
+        if len(known) + len(missing) > FACT_MEMO:
+            known.clear()
+            return self.facts_selected(id_query, *args)
+        if len(missing) * 2 > len(ids):
+            sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE id IN ({id_query})"
+            for row in self.rows(sql, *args):
+                if row[0] not in known:
+                    known[row[0]] = decode(row)
+        else:
+            for chunk in _chunks(missing, 500):
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT {FACT_COLUMNS} FROM facts WHERE id IN ({marks})"
+                for row in self.rows(sql, *chunk):
+                    known[row[0]] = decode(row)
+        return [known[i] for i in ids]
 
     @staticmethod
     def fact(row: Sequence[Any]) -> Fact:
@@ -436,7 +477,7 @@ class EventsById(Mapping[str, Event]):
         return int(self.store.one("SELECT count(*) FROM event_records")[0])
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

@@ -343,11 +343,12 @@ class Timeline:
         """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
         ignored ends the day index cannot know about), in creation order."""
         if min_confidence is Confidence.UNCERTAIN:
-            return self.store.facts(
-                "id IN (SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?)", day, day
+            return self.store.facts_selected(
+                "SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?", day, day
             )
-        return self.store.facts(
-            "start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
+        return self.store.facts_selected(
+            "SELECT id FROM facts "
+            "WHERE start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
             day,
             day,
             int(min_confidence),
