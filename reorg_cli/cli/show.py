@@ -93,7 +93,7 @@ def show(
         if root not in state.units:
             if (
                 min_confidence is not ConfidenceLevel.uncertain
-                and root in timeline.state_at(query.day).units
+                and root in timeline.state_at(query.day, cite=False).units
             ):
                 raise ReorgError(
                     f"unit {timeline.unit_name_now(root)!r} is not shown on {query.iso()} at "
@@ -110,21 +110,14 @@ def show(
 
         write_json(
             with_knowledge(
-                state_dict(
-                    timeline,
-                    state,
-                    at_input=at,
-                    min_confidence=confidence,
-                    units=keep,
-                    stale_after_days=stale_after,
-                ),
+                state_dict(state, at_input=at, min_confidence=confidence, units=keep),
                 report,
             )
         )
         return
     from reorg_cli.output.render import render_state_table, render_state_tree
 
-    notes = footnotes(timeline, why)
+    notes = footnotes(state.cited, why)
     cut = None
     if depth is None and output is not ShowFormat.table:
         depth = state.depth_that_fits(root, DEFAULT_TREE_UNITS)

@@ -272,7 +272,7 @@ def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]
     """Every person (with ``day``: those holding a role that day), sorted by name then id."""
     held: dict[str, list[tuple[str, str, str]]] = {}
     if day is not None:
-        state = timeline.state_at(day)
+        state = timeline.state_at(day, cite=False)
         for role in state.roles:
             name = state.units[role.unit].name if role.unit in state.units else role.unit
             held.setdefault(role.person, []).append((role.title, role.unit, name))
@@ -296,7 +296,7 @@ def units_list(timeline: Timeline, day: int | None = None) -> list[UnitEntry]:
     sorted by name then id."""
     found: list[UnitEntry] = []
     if day is not None:
-        state = timeline.state_at(day)
+        state = timeline.state_at(day, cite=False)
         for unit in state.units.values():
             parent = state.units.get(unit.parent) if unit.parent else None
             found.append(

@@ -9,6 +9,7 @@ Histories, events and provenance are in :mod:`reorg_cli.engine.histories`, the d
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,9 @@ from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import (
+    Chronicle,
+    Coverage,
+    EventRecord,
     Evidence,
     FactSummary,
     OrgDiff,
@@ -100,6 +104,18 @@ class Timeline:
             for event in self.store.events(f"id IN ({marks})", *chunk, changes=False):
                 self._cited[event.id] = event
         return {i: self._cited[i] for i in wanted}
+
+    def citations(self, ids: Iterable[str]) -> dict[str, Evidence]:
+        """The evidence of the events of ``ids`` by id, sorted, read in one batched lookup:
+        what a result carries as ``cited``."""
+        from reorg_cli.engine.provenance import cited_evidence
+
+        return cited_evidence(self, ids)
+
+    def coverage(self, stale_after: int | None = None) -> Coverage:
+        """How far the data reaches, and the staleness threshold (``stale_after``, else the
+        dataset's, else the default)."""
+        return Coverage(self.coverage_end, self.stale_after_days(stale_after))
 
     # -- whole-history views (exports walk these; queries do not) ---------------------------------
     @functools.cached_property
@@ -358,11 +374,16 @@ class Timeline:
         day: int,
         min_confidence: Confidence = Confidence.UNCERTAIN,
         stale_after: int | None = None,
+        *,
+        cite: bool = True,
     ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
         ``min_confidence``. Facts with no end whose last confirmation is more than the
         staleness threshold (``stale_after`` days, else the dataset's) before ``day`` — or
-        before the coverage end, when ``day`` is past it — are marked ``stale``."""
+        before the coverage end, when ``day`` is past it — are marked ``stale``.
+
+        The state carries the evidence of the events it cites and the coverage; ``cite=False``
+        (a state only computed from, like the two a diff compares) leaves ``cited`` empty."""
         reference = self.staleness_day(day)
         threshold = self.stale_after_days(stale_after)
 
@@ -463,7 +484,17 @@ class Timeline:
         roles.sort(key=lambda r: (r.unit, r.title, r.person))
         vacancies.sort(key=lambda v: (v.unit, v.title))
         lines.sort(key=lambda r: (r.person, r.reports_to))
-        return OrgState(day, units, tuple(roles), tuple(vacancies), tuple(lines))
+        result = OrgState(
+            day,
+            units,
+            tuple(roles),
+            tuple(vacancies),
+            tuple(lines),
+            coverage=self.coverage(stale_after),
+        )
+        if not cite:
+            return result
+        return dataclasses.replace(result, cited=self.citations(result.cited_ids()))
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(
@@ -472,14 +503,17 @@ class Timeline:
         """Everything that differs between the ends of ``day_from`` and ``day_to``."""
         from reorg_cli.engine.diff import diff
 
-        return diff(self, day_from, day_to, min_confidence)
+        return self._cite_diff(diff(self, day_from, day_to, min_confidence))
+
+    def _cite_diff(self, result: OrgDiff) -> OrgDiff:
+        return dataclasses.replace(result, cited=self.citations(result.cited_ids()))
 
     def diff_states(self, before: OrgState, after: OrgState) -> OrgDiff:
         """What :meth:`diff` answers, from two states already computed (at the same
         confidence filter): the explorer's slider keeps the state it leaves."""
         from reorg_cli.engine.diff import diff_states
 
-        return diff_states(self, before, after)
+        return self._cite_diff(diff_states(self, before, after))
 
     def event_windows(self) -> list[tuple[str, DateWindow]]:
         """The id and date of every event the replay applied, in replay order (corrected and
@@ -502,7 +536,10 @@ class Timeline:
         when today is past it, of the coverage end."""
         from reorg_cli.engine.histories import person_history
 
-        return person_history(self, person_id, min_confidence, stale_after, today=today)
+        result = person_history(self, person_id, min_confidence, stale_after, today=today)
+        return dataclasses.replace(
+            result, cited=self.citations(result.cited_ids()), coverage=self.coverage(stale_after)
+        )
 
     def unit_history(
         self,
@@ -516,7 +553,10 @@ class Timeline:
         with no end are judged stale or not as in :meth:`person_history`."""
         from reorg_cli.engine.histories import unit_history
 
-        return unit_history(self, unit, min_confidence, stale_after, today=today)
+        result = unit_history(self, unit, min_confidence, stale_after, today=today)
+        return dataclasses.replace(
+            result, cited=self.citations(result.cited_ids()), coverage=self.coverage(stale_after)
+        )
 
     def events_between(
         self,
@@ -540,6 +580,45 @@ class Timeline:
             unit=unit,
             today=today,
             min_confidence=min_confidence,
+        )
+
+    def chronicle(
+        self,
+        day_from: int | None = None,
+        day_to: int | None = None,
+        *,
+        person: str | None = None,
+        unit: str | None = None,
+        today: int | None = None,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+    ) -> Chronicle:
+        """:meth:`events_between` as a result that carries the evidence of its events
+        (``reorg timeline``)."""
+        entries = self.events_between(
+            day_from,
+            day_to,
+            person=person,
+            unit=unit,
+            today=today,
+            min_confidence=min_confidence,
+        )
+        return Chronicle(
+            tuple(entries), day_from, day_to, self.citations(entry.id for entry in entries)
+        )
+
+    def event_record(self, event_id: str) -> EventRecord:
+        """One event as recorded, its evidence and what became of it (``reorg event``);
+        raises :class:`KeyError` for an unknown id."""
+        event = self.events[event_id]
+        replay, corrected_by, retracted_by = self.store.one(
+            "SELECT replay, corrected_by, retracted_by FROM event_records WHERE id = ?", event_id
+        )
+        return EventRecord(
+            event=event,
+            evidence=self.evidence(event_id),
+            applied=replay is not None,
+            corrected_by=corrected_by,
+            retracted_by=retracted_by,
         )
 
     def evidence(self, event_id: str) -> Evidence:

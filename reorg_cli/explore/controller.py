@@ -289,9 +289,9 @@ class Explorer:
 
     def event_dates(self) -> dict[str, str]:
         """The date, for people (``2026-04-08``, ``Mar 2026``), of each event behind a change."""
-        events = self.timeline.events
+        cited = self.diff.cited if self.diff is not None else {}
         ids = {event_id for change in self.changes() for event_id in change.events}
-        return {event_id: events[event_id].date.display() for event_id in ids}
+        return {event_id: cited[event_id].date.display() for event_id in ids}
 
     # -- finding ---------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 50) -> list[Hit]:
