@@ -85,7 +85,9 @@ def show(
     timeline, report = load_known(events, known_as_of, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
     coverage_warning(timeline, query.day)
-    state = timeline.state_at(query.day, confidence, stale_after)
+    # Citations are read only for what shows them: --why and the JSON.
+    cite = why or output is ShowFormat.json
+    state = timeline.state_at(query.day, confidence, stale_after, cite=cite)
     root = None
     keep: list[str] | None = None
     if unit is not None:

@@ -69,6 +69,7 @@ def timeline(
         unit=unit_id,
         today=run_today(),
         min_confidence=confidence_of(min_confidence),
+        cite=why or output is TableFormat.json,
     )
     if output is TableFormat.json:
         from reorg_cli.output.serialize import timeline_dict

@@ -591,9 +591,10 @@ class Timeline:
         unit: str | None = None,
         today: int | None = None,
         min_confidence: Confidence = Confidence.UNCERTAIN,
+        cite: bool = True,
     ) -> Chronicle:
         """:meth:`events_between` as a result that carries the evidence of its events
-        (``reorg timeline``)."""
+        (``reorg timeline``); ``cite=False`` (a table without ``--why``) leaves it empty."""
         entries = self.events_between(
             day_from,
             day_to,
@@ -602,9 +603,8 @@ class Timeline:
             today=today,
             min_confidence=min_confidence,
         )
-        return Chronicle(
-            tuple(entries), day_from, day_to, self.citations(entry.id for entry in entries)
-        )
+        cited = self.citations(entry.id for entry in entries) if cite else {}
+        return Chronicle(tuple(entries), day_from, day_to, cited)
 
     def event_record(self, event_id: str) -> EventRecord:
         """One event as recorded, its evidence and what became of it (``reorg event``);

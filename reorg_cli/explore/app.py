@@ -243,7 +243,7 @@ class MainScreen(Screen[None]):
         """The details pane for ``page`` at the slider's date."""
         explorer = self.explorer
         timeline = explorer.timeline
-        state, today = explorer.state, explorer.today
+        state, today = explorer.cited_state(), explorer.today
         if page.kind == "intro":
             return _intro()
         if page.kind == "unit":
