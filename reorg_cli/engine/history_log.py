@@ -87,7 +87,7 @@ def event_patch(
     last = window.hi if window.hi != POS_INF else window.lo
     if first in (NEG_INF, POS_INF) or last in (NEG_INF, POS_INF):
         return ()
-    result = timeline.diff(first - 1, last, min_confidence)
+    result = timeline.diff(first - 1, last, min_confidence, cite=False)
     return tuple(c for c in result.changes if event.id in c.events)
 
 

@@ -498,12 +498,19 @@ class Timeline:
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(
-        self, day_from: int, day_to: int, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        day_from: int,
+        day_to: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        *,
+        cite: bool = True,
     ) -> OrgDiff:
-        """Everything that differs between the ends of ``day_from`` and ``day_to``."""
+        """Everything that differs between the ends of ``day_from`` and ``day_to``, with the
+        evidence of the events it cites (``cite=False``: without)."""
         from reorg_cli.engine.diff import diff
 
-        return self._cite_diff(diff(self, day_from, day_to, min_confidence))
+        result = diff(self, day_from, day_to, min_confidence)
+        return self._cite_diff(result) if cite else result
 
     def _cite_diff(self, result: OrgDiff) -> OrgDiff:
         return dataclasses.replace(result, cited=self.citations(result.cited_ids()))
