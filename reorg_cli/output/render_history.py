@@ -36,7 +36,7 @@ from reorg_cli.output.render_text import (
 )
 
 if TYPE_CHECKING:
-    from reorg_cli.engine.checks import CheckReport
+    from reorg_cli.engine.reports import CheckReport
 
 
 def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:

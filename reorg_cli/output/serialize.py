@@ -31,7 +31,7 @@ from reorg_cli.events.model import Confidence
 from reorg_cli.output.fastjson import dumps_sorted_indented
 
 if TYPE_CHECKING:
-    from reorg_cli.engine.checks import CheckReport
+    from reorg_cli.engine.reports import CheckReport
 
 #: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
 SCHEMA_VERSION = 1
@@ -356,7 +356,7 @@ def timeline_dict(chronicle: Chronicle) -> dict[str, Any]:
 
 def check_dict(report: CheckReport) -> dict[str, Any]:
     """``reorg check --format json``."""
-    from reorg_cli.engine.checks import CHECKS
+    from reorg_cli.engine.reports import CHECKS
 
     return {
         "schema_version": SCHEMA_VERSION,
