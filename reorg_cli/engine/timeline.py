@@ -25,15 +25,10 @@ from reorg_cli.engine.results import (
     OrgDiff,
     OrgState,
     PersonHistory,
-    ReportingLineState,
-    RoleState,
     SourceUse,
     TimelineEntry,
     UnitHistory,
-    UnitState,
-    VacancyState,
 )
-from reorg_cli.engine.state import holding, unit_state
 from reorg_cli.engine.store import EventsById, Store, name_key
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
 from reorg_cli.events.errors import (
@@ -209,7 +204,8 @@ class Timeline:
             name = self._people[person_id] = row[0] if row else person_id
         return name
 
-    def _load_person_names(self, ids: Iterable[str]) -> None:
+    def load_person_names(self, ids: Iterable[str]) -> None:
+        """Read the display names of ``ids`` in batches (:meth:`person_name` then has them)."""
         wanted = sorted({i for i in ids if i not in self._people})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -355,20 +351,6 @@ class Timeline:
         return None
 
     # -- state -----------------------------------------------------------------------------------
-    def _live(self, day: int, min_confidence: Confidence) -> list[Fact]:
-        """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
-        ignored ends the day index cannot know about), in creation order."""
-        if min_confidence is Confidence.UNCERTAIN:
-            return self.store.facts(
-                "id IN (SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?)", day, day
-            )
-        return self.store.facts(
-            "start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
-            day,
-            day,
-            int(min_confidence),
-        )
-
     def state_at(
         self,
         day: int,
@@ -384,117 +366,9 @@ class Timeline:
 
         The state carries the evidence of the events it cites and the coverage; ``cite=False``
         (a state only computed from, like the two a diff compares) leaves ``cited`` empty."""
-        reference = self.staleness_day(day)
-        threshold = self.stale_after_days(stale_after)
+        from reorg_cli.engine.state import state_at
 
-        def confirming(fact: Fact) -> tuple[str, ...]:
-            # Staleness counts every confirmation; the list cites only those sure enough.
-            if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
-                return fact.confirmed_by
-            recorded = self.cited(fact.confirmed_by)
-            return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
-
-        unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
-        by_kind: dict[FactKind, list[Fact]] = {
-            FactKind.ROLE: [],
-            FactKind.VACANCY: [],
-            FactKind.REPORTING_LINE: [],
-        }
-        for fact in self._live(day, min_confidence):
-            listed = by_kind.get(fact.kind)
-            if listed is not None:
-                listed.append(fact)
-            else:
-                kinds = unit_facts.get(fact.slot[0])
-                if kinds is None:
-                    kinds = unit_facts[fact.slot[0]] = {
-                        FactKind.UNIT: [],
-                        FactKind.NAME: [],
-                        FactKind.KIND: [],
-                        FactKind.PARENT: [],
-                    }
-                kinds[fact.kind].append(fact)
-        units: dict[str, UnitState] = {}
-        for unit, facts in unit_facts.items():
-            state = unit_state(unit, facts, day, min_confidence, (reference, threshold), confirming)
-            if state is not None:
-                units[unit] = state
-        held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
-        self._load_person_names(
-            name
-            for fact, _ in held[FactKind.REPORTING_LINE]
-            for name in (fact.slot[0], str(fact.value[0]))
-        )
-        self._load_person_names(fact.slot[0] for fact, _ in held[FactKind.ROLE])
-        roles = []
-        for fact, presence in held[FactKind.ROLE]:
-            person, unit, title = fact.slot
-            if unit not in units:
-                continue
-            roles.append(
-                RoleState(
-                    person=person,
-                    person_name=self.person_name(person),
-                    unit=unit,
-                    title=title,
-                    head=bool(fact.value[0]),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                    last_confirmed=fact.confirmed_window,
-                    stale=fact.stale_on(reference, threshold),
-                    confirmed_by=confirming(fact),
-                )
-            )
-        vacancies = []
-        for fact, presence in held[FactKind.VACANCY]:
-            unit, title = fact.slot
-            if unit not in units:
-                continue
-            vacancies.append(
-                VacancyState(
-                    unit=unit,
-                    title=title,
-                    vacancy=str(fact.value[0]),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                )
-            )
-        lines = []
-        for fact, presence in held[FactKind.REPORTING_LINE]:
-            boss = str(fact.value[0])
-            lines.append(
-                ReportingLineState(
-                    person=fact.slot[0],
-                    person_name=self.person_name(fact.slot[0]),
-                    reports_to=boss,
-                    reports_to_name=self.person_name(boss),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                    last_confirmed=fact.confirmed_window,
-                    stale=fact.stale_on(reference, threshold),
-                    confirmed_by=confirming(fact),
-                )
-            )
-        roles.sort(key=lambda r: (r.unit, r.title, r.person))
-        vacancies.sort(key=lambda v: (v.unit, v.title))
-        lines.sort(key=lambda r: (r.person, r.reports_to))
-        result = OrgState(
-            day,
-            units,
-            tuple(roles),
-            tuple(vacancies),
-            tuple(lines),
-            coverage=self.coverage(stale_after),
-        )
-        if not cite:
-            return result
-        return dataclasses.replace(result, cited=self.citations(result.cited_ids()))
+        return state_at(self, day, min_confidence, stale_after, cite=cite)
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(
