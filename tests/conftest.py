@@ -118,6 +118,10 @@ def day(text: str) -> int:
     return parse_query_date(text).day
 
 
+#: :data:`TEST_TODAY` as a day ordinal, for the queries and exports that are handed "today".
+TODAY = day(TEST_TODAY)
+
+
 @pytest.fixture(scope="session")
 def mini() -> Timeline:
     """The hand-written mini organization in tests/fixtures/mini."""

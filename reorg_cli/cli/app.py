@@ -102,6 +102,7 @@ def _main_options(
     settings.color = color
     settings.use_cache = not no_cache
     settings.pager = not no_pager
+    settings.today = None  # decided on first use in this run (run_today)
 
 
 #: Every command, in the order ``reorg --help`` lists them.

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console, RenderableType
 
     from reorg_cli.engine.knowledge import KnowledgeReport
-    from reorg_cli.engine.results import OrgState
+    from reorg_cli.engine.results import Evidence, OrgState
     from reorg_cli.engine.timeline import Timeline
     from reorg_cli.events.dates import QueryDate
     from reorg_cli.events.model import Confidence
@@ -42,6 +44,8 @@ class Settings:
     color = ColorMode.auto
     use_cache = True
     pager = True
+    #: Today (a day ordinal) for this run, decided on first use by :func:`run_today`.
+    today: int | None = None
 
 
 settings = Settings()
@@ -289,13 +293,27 @@ def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = Non
         )
 
 
+def run_today() -> int:
+    """Today for this run, as a day ordinal: ``REORG_TODAY`` (YYYY-MM-DD) when set, else the
+    clock, read once per run here and handed to every query, renderer and export that needs
+    it (none of them reads the clock)."""
+    if settings.today is None:
+        from reorg_cli.events.dates import today_ordinal
+
+        settings.today = today_ordinal()
+    return settings.today
+
+
 def parse_date(text: str, option: str) -> QueryDate:
-    """A query date; a bad one is a usage error naming the option."""
+    """A query date (``today`` is :func:`run_today`); a bad one is a usage error naming the
+    option."""
+    import datetime as dt
+
     from reorg_cli.events.dates import DateSyntaxError, parse_query_date
     from reorg_cli.events.errors import QueryDateError
 
     try:
-        return parse_query_date(text)
+        return parse_query_date(text, dt.date.fromordinal(run_today()))
     except DateSyntaxError as err:
         raise QueryDateError(f"invalid date for {option}: {err}") from None
 
@@ -307,13 +325,13 @@ def confidence_of(level: ConfidenceLevel) -> Confidence:
     return Confidence.parse(level.value)
 
 
-def footnotes(timeline: Timeline, why: bool) -> Footnotes | None:
-    """Evidence footnotes for --why, else None."""
+def footnotes(cited: Mapping[str, Evidence], why: bool) -> Footnotes | None:
+    """Evidence footnotes for --why (drawn from what the result cites), else None."""
     if not why:
         return None
     from reorg_cli.output.render import Footnotes
 
-    return Footnotes(timeline.evidence)
+    return Footnotes(cited)
 
 
 #: A tree with more units than this shows only its top levels unless --depth is given.

@@ -55,10 +55,9 @@ def diff(
     if output is TableFormat.json:
         from reorg_cli.output.serialize import diff_dict
 
-        write_json(with_knowledge(diff_dict(timeline, result, min_confidence=confidence), report))
+        write_json(with_knowledge(diff_dict(result, min_confidence=confidence), report))
         return
     from reorg_cli.output.render import render_diff
 
-    dates = {e.id: e.date.display() for e in timeline.events.values()}
-    print_out(render_diff(result, dates, footnotes(timeline, why)))
+    print_out(render_diff(result, footnotes(result.cited, why)))
     print_knowledge(report)

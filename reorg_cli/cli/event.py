@@ -37,11 +37,12 @@ def event(
     if event_id not in timeline.events:
         close = difflib.get_close_matches(event_id, list(timeline.events), n=3)
         raise UnknownNameError("event", event_id, close)
+    record = timeline.event_record(event_id)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import event_dict
 
-        write_json(event_dict(timeline, event_id))
+        write_json(event_dict(record))
         return
     from reorg_cli.output.render import render_event
 
-    print_out(render_event(timeline.events[event_id], timeline.evidence(event_id)))
+    print_out(render_event(record))

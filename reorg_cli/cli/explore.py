@@ -17,6 +17,7 @@ from reorg_cli.cli.common import (
     confidence_of,
     load,
     parse_date,
+    run_today,
     settings,
 )
 
@@ -40,7 +41,7 @@ def explore(
     from reorg_cli.events.errors import UsageError
 
     query = parse_date(at, "--at")
-    today = parse_date("today", "--at").day
+    today = run_today()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "reorg explore needs a terminal (stdin and stdout); "

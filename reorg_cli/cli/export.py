@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reorg_cli.cli.common import EventsOption, load, parse_date
+from reorg_cli.cli.common import EventsOption, load, parse_date, run_today
 
 
 class ExportFormat(StrEnum):
@@ -98,11 +98,12 @@ def export(
         assert out is not None
         write_atomic(out, store_bytes(timeline), force=force)
         return
-    day = query.day if query is not None else parse_date("today", "--at").day
+    today = run_today()
+    day = query.day if query is not None else today
     if output is ExportFormat.popolo:
         from reorg_cli.interop.popolo import popolo_document
 
-        text = _json(popolo_document(timeline, day))
+        text = _json(popolo_document(timeline, day, today=today))
     elif output is ExportFormat.timelinejs:
         from reorg_cli.interop.timelinejs import timelinejs_document
 
@@ -113,10 +114,10 @@ def export(
     elif output is ExportFormat.csv:
         from reorg_cli.interop.csvexport import roles_csv
 
-        text = roles_csv(timeline, at=query.day if query is not None else None)
+        text = roles_csv(timeline, today=today, at=query.day if query is not None else None)
     else:
         from reorg_cli.interop.graph import dot_graph, mermaid_chart
 
-        state = timeline.state_at(day)
+        state = timeline.state_at(day, cite=False)
         text = mermaid_chart(state) if output is ExportFormat.mermaid else dot_graph(state)
     _emit(text, out, force)

@@ -20,6 +20,7 @@ from reorg_cli.cli.common import (
     load_known,
     print_knowledge,
     print_out,
+    run_today,
     with_knowledge,
     write_json,
 )
@@ -51,19 +52,21 @@ def history(
     """
     timeline, report = load_known(events, known_as_of, quiet=output is HistoryFormat.json)
     found = timeline.find_person(person)
-    result = timeline.person_history(found.id, confidence_of(min_confidence), stale_after)
+    result = timeline.person_history(
+        found.id, confidence_of(min_confidence), stale_after, today=run_today()
+    )
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict
 
-        write_json(with_knowledge(history_dict(timeline, result, stale_after), report))
+        write_json(with_knowledge(history_dict(result), report))
         return
     if output is HistoryFormat.gantt:
         from reorg_cli.output.gantt import Gantt
 
         lives = {span.unit: timeline.unit_lifetime(span.unit) for span in result.roles}
-        print_out(Gantt(result, today=result.today, lives=lives))
+        print_out(Gantt(result, today=run_today(), lives=lives))
         return
     from reorg_cli.output.render import render_person_history
 
-    print_out(render_person_history(result, footnotes(timeline, why)))
+    print_out(render_person_history(result, footnotes(result.cited, why)))
     print_knowledge(report)

@@ -17,6 +17,7 @@ from reorg_cli.cli.common import (
     parse_date,
     print_knowledge,
     print_out,
+    run_today,
     with_knowledge,
     write_json,
 )
@@ -61,7 +62,6 @@ def log(
     reorg log --grep "Token Hub" -p
     """
     from reorg_cli.engine.history_log import log_entries
-    from reorg_cli.events.dates import today_ordinal
     from reorg_cli.events.errors import QueryDateError
 
     first = parse_date(since, "--since") if since else None
@@ -80,7 +80,7 @@ def log(
         person=timeline.find_person(person).id if person else None,
         unit=timeline.find_unit(unit) if unit else None,
         grep=grep,
-        today=today_ordinal(),
+        today=run_today(),
         min_confidence=confidence_of(min_confidence),
         newest_first=not reverse,
         limit=max_count,

@@ -85,7 +85,9 @@ def show(
     timeline, report = load_known(events, known_as_of, quiet=output is ShowFormat.json)
     confidence = confidence_of(min_confidence)
     coverage_warning(timeline, query.day)
-    state = timeline.state_at(query.day, confidence, stale_after)
+    # Citations are read only for what shows them: --why and the JSON.
+    cite = why or output is ShowFormat.json
+    state = timeline.state_at(query.day, confidence, stale_after, cite=cite)
     root = None
     keep: list[str] | None = None
     if unit is not None:
@@ -93,7 +95,7 @@ def show(
         if root not in state.units:
             if (
                 min_confidence is not ConfidenceLevel.uncertain
-                and root in timeline.state_at(query.day).units
+                and root in timeline.state_at(query.day, cite=False).units
             ):
                 raise ReorgError(
                     f"unit {timeline.unit_name_now(root)!r} is not shown on {query.iso()} at "
@@ -110,21 +112,14 @@ def show(
 
         write_json(
             with_knowledge(
-                state_dict(
-                    timeline,
-                    state,
-                    at_input=at,
-                    min_confidence=confidence,
-                    units=keep,
-                    stale_after_days=stale_after,
-                ),
+                state_dict(state, at_input=at, min_confidence=confidence, units=keep),
                 report,
             )
         )
         return
     from reorg_cli.output.render import render_state_table, render_state_tree
 
-    notes = footnotes(timeline, why)
+    notes = footnotes(state.cited, why)
     cut = None
     if depth is None and output is not ShowFormat.table:
         depth = state.depth_that_fits(root, DEFAULT_TREE_UNITS)

@@ -19,6 +19,7 @@ from reorg_cli.cli.common import (
     load,
     parse_date,
     print_out,
+    run_today,
     write_json,
 )
 
@@ -48,8 +49,6 @@ def timeline(
 
     Example: reorg timeline --since 2026-03 --until 2026-04
     """
-    from reorg_cli.events.dates import today_ordinal
-
     first = parse_date(date_from, "--from") if date_from else None
     last = parse_date(date_to, "--to") if date_to else None
     day_from = first.start if first is not None else None
@@ -63,21 +62,20 @@ def timeline(
     loaded = load(events, quiet=output is TableFormat.json)
     person_id = loaded.find_person(person).id if person else None
     unit_id = loaded.find_unit(unit) if unit else None
-    entries = loaded.events_between(
+    chronicle = loaded.chronicle(
         day_from,
         last.day if last else None,
         person=person_id,
         unit=unit_id,
-        today=today_ordinal(),
+        today=run_today(),
         min_confidence=confidence_of(min_confidence),
+        cite=why or output is TableFormat.json,
     )
     if output is TableFormat.json:
         from reorg_cli.output.serialize import timeline_dict
 
-        write_json(
-            timeline_dict(loaded, entries, day_from=day_from, day_to=last.day if last else None)
-        )
+        write_json(timeline_dict(chronicle))
         return
     from reorg_cli.output.render import render_timeline
 
-    print_out(render_timeline(entries, footnotes(loaded, why)))
+    print_out(render_timeline(chronicle, footnotes(chronicle.cited, why)))

@@ -20,6 +20,7 @@ from reorg_cli.cli.common import (
     load_known,
     print_knowledge,
     print_out,
+    run_today,
     with_knowledge,
     write_json,
 )
@@ -47,13 +48,15 @@ def unit(
     """
     timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
     found = timeline.find_unit(name)
-    result = timeline.unit_history(found, confidence_of(min_confidence), stale_after)
+    result = timeline.unit_history(
+        found, confidence_of(min_confidence), stale_after, today=run_today()
+    )
     if output is TableFormat.json:
         from reorg_cli.output.serialize import unit_history_dict
 
-        write_json(with_knowledge(unit_history_dict(timeline, result, stale_after), report))
+        write_json(with_knowledge(unit_history_dict(result), report))
         return
     from reorg_cli.output.render import render_unit_history
 
-    print_out(render_unit_history(result, footnotes(timeline, why)))
+    print_out(render_unit_history(result, footnotes(result.cited, why)))
     print_knowledge(report)

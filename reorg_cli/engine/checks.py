@@ -11,61 +11,17 @@ names the place to edit and what would resolve it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence, confirmation_day
+from reorg_cli.engine.reports import CHECKS as CHECKS
+from reorg_cli.engine.reports import CheckReport as CheckReport
+from reorg_cli.engine.reports import Finding as Finding
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, Precision, ordinal_iso, parse_partial
 from reorg_cli.events.model import Confidence, Event
 
 #: A person with no role for at least this many days before the coverage end is reported.
 NO_ROLE_DAYS = 730
-
-#: Every kind of finding, in the order reports list them, with what it means.
-CHECKS: dict[str, str] = {
-    "stale": "a fact with no end that no source confirms within the staleness threshold",
-    "single_source": "a fact that rests on one source, reported only",
-    "overlapping_holders": "two people hold a single-holder post at the same time",
-    "no_head": "a unit that exists at the coverage end with no head",
-    "orphaned_reporting_line": "a reporting line that outlives a role it rested on",
-    "no_role": "a person with no role for years before the coverage end",
-    "date_precision": "an event dated more precisely than, or after, its sources",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One data-quality finding: where to edit, what is wrong, and what would resolve it."""
-
-    check: str
-    path: str
-    line: int
-    message: str
-    fix: str
-    subject: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
-
-    @property
-    def where(self) -> str:
-        """``path:line``."""
-        return f"{self.path}:{self.line}" if self.line else self.path
-
-
-@dataclass(frozen=True, slots=True)
-class CheckReport:
-    """Every finding, with the day they were judged on and the threshold used."""
-
-    findings: tuple[Finding, ...]
-    coverage_end: str | None
-    reference_day: int
-    stale_after_days: int
-
-    def counts(self) -> dict[str, int]:
-        """Findings per check (every check listed, zero included)."""
-        counts = dict.fromkeys(CHECKS, 0)
-        for finding in self.findings:
-            counts[finding.check] += 1
-        return counts
 
 
 def _end_key(fact: Fact) -> tuple[int, int]:

@@ -36,8 +36,8 @@ def diff(
     min_confidence: Confidence = Confidence.UNCERTAIN,
 ) -> OrgDiff:
     """Everything that differs between the ends of ``day_from`` and ``day_to``."""
-    before = timeline.state_at(day_from, min_confidence)
-    after = timeline.state_at(day_to, min_confidence)
+    before = timeline.state_at(day_from, min_confidence, cite=False)
+    after = timeline.state_at(day_to, min_confidence, cite=False)
     return diff_states(timeline, before, after)
 
 

@@ -7,23 +7,15 @@ ended it, and the later events that corrected or confirmed it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reorg_cli.engine.facts import Fact, FactKind, Presence
+from reorg_cli.engine.reports import Blame as Blame
+from reorg_cli.engine.reports import BlameEvent as BlameEvent
+from reorg_cli.engine.reports import BlameLine as BlameLine
+from reorg_cli.engine.reports import LogEntry as LogEntry
 from reorg_cli.engine.results import DiffChange, TimelineEntry
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF
-from reorg_cli.events.model import Confidence, Event, Source
-
-
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One event in the log, with its sources and (for ``--patch``) its effect."""
-
-    entry: TimelineEntry
-    notes: str | None
-    sources: tuple[Source, ...]
-    patch: tuple[DiffChange, ...] | None = None
+from reorg_cli.events.model import Confidence, Event
 
 
 def units_below(timeline: Timeline, unit: str) -> set[str]:
@@ -87,7 +79,7 @@ def event_patch(
     last = window.hi if window.hi != POS_INF else window.lo
     if first in (NEG_INF, POS_INF) or last in (NEG_INF, POS_INF):
         return ()
-    result = timeline.diff(first - 1, last, min_confidence)
+    result = timeline.diff(first - 1, last, min_confidence, cite=False)
     return tuple(c for c in result.changes if event.id in c.events)
 
 
@@ -137,42 +129,6 @@ def log_entries(
             )
         )
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class BlameEvent:
-    """An event as blame cites it."""
-
-    id: str
-    date: str
-    confidence: Confidence
-    sources: tuple[Source, ...]
-    path: str
-    line: int
-    role: str  # established | ended | corrects | confirmed
-
-
-@dataclass(frozen=True, slots=True)
-class BlameLine:
-    """One fact beside the events behind it."""
-
-    kind: str
-    description: str
-    start: str
-    end: str | None
-    confidence: Confidence
-    events: tuple[BlameEvent, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Blame:
-    """Every fact about one subject, each with its events."""
-
-    subject_kind: str  # unit | person
-    subject_id: str
-    subject_name: str
-    at: str | None
-    lines: tuple[BlameLine, ...]
 
 
 def _shown_path(path: str) -> str:

@@ -11,8 +11,10 @@ correction or retraction counts from its own sources. An event that needs an eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from reorg_cli.engine.reports import KnowledgeEntry as KnowledgeEntry
+from reorg_cli.engine.reports import KnowledgeReport as KnowledgeReport
 from reorg_cli.events.dates import DateSyntaxError, PartialDate, parse_partial
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Dataset, Event, Source
@@ -25,27 +27,6 @@ KNOWN, UNDATED, POSSIBLY, NOT_YET, DEPENDS = (
     "not yet published",
     "depends on an event not yet known",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeEntry:
-    """One event's standing on the knowledge date."""
-
-    event: str
-    date: str
-    title: str
-    status: str  # one of KNOWN, UNDATED, POSSIBLY, NOT_YET, DEPENDS
-    first_published: str | None  # the earliest ``published`` of its sources, as written
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeReport:
-    """What ``--known-as-of DAY`` kept and left out."""
-
-    day: int
-    iso: str
-    left_out: tuple[KnowledgeEntry, ...]
-    undated: tuple[KnowledgeEntry, ...]
 
 
 def _published(source: Source) -> PartialDate | None:

@@ -21,22 +21,23 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import FactKind
+from reorg_cli.engine.reports import CLOSE, EXACT, INSIDE, PREFIX, WORDS
+from reorg_cli.engine.reports import Match as Match
+from reorg_cli.engine.reports import Named as Named
+from reorg_cli.engine.reports import PersonEntry as PersonEntry
+from reorg_cli.engine.reports import UnitEntry as UnitEntry
 from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError
 from reorg_cli.events.model import name_key
 
 if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
-    from reorg_cli.events.dates import DateWindow
 
 KINDS = ("person", "unit", "event", "source")
 PLURAL = {"person": "people", "unit": "units", "event": "events", "source": "sources"}
 
-EXACT, PREFIX, WORDS, INSIDE, CLOSE = 0, 1, 2, 3, 4
-HOW = {EXACT: "exact", PREFIX: "prefix", WORDS: "words", INSIDE: "substring", CLOSE: "close"}
 
 #: At most this many candidates in a "did you mean".
 SUGGESTIONS = 8
@@ -47,36 +48,6 @@ _WORD_RE = re.compile(r"\w+")
 def words(text: str) -> list[str]:
     """The words of a name, normalized (NFKC, case-folded)."""
     return _WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-@dataclass(frozen=True, slots=True)
-class Named:
-    """Something that can be found by name: its kind, id, display name and every name."""
-
-    kind: str
-    id: str
-    name: str
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One search result: what was found, by which of its names, and how well."""
-
-    kind: str
-    id: str
-    name: str
-    matched: str
-    rank: int
-
-    @property
-    def how(self) -> str:
-        """How the query matched: exact, prefix, words, substring or close."""
-        return HOW[self.rank]
-
-    def label(self) -> str:
-        """``Name (id)``, or the id alone when it is the name."""
-        return self.name if self.name == self.id else f"{self.name} ({self.id})"
 
 
 def _rank(query_key: str, query_words: list[str], name: str) -> int | None:
@@ -242,37 +213,11 @@ def resolve(
 # -- listings (``reorg people``, ``reorg units``) ----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PersonEntry:
-    """A person for ``reorg people``: names, and the roles held on the day asked about."""
-
-    id: str
-    name: str
-    names: tuple[tuple[str, str], ...]
-    aliases: tuple[str, ...]
-    roles: tuple[tuple[str, str, str], ...]  # (title, unit id, unit name) on the day
-
-
-@dataclass(frozen=True, slots=True)
-class UnitEntry:
-    """A unit for ``reorg units``: its name, kind and parent (on the day, or latest), and
-    when it existed."""
-
-    id: str
-    name: str
-    kind: str
-    parent: str | None
-    parent_name: str | None
-    since: DateWindow | None
-    until: DateWindow | None
-    former_names: tuple[str, ...]
-
-
 def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]:
     """Every person (with ``day``: those holding a role that day), sorted by name then id."""
     held: dict[str, list[tuple[str, str, str]]] = {}
     if day is not None:
-        state = timeline.state_at(day)
+        state = timeline.state_at(day, cite=False)
         for role in state.roles:
             name = state.units[role.unit].name if role.unit in state.units else role.unit
             held.setdefault(role.person, []).append((role.title, role.unit, name))
@@ -296,7 +241,7 @@ def units_list(timeline: Timeline, day: int | None = None) -> list[UnitEntry]:
     sorted by name then id."""
     found: list[UnitEntry] = []
     if day is not None:
-        state = timeline.state_at(day)
+        state = timeline.state_at(day, cite=False)
         for unit in state.units.values():
             parent = state.units.get(unit.parent) if unit.parent else None
             found.append(

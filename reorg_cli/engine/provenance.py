@@ -3,11 +3,12 @@ report, read from the store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import Evidence, FactSummary, SourceUse
-from reorg_cli.events.model import Confidence, Source, kind_label
+from reorg_cli.events.model import Confidence, Event, Source, kind_label
 
 if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
@@ -15,34 +16,78 @@ if TYPE_CHECKING:
 
 def evidence(timeline: Timeline, event_id: str) -> Evidence:
     """An event with its sources, and the event it corrects, if any."""
-    event = timeline.events[event_id]
-    row = timeline.store.one(
-        "SELECT corrected_by, retracted_by FROM event_records WHERE id = ?", event_id
-    )
-    corrected_by, retracted_by = row
-    if corrected_by:
-        state = f"corrected by {corrected_by}"
-    elif retracted_by:
-        state = f"retracted by {retracted_by}"
-    else:
-        state = "applied"
-    corrected = (
-        evidence(timeline, event.corrects)
-        if event.corrects is not None and event.corrects in timeline.events
-        else None
-    )
-    return Evidence(
-        id=event.id,
-        date=event.date,
-        title=event.title,
-        confidence=event.confidence,
-        sources=event.sources,
-        path=event.path,
-        line=event.location.line,
-        notes=event.notes,
-        status=state,
-        corrects=corrected,
-    )
+    found = cited_evidence(timeline, [event_id])
+    if event_id not in found:
+        raise KeyError(event_id)
+    return found[event_id]
+
+
+def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence]:
+    """The evidence of each event of ``ids`` that the history has, by id (sorted), read in
+    batches: the events, what became of them, and the events they correct (and so on down)."""
+    wanted = sorted(set(ids))
+    events: dict[str, Event] = {}
+    states: dict[str, str] = {}
+    level = wanted
+    while level:  # each level: the events a level above corrects, until none is left
+        found = _events_of(timeline, level)
+        events.update(found)
+        for chunk in _chunks(list(found), 500):
+            marks = ", ".join("?" * len(chunk))
+            for event_id, corrected_by, retracted_by in timeline.store.rows(
+                f"SELECT id, corrected_by, retracted_by FROM event_records WHERE id IN ({marks})",
+                *chunk,
+            ):
+                if corrected_by:
+                    states[event_id] = f"corrected by {corrected_by}"
+                elif retracted_by:
+                    states[event_id] = f"retracted by {retracted_by}"
+                else:
+                    states[event_id] = "applied"
+        level = sorted({e.corrects for e in found.values() if e.corrects is not None} - set(events))
+    built: dict[str, Evidence] = {}
+
+    def build(event_id: str, seen: frozenset[str]) -> Evidence:
+        done = built.get(event_id)
+        if done is not None:
+            return done
+        event = events[event_id]
+        corrects = event.corrects
+        corrected = (
+            build(corrects, seen | {event_id})
+            if corrects is not None and corrects in events and corrects not in seen
+            else None
+        )
+        made = built[event_id] = Evidence(
+            id=event.id,
+            date=event.date,
+            title=event.title,
+            confidence=event.confidence,
+            sources=event.sources,
+            path=event.path,
+            line=event.location.line,
+            notes=event.notes,
+            status=states[event_id],
+            corrects=corrected,
+        )
+        return made
+
+    return {event_id: build(event_id, frozenset()) for event_id in wanted if event_id in events}
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _events_of(timeline: Timeline, ids: list[str]) -> dict[str, Event]:
+    """The events of ``ids`` that exist, without their changes."""
+    found: dict[str, Event] = {}
+    for chunk in _chunks(ids, 500):
+        marks = ", ".join("?" * len(chunk))
+        for event in timeline.store.events(f"id IN ({marks})", *chunk, changes=False):
+            found[event.id] = event
+    return found
 
 
 def describe(timeline: Timeline, fact: Fact) -> str:

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.events.dates import DateWindow
-from reorg_cli.events.model import Confidence, Source
+from reorg_cli.events.dates import DateWindow, PartialDate
+from reorg_cli.events.model import Confidence, Event, Source
+
+#: What a result cites: every event its facts rest on (and the events confirming them), by id,
+#: as :class:`Evidence`. Filled by the query that builds the result, in one batched lookup, so
+#: renderers and serializers never go back to the engine for them.
+Cited = Mapping[str, "Evidence"]
+
+
+def _no_citations() -> Cited:
+    return {}
+
+
+def cited_subset(cited: Cited, ids: Iterable[str]) -> dict[str, Evidence]:
+    """The evidence of ``ids`` (each must be cited), sorted by id."""
+    return {event_id: cited[event_id] for event_id in sorted(set(ids))}
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How far the data's knowledge reaches, and the staleness threshold a result used."""
+
+    #: The dataset's ``coverage_end``, else the latest event date (None: no dated events).
+    end: PartialDate | None
+    #: ``--stale-after``, else the dataset's threshold, else the default.
+    stale_after_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +114,9 @@ class OrgState:
     roles: tuple[RoleState, ...]
     vacancies: tuple[VacancyState, ...]
     reporting_lines: tuple[ReportingLineState, ...]
+    #: The events behind every fact of the state, and those confirming them.
+    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
+    coverage: Coverage | None = field(default=None, compare=False, repr=False)
     # Per-unit groupings, built on first use (a 10k-unit state would be quadratic without).
     _groups: dict[str, dict[str | None, list[Any]]] = field(
         default_factory=dict, compare=False, repr=False
@@ -171,6 +198,16 @@ class OrgState:
                 ids.update(item.events)
         return ids
 
+    def cited_ids(self) -> set[str]:
+        """What the state cites: :meth:`event_ids` and the events confirming its facts."""
+        ids = self.event_ids()
+        for unit in self.units.values():
+            ids.update(unit.confirmed_by)
+        for group in (self.roles, self.reporting_lines):
+            for item in group:
+                ids.update(item.confirmed_by)
+        return ids
+
 
 Entry = UnitState | RoleState | VacancyState | ReportingLineState
 
@@ -195,6 +232,17 @@ class OrgDiff:
     day_from: int
     day_to: int
     changes: tuple[DiffChange, ...]
+    #: The events of every change and of the entries compared.
+    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
+
+    def cited_ids(self) -> list[str]:
+        """What the diff cites: each change's events, then those of the entries compared."""
+        ids = [e for change in self.changes for e in change.events]
+        for change in self.changes:
+            for entry in (change.before, change.after):
+                if entry is not None:
+                    ids.extend(entry.events)
+        return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +285,16 @@ class PersonHistory:
     today: int | None = None
     # For each reporting line, in the same order: (last confirmed, stale, confirming events).
     reporting_line_confirmations: tuple[tuple[DateWindow, bool, tuple[str, ...]], ...] = ()
+    #: The events behind every role and line, and those confirming them.
+    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
+    coverage: Coverage | None = field(default=None, compare=False, repr=False)
+
+    def cited_ids(self) -> list[str]:
+        """What the history cites, roles first."""
+        ids = [e for span in self.roles for e in (*span.events, *span.confirmed_by)]
+        ids += [e for line in self.reporting_lines for e in line[4]]
+        ids += [e for _, _, by in self.reporting_line_confirmations for e in by]
+        return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +321,16 @@ class UnitHistory:
     heads: tuple[RoleSpan, ...]
     roles: tuple[RoleSpan, ...]
     successor: str | None = None
+    #: The events behind every change, head and role, and those confirming them.
+    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
+    coverage: Coverage | None = field(default=None, compare=False, repr=False)
+
+    def cited_ids(self) -> list[str]:
+        """What the history cites: its changes' events, then its roles' (heads are roles)."""
+        ids = [e for c in self.changes for e in c.events]
+        ids += [e for s in self.roles for e in (*s.events, *s.confirmed_by)]
+        ids += [e for s in self.heads for e in (*s.events, *s.confirmed_by)]
+        return ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +346,29 @@ class TimelineEntry:
     planned: bool = False
     summary: str | None = None
     sources: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Chronicle:
+    """What ``reorg timeline`` asks: the events between two days, with what they cite."""
+
+    entries: tuple[TimelineEntry, ...]
+    day_from: int | None
+    day_to: int | None
+    #: Every entry's event, by id.
+    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """What ``reorg event`` asks: one event as recorded (with its changes), its evidence,
+    and what became of it."""
+
+    event: Event
+    evidence: Evidence
+    applied: bool
+    corrected_by: str | None
+    retracted_by: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,25 @@
-"""Choosing, among the facts that may hold on a day, the one each slot shows."""
+"""The state on a day: the facts that may hold then, read from the store, and for each slot
+the one it shows (:meth:`Timeline.state_at <reorg_cli.engine.timeline.Timeline.state_at>`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence
-from reorg_cli.engine.results import UnitState
+from reorg_cli.engine.results import (
+    OrgState,
+    ReportingLineState,
+    RoleState,
+    UnitState,
+    VacancyState,
+)
 from reorg_cli.events.dates import POS_INF
 from reorg_cli.events.model import Confidence
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.timeline import Timeline
 
 
 def presence_of(fact: Fact, day: int, min_confidence: Confidence) -> Presence:
@@ -114,3 +126,141 @@ def unit_state(
         stale=exists.stale_on(*staleness),
         confirmed_by=confirming(exists),
     )
+
+
+def _live(timeline: Timeline, day: int, min_confidence: Confidence) -> list[Fact]:
+    """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
+    ignored ends the day index cannot know about), in creation order."""
+    if min_confidence is Confidence.UNCERTAIN:
+        return timeline.store.facts_selected(
+            "SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?", day, day
+        )
+    return timeline.store.facts_selected(
+        "SELECT id FROM facts "
+        "WHERE start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
+        day,
+        day,
+        int(min_confidence),
+    )
+
+
+def state_at(
+    timeline: Timeline,
+    day: int,
+    min_confidence: Confidence = Confidence.UNCERTAIN,
+    stale_after: int | None = None,
+    *,
+    cite: bool = True,
+) -> OrgState:
+    """The organization at the end of ``day`` (see :meth:`Timeline.state_at`)."""
+    reference = timeline.staleness_day(day)
+    threshold = timeline.stale_after_days(stale_after)
+
+    def confirming(fact: Fact) -> tuple[str, ...]:
+        # Staleness counts every confirmation; the list cites only those sure enough.
+        if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
+            return fact.confirmed_by
+        recorded = timeline.cited(fact.confirmed_by)
+        return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+
+    unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
+    by_kind: dict[FactKind, list[Fact]] = {
+        FactKind.ROLE: [],
+        FactKind.VACANCY: [],
+        FactKind.REPORTING_LINE: [],
+    }
+    for fact in _live(timeline, day, min_confidence):
+        listed = by_kind.get(fact.kind)
+        if listed is not None:
+            listed.append(fact)
+        else:
+            kinds = unit_facts.get(fact.slot[0])
+            if kinds is None:
+                kinds = unit_facts[fact.slot[0]] = {
+                    FactKind.UNIT: [],
+                    FactKind.NAME: [],
+                    FactKind.KIND: [],
+                    FactKind.PARENT: [],
+                }
+            kinds[fact.kind].append(fact)
+    units: dict[str, UnitState] = {}
+    for unit, facts in unit_facts.items():
+        state = unit_state(unit, facts, day, min_confidence, (reference, threshold), confirming)
+        if state is not None:
+            units[unit] = state
+    held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
+    timeline.load_person_names(
+        name
+        for fact, _ in held[FactKind.REPORTING_LINE]
+        for name in (fact.slot[0], str(fact.value[0]))
+    )
+    timeline.load_person_names(fact.slot[0] for fact, _ in held[FactKind.ROLE])
+    roles = []
+    for fact, presence in held[FactKind.ROLE]:
+        person, unit, title = fact.slot
+        if unit not in units:
+            continue
+        roles.append(
+            RoleState(
+                person=person,
+                person_name=timeline.person_name(person),
+                unit=unit,
+                title=title,
+                head=bool(fact.value[0]),
+                since=fact.start.window,
+                presence=presence,
+                confidence=fact.confidence_on(day, min_confidence),
+                events=fact.events_at(min_confidence),
+                last_confirmed=fact.confirmed_window,
+                stale=fact.stale_on(reference, threshold),
+                confirmed_by=confirming(fact),
+            )
+        )
+    vacancies = []
+    for fact, presence in held[FactKind.VACANCY]:
+        unit, title = fact.slot
+        if unit not in units:
+            continue
+        vacancies.append(
+            VacancyState(
+                unit=unit,
+                title=title,
+                vacancy=str(fact.value[0]),
+                since=fact.start.window,
+                presence=presence,
+                confidence=fact.confidence_on(day, min_confidence),
+                events=fact.events_at(min_confidence),
+            )
+        )
+    lines = []
+    for fact, presence in held[FactKind.REPORTING_LINE]:
+        boss = str(fact.value[0])
+        lines.append(
+            ReportingLineState(
+                person=fact.slot[0],
+                person_name=timeline.person_name(fact.slot[0]),
+                reports_to=boss,
+                reports_to_name=timeline.person_name(boss),
+                since=fact.start.window,
+                presence=presence,
+                confidence=fact.confidence_on(day, min_confidence),
+                events=fact.events_at(min_confidence),
+                last_confirmed=fact.confirmed_window,
+                stale=fact.stale_on(reference, threshold),
+                confirmed_by=confirming(fact),
+            )
+        )
+    roles.sort(key=lambda r: (r.unit, r.title, r.person))
+    vacancies.sort(key=lambda v: (v.unit, v.title))
+    lines.sort(key=lambda r: (r.person, r.reports_to))
+    result = OrgState(
+        day,
+        units,
+        tuple(roles),
+        tuple(vacancies),
+        tuple(lines),
+        coverage=timeline.coverage(stale_after),
+    )
+    if not cite:
+        return result
+    return dataclasses.replace(result, cited=timeline.citations(result.cited_ids()))

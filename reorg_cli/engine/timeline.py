@@ -9,6 +9,7 @@ Histories, events and provenance are in :mod:`reorg_cli.engine.histories`, the d
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,20 +17,18 @@ from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import (
+    Chronicle,
+    Coverage,
+    EventRecord,
     Evidence,
     FactSummary,
     OrgDiff,
     OrgState,
     PersonHistory,
-    ReportingLineState,
-    RoleState,
     SourceUse,
     TimelineEntry,
     UnitHistory,
-    UnitState,
-    VacancyState,
 )
-from reorg_cli.engine.state import holding, unit_state
 from reorg_cli.engine.store import EventsById, Store, name_key
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
 from reorg_cli.events.errors import (
@@ -100,6 +99,18 @@ class Timeline:
             for event in self.store.events(f"id IN ({marks})", *chunk, changes=False):
                 self._cited[event.id] = event
         return {i: self._cited[i] for i in wanted}
+
+    def citations(self, ids: Iterable[str]) -> dict[str, Evidence]:
+        """The evidence of the events of ``ids`` by id, sorted, read in one batched lookup:
+        what a result carries as ``cited``."""
+        from reorg_cli.engine.provenance import cited_evidence
+
+        return cited_evidence(self, ids)
+
+    def coverage(self, stale_after: int | None = None) -> Coverage:
+        """How far the data reaches, and the staleness threshold (``stale_after``, else the
+        dataset's, else the default)."""
+        return Coverage(self.coverage_end, self.stale_after_days(stale_after))
 
     # -- whole-history views (exports walk these; queries do not) ---------------------------------
     @functools.cached_property
@@ -193,7 +204,8 @@ class Timeline:
             name = self._people[person_id] = row[0] if row else person_id
         return name
 
-    def _load_person_names(self, ids: Iterable[str]) -> None:
+    def load_person_names(self, ids: Iterable[str]) -> None:
+        """Read the display names of ``ids`` in batches (:meth:`person_name` then has them)."""
         wanted = sorted({i for i in ids if i not in self._people})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -339,148 +351,50 @@ class Timeline:
         return None
 
     # -- state -----------------------------------------------------------------------------------
-    def _live(self, day: int, min_confidence: Confidence) -> list[Fact]:
-        """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
-        ignored ends the day index cannot know about), in creation order."""
-        if min_confidence is Confidence.UNCERTAIN:
-            return self.store.facts_selected(
-                "SELECT id FROM fact_days WHERE lo <= ? AND hi >= ?", day, day
-            )
-        return self.store.facts_selected(
-            "SELECT id FROM facts "
-            "WHERE start_lo <= ? AND (end_hi IS NULL OR end_hi > ? OR end_confidence < ?)",
-            day,
-            day,
-            int(min_confidence),
-        )
-
     def state_at(
         self,
         day: int,
         min_confidence: Confidence = Confidence.UNCERTAIN,
         stale_after: int | None = None,
+        *,
+        cite: bool = True,
     ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
         ``min_confidence``. Facts with no end whose last confirmation is more than the
         staleness threshold (``stale_after`` days, else the dataset's) before ``day`` — or
-        before the coverage end, when ``day`` is past it — are marked ``stale``."""
-        reference = self.staleness_day(day)
-        threshold = self.stale_after_days(stale_after)
+        before the coverage end, when ``day`` is past it — are marked ``stale``.
 
-        def confirming(fact: Fact) -> tuple[str, ...]:
-            # Staleness counts every confirmation; the list cites only those sure enough.
-            if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
-                return fact.confirmed_by
-            recorded = self.cited(fact.confirmed_by)
-            return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+        The state carries the evidence of the events it cites and the coverage; ``cite=False``
+        (a state only computed from, like the two a diff compares) leaves ``cited`` empty."""
+        from reorg_cli.engine.state import state_at
 
-        unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
-        by_kind: dict[FactKind, list[Fact]] = {
-            FactKind.ROLE: [],
-            FactKind.VACANCY: [],
-            FactKind.REPORTING_LINE: [],
-        }
-        for fact in self._live(day, min_confidence):
-            listed = by_kind.get(fact.kind)
-            if listed is not None:
-                listed.append(fact)
-            else:
-                kinds = unit_facts.get(fact.slot[0])
-                if kinds is None:
-                    kinds = unit_facts[fact.slot[0]] = {
-                        FactKind.UNIT: [],
-                        FactKind.NAME: [],
-                        FactKind.KIND: [],
-                        FactKind.PARENT: [],
-                    }
-                kinds[fact.kind].append(fact)
-        units: dict[str, UnitState] = {}
-        for unit, facts in unit_facts.items():
-            state = unit_state(unit, facts, day, min_confidence, (reference, threshold), confirming)
-            if state is not None:
-                units[unit] = state
-        held = {kind: holding(facts, day, min_confidence) for kind, facts in by_kind.items()}
-        self._load_person_names(
-            name
-            for fact, _ in held[FactKind.REPORTING_LINE]
-            for name in (fact.slot[0], str(fact.value[0]))
-        )
-        self._load_person_names(fact.slot[0] for fact, _ in held[FactKind.ROLE])
-        roles = []
-        for fact, presence in held[FactKind.ROLE]:
-            person, unit, title = fact.slot
-            if unit not in units:
-                continue
-            roles.append(
-                RoleState(
-                    person=person,
-                    person_name=self.person_name(person),
-                    unit=unit,
-                    title=title,
-                    head=bool(fact.value[0]),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                    last_confirmed=fact.confirmed_window,
-                    stale=fact.stale_on(reference, threshold),
-                    confirmed_by=confirming(fact),
-                )
-            )
-        vacancies = []
-        for fact, presence in held[FactKind.VACANCY]:
-            unit, title = fact.slot
-            if unit not in units:
-                continue
-            vacancies.append(
-                VacancyState(
-                    unit=unit,
-                    title=title,
-                    vacancy=str(fact.value[0]),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                )
-            )
-        lines = []
-        for fact, presence in held[FactKind.REPORTING_LINE]:
-            boss = str(fact.value[0])
-            lines.append(
-                ReportingLineState(
-                    person=fact.slot[0],
-                    person_name=self.person_name(fact.slot[0]),
-                    reports_to=boss,
-                    reports_to_name=self.person_name(boss),
-                    since=fact.start.window,
-                    presence=presence,
-                    confidence=fact.confidence_on(day, min_confidence),
-                    events=fact.events_at(min_confidence),
-                    last_confirmed=fact.confirmed_window,
-                    stale=fact.stale_on(reference, threshold),
-                    confirmed_by=confirming(fact),
-                )
-            )
-        roles.sort(key=lambda r: (r.unit, r.title, r.person))
-        vacancies.sort(key=lambda v: (v.unit, v.title))
-        lines.sort(key=lambda r: (r.person, r.reports_to))
-        return OrgState(day, units, tuple(roles), tuple(vacancies), tuple(lines))
+        return state_at(self, day, min_confidence, stale_after, cite=cite)
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(
-        self, day_from: int, day_to: int, min_confidence: Confidence = Confidence.UNCERTAIN
+        self,
+        day_from: int,
+        day_to: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        *,
+        cite: bool = True,
     ) -> OrgDiff:
-        """Everything that differs between the ends of ``day_from`` and ``day_to``."""
+        """Everything that differs between the ends of ``day_from`` and ``day_to``, with the
+        evidence of the events it cites (``cite=False``: without)."""
         from reorg_cli.engine.diff import diff
 
-        return diff(self, day_from, day_to, min_confidence)
+        result = diff(self, day_from, day_to, min_confidence)
+        return self._cite_diff(result) if cite else result
+
+    def _cite_diff(self, result: OrgDiff) -> OrgDiff:
+        return dataclasses.replace(result, cited=self.citations(result.cited_ids()))
 
     def diff_states(self, before: OrgState, after: OrgState) -> OrgDiff:
         """What :meth:`diff` answers, from two states already computed (at the same
         confidence filter): the explorer's slider keeps the state it leaves."""
         from reorg_cli.engine.diff import diff_states
 
-        return diff_states(self, before, after)
+        return self._cite_diff(diff_states(self, before, after))
 
     def event_windows(self) -> list[tuple[str, DateWindow]]:
         """The id and date of every event the replay applied, in replay order (corrected and
@@ -503,7 +417,10 @@ class Timeline:
         when today is past it, of the coverage end."""
         from reorg_cli.engine.histories import person_history
 
-        return person_history(self, person_id, min_confidence, stale_after, today=today)
+        result = person_history(self, person_id, min_confidence, stale_after, today=today)
+        return dataclasses.replace(
+            result, cited=self.citations(result.cited_ids()), coverage=self.coverage(stale_after)
+        )
 
     def unit_history(
         self,
@@ -517,7 +434,10 @@ class Timeline:
         with no end are judged stale or not as in :meth:`person_history`."""
         from reorg_cli.engine.histories import unit_history
 
-        return unit_history(self, unit, min_confidence, stale_after, today=today)
+        result = unit_history(self, unit, min_confidence, stale_after, today=today)
+        return dataclasses.replace(
+            result, cited=self.citations(result.cited_ids()), coverage=self.coverage(stale_after)
+        )
 
     def events_between(
         self,
@@ -541,6 +461,45 @@ class Timeline:
             unit=unit,
             today=today,
             min_confidence=min_confidence,
+        )
+
+    def chronicle(
+        self,
+        day_from: int | None = None,
+        day_to: int | None = None,
+        *,
+        person: str | None = None,
+        unit: str | None = None,
+        today: int | None = None,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+        cite: bool = True,
+    ) -> Chronicle:
+        """:meth:`events_between` as a result that carries the evidence of its events
+        (``reorg timeline``); ``cite=False`` (a table without ``--why``) leaves it empty."""
+        entries = self.events_between(
+            day_from,
+            day_to,
+            person=person,
+            unit=unit,
+            today=today,
+            min_confidence=min_confidence,
+        )
+        cited = self.citations(entry.id for entry in entries) if cite else {}
+        return Chronicle(tuple(entries), day_from, day_to, cited)
+
+    def event_record(self, event_id: str) -> EventRecord:
+        """One event as recorded, its evidence and what became of it (``reorg event``);
+        raises :class:`KeyError` for an unknown id."""
+        event = self.events[event_id]
+        replay, corrected_by, retracted_by = self.store.one(
+            "SELECT replay, corrected_by, retracted_by FROM event_records WHERE id = ?", event_id
+        )
+        return EventRecord(
+            event=event,
+            evidence=self.evidence(event_id),
+            applied=replay is not None,
+            corrected_by=corrected_by,
+            retracted_by=retracted_by,
         )
 
     def evidence(self, event_id: str) -> Evidence:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
+from reorg_cli.engine.reports import Condition as Condition
+from reorg_cli.engine.reports import WhenResult as WhenResult
+from reorg_cli.engine.reports import WhenWindow as WhenWindow
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.errors import ReorgError, UnknownNameError, UsageError
 from reorg_cli.events.model import Confidence
@@ -28,49 +30,6 @@ GRAMMAR = (
     '"PERSON reports to PERSON", "PERSON holds TITLE in UNIT", "PERSON in UNIT", '
     '"UNIT exists" or "UNIT under UNIT"'
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """A parsed condition: its kind and the resolved ids (and title)."""
-
-    kind: str  # reports_to | holds | in | exists | under
-    text: str
-    subject: str
-    subject_name: str
-    other: str | None = None
-    other_name: str | None = None
-    title: str | None = None
-
-    def describe(self) -> str:
-        """The condition in words, with resolved names."""
-        if self.kind == "reports_to":
-            return f"{self.subject_name} reports to {self.other_name}"
-        if self.kind == "holds":
-            return f"{self.subject_name} holds {self.title} in {self.other_name}"
-        if self.kind == "in":
-            return f"{self.subject_name} holds a role in {self.other_name}"
-        if self.kind == "exists":
-            return f"{self.subject_name} exists"
-        return f"{self.subject_name} is under {self.other_name}"
-
-
-@dataclass(frozen=True, slots=True)
-class WhenWindow:
-    """One stretch of time in which the condition held."""
-
-    start: Edge
-    end: Edge | None  # None: no end is recorded
-    start_confidence: Confidence
-    end_confidence: Confidence | None
-
-
-@dataclass(frozen=True, slots=True)
-class WhenResult:
-    """Every window in which a condition held, in order."""
-
-    condition: Condition
-    windows: tuple[WhenWindow, ...]
 
 
 _SPACES = re.compile(r"\s+")

@@ -243,38 +243,35 @@ class MainScreen(Screen[None]):
         """The details pane for ``page`` at the slider's date."""
         explorer = self.explorer
         timeline = explorer.timeline
-        state = explorer.state
-        notes = Footnotes(timeline.evidence)
+        state, today = explorer.cited_state(), explorer.today
         if page.kind == "intro":
             return _intro()
         if page.kind == "unit":
             unit = page.ids[0]
             if unit in state.units:
-                return render_unit_at(state, unit, notes)
+                return render_unit_at(state, unit, Footnotes(state.cited))
             gone = Text(
                 f"{timeline.unit_name_now(unit)} does not exist on {ordinal_iso(state.day)}",
                 style="italic",
             )
-            unit_history = timeline.unit_history(unit, explorer.min_confidence)
-            return Group(gone, render_unit_changes(unit_history, notes))
+            unit_history = timeline.unit_history(unit, explorer.min_confidence, today=today)
+            return Group(gone, render_unit_changes(unit_history, Footnotes(unit_history.cited)))
         if page.kind == "person":
             person = page.ids[0]
+            notes = Footnotes(state.cited)
             return render_person_at(state, person, timeline.person_name(person), notes)
         if page.kind == "history":
             from reorg_cli.output.gantt import Gantt
 
-            history = timeline.person_history(page.ids[0], explorer.min_confidence)
-            chart = Group(
-                Text("Roles over time", style="bold"), Gantt(history, today=explorer.today)
-            )
-            return render_person_roles(history, notes, chart)
+            history = timeline.person_history(page.ids[0], explorer.min_confidence, today=today)
+            chart = Group(Text("Roles over time", style="bold"), Gantt(history, today=today))
+            return render_person_roles(history, Footnotes(history.cited), chart)
         if page.kind == "unit_history":
-            unit_history = timeline.unit_history(page.ids[0], explorer.min_confidence)
-            return render_unit_changes(unit_history, notes)
+            unit_history = timeline.unit_history(page.ids[0], explorer.min_confidence, today=today)
+            return render_unit_changes(unit_history, Footnotes(unit_history.cited))
         parts: list[RenderableType] = []
         for event_id in page.ids:
-            event = timeline.events[event_id]
-            parts.append(render_event(event, timeline.evidence(event_id)))
+            parts.append(render_event(timeline.event_record(event_id)))
             parts.append(Text(""))
         if not parts:
             parts.append(Text("no event recorded for this change", style="italic"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -125,7 +126,7 @@ class Explorer:
         self.day = at.day
         self.precision = at.precision
         self.baseline: int | None = None
-        self.state: OrgState = timeline.state_at(self.day, min_confidence)
+        self.state: OrgState = timeline.state_at(self.day, min_confidence, cite=False)
         self.diff: OrgDiff | None = None
         self._set_baseline(self._startup_baseline())
         self.search_index: list[Named] | None = None
@@ -137,9 +138,18 @@ class Explorer:
         previous, previous_state = self.day, self.state
         self.day, self.precision = day, precision
         if day != previous:
-            self.state = self.timeline.state_at(day, self.min_confidence)
+            self.state = self.timeline.state_at(day, self.min_confidence, cite=False)
         self.baseline = previous
         self.diff = self.timeline.diff_states(previous_state, self.state)
+
+    def cited_state(self) -> OrgState:
+        """The state at the slider's date with the evidence of what it cites, read once per
+        state (the slider moves without it; the details pane draws from it)."""
+        state = self.state
+        ids = state.cited_ids()
+        if ids and not state.cited:
+            state = self.state = dataclasses.replace(state, cited=self.timeline.citations(ids))
+        return state
 
     def next_event(self) -> bool:
         """To the next date on which an event happened (False when there is none)."""
@@ -179,7 +189,7 @@ class Explorer:
     def set_min_confidence(self, confidence: Confidence) -> None:
         """Show only facts at or above ``confidence``; the changes are recounted."""
         self.min_confidence = confidence
-        self.state = self.timeline.state_at(self.day, confidence)
+        self.state = self.timeline.state_at(self.day, confidence, cite=False)
         baseline = self.baseline
         self._set_baseline(baseline)
 
@@ -289,9 +299,9 @@ class Explorer:
 
     def event_dates(self) -> dict[str, str]:
         """The date, for people (``2026-04-08``, ``Mar 2026``), of each event behind a change."""
-        events = self.timeline.events
+        cited = self.diff.cited if self.diff is not None else {}
         ids = {event_id for change in self.changes() for event_id in change.events}
-        return {event_id: events[event_id].date.display() for event_id in ids}
+        return {event_id: cited[event_id].date.display() for event_id in ids}
 
     # -- finding ---------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 50) -> list[Hit]:

@@ -7,7 +7,6 @@ import io
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import today_ordinal
 
 COLUMNS = (
     "person_id",
@@ -40,16 +39,16 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def roles_csv(timeline: Timeline, *, at: int | None = None, today: int | None = None) -> str:
+def roles_csv(timeline: Timeline, *, today: int, at: int | None = None) -> str:
     """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
 
     ``start`` and ``end`` are written in event-file syntax at their recorded precision
     (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when the role started;
     ``sources`` are the URLs of the events behind the role, separated by spaces. ``status``
-    is relative to ``today`` (an ordinal; default: the clock's), whatever ``at`` is:
+    is relative to ``today`` (an ordinal, decided by the caller), whatever ``at`` is:
     ``planned``, ``current``, ``ended`` or ``ended (date unknown)``.
     """
-    reference = today if today is not None else today_ordinal()
+    reference = today
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

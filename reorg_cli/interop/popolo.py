@@ -18,7 +18,7 @@ from typing import Any
 from reorg_cli import __version__
 from reorg_cli.engine.facts import Edge, Fact, FactKind, Presence
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import ordinal_iso, today_ordinal
+from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import Confidence, Event, Source
 from reorg_cli.interop.common import (
     distinct_sources,
@@ -228,11 +228,10 @@ def _event(event: Event) -> dict[str, Any]:
     return result
 
 
-def popolo_document(timeline: Timeline, day: int, *, today: int | None = None) -> dict[str, Any]:
+def popolo_document(timeline: Timeline, day: int, *, today: int) -> dict[str, Any]:
     """The whole history as one Popolo document; ``name``, ``classification`` and
     ``parent_id`` of organizations are those in force at the end of ``day``. Membership
-    ``status`` is relative to ``today`` (an ordinal; default: the clock's)."""
-    today = today_ordinal() if today is None else today
+    ``status`` is relative to ``today`` (an ordinal, decided by the caller)."""
     persons = [_person(timeline, pid) for pid in timeline.dataset.people]
     units = sorted(
         timeline.unit_facts, key=lambda u: timeline.unit_facts[u][FactKind.UNIT][0].start.order

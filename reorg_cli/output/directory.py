@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 
-from reorg_cli.engine.names import Match, PersonEntry, UnitEntry
+from reorg_cli.engine.reports import Match, PersonEntry, UnitEntry
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.layout import Records, keep
 from reorg_cli.output.render import safe_text, sanitize

@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from reorg_cli.engine.results import PersonHistory, RoleSpan
-from reorg_cli.events.dates import NEG_INF, POS_INF, today_ordinal
+from reorg_cli.events.dates import NEG_INF, POS_INF
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.render import legend, safe_text, sanitize
 
@@ -173,11 +173,11 @@ class Gantt:
         self,
         history: PersonHistory,
         *,
-        today: int | None = None,
+        today: int,
         lives: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         self.history = history
-        self.today = today if today is not None else today_ordinal()
+        self.today = today
         self.lives = lives
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -12,9 +12,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.segment import Segment
 from rich.text import Text
 
-from reorg_cli.engine.history_log import Blame, LogEntry
-from reorg_cli.engine.knowledge import KnowledgeReport
-from reorg_cli.engine.when import WhenResult
+from reorg_cli.engine.reports import Blame, KnowledgeReport, LogEntry, WhenResult
 from reorg_cli.events.gitinfo import FileCommit
 from reorg_cli.events.model import Source
 from reorg_cli.output.render import safe_text, sanitize

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reorg_cli.engine.history_log import Blame, LogEntry
-from reorg_cli.engine.knowledge import KnowledgeEntry, KnowledgeReport
-from reorg_cli.engine.when import WhenResult
+from reorg_cli.engine.reports import Blame, KnowledgeEntry, KnowledgeReport, LogEntry, WhenResult
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.gitinfo import FileCommit
 from reorg_cli.output.serialize import SCHEMA_VERSION, diff_change_dict

@@ -268,10 +268,9 @@ _DIFF_GROUPS = (
 )
 
 
-def render_diff(
-    diff: OrgDiff, event_dates: dict[str, str], why: Footnotes | None = None
-) -> RenderableType:
-    """Added, removed and changed facts between two dates, each with its events."""
+def render_diff(diff: OrgDiff, why: Footnotes | None = None) -> RenderableType:
+    """Added, removed and changed facts between two dates, each with its events (dated from
+    what the diff cites)."""
     header = Text(
         f"Changes from {ordinal_iso(diff.day_from)} to {ordinal_iso(diff.day_to)}", style="bold"
     )
@@ -305,7 +304,8 @@ def render_diff(
             for i, event in enumerate(events):
                 if i:
                     cell.append("\n")
-                cell.append(event_dates.get(event, ""), style="dim")
+                cited = diff.cited.get(event)
+                cell.append(cited.date.display() if cited is not None else "", style="dim")
                 cell.append(KEEP)  # the date stays beside its event while the line allows
                 cell.append_text(safe_text(event))
                 if why is not None:

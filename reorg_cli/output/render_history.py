@@ -11,17 +11,17 @@ from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
-    Evidence,
+    Chronicle,
+    EventRecord,
     FactSummary,
     PersonHistory,
     RoleSpan,
     SourceUse,
-    TimelineEntry,
     UnitHistory,
 )
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
-from reorg_cli.events.model import Confidence, Event
+from reorg_cli.events.model import Confidence
 from reorg_cli.output.layout import KEEP, Records, Wrapped, keep
 from reorg_cli.output.render_text import (
     Footnotes,
@@ -36,7 +36,7 @@ from reorg_cli.output.render_text import (
 )
 
 if TYPE_CHECKING:
-    from reorg_cli.engine.checks import CheckReport
+    from reorg_cli.engine.reports import CheckReport
 
 
 def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:
@@ -145,13 +145,13 @@ def render_unit_history(history: UnitHistory, why: Footnotes | None = None) -> R
     return _finish(parts, used, why)
 
 
-def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) -> RenderableType:
+def render_timeline(chronicle: Chronicle, why: Footnotes | None = None) -> RenderableType:
     """The chronicle: one row per event."""
     used: set[str] = set()
     table = Records(title="Timeline")
     table.add_column("Date", whole=True)
     table.add_column("Event")  # the title, and under it the id (whole, for copying)
-    for entry in entries:
+    for entry in chronicle.entries:
         title = safe_text(entry.title)
         title.append_text(_marks(Presence.PRESENT, entry.confidence, used))
         if entry.planned:
@@ -168,7 +168,7 @@ def render_timeline(entries: list[TimelineEntry], why: Footnotes | None = None) 
         title.append("\n")
         title.append_text(safe_text(entry.id, "dim"))
         table.add_row(entry.date.short(), title)
-    if not entries:
+    if not chronicle.entries:
         return Text("no events in this range", style="italic")
     return _finish([table], used, why)
 
@@ -259,12 +259,13 @@ def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableTyp
     return table
 
 
-def render_event(event: Event, evidence: Evidence) -> RenderableType:
+def render_event(record: EventRecord) -> RenderableType:
     """One event in full."""
     from reorg_cli.events.model import CHANGE_TYPE_NAMES
 
+    event = record.event
     text = Text()
-    _append_evidence(text, evidence, indent="  ")
+    _append_evidence(text, record.evidence, indent="  ")
     parts: list[RenderableType] = [Wrapped(text, indent=2)]
     for label, value in (("Summary", event.summary), ("Notes", event.notes)):
         if value:

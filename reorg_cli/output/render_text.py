@@ -6,7 +6,7 @@ prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -106,10 +106,11 @@ def legend(used: set[str]) -> Text | None:
 
 
 class Footnotes:
-    """Numbered references from facts to the events behind them (``--why``)."""
+    """Numbered references from facts to the events behind them (``--why``), drawn from what
+    the result being rendered cites (its ``cited`` mapping)."""
 
-    def __init__(self, lookup: Callable[[str], Evidence]) -> None:
-        self.lookup = lookup
+    def __init__(self, cited: Mapping[str, Evidence]) -> None:
+        self.cited = cited
         self.numbers: dict[str, int] = {}
 
     def ref(self, events: Iterable[str]) -> Text:
@@ -126,7 +127,7 @@ class Footnotes:
         # Wrapped at spaces: ids and URLs stay whole, so they can be clicked and copied.
         text = Text("Evidence", style="bold")
         for event_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
-            evidence = self.lookup(event_id)
+            evidence = self.cited[event_id]
             text.append(f"\n[{number}] ", style="blue")
             _append_evidence(text, evidence, indent="    ")
         return Wrapped(text, indent=4)

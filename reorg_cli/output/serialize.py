@@ -7,7 +7,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.results import (
+    Chronicle,
+    Cited,
+    Coverage,
     DiffChange,
+    EventRecord,
     FactSummary,
     OrgDiff,
     OrgState,
@@ -16,19 +20,18 @@ from reorg_cli.engine.results import (
     RoleSpan,
     RoleState,
     SourceUse,
-    TimelineEntry,
     UnitHistory,
     UnitState,
     VacancyState,
+    cited_subset,
 )
-from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.fastjson import dumps_sorted_indented
 
 if TYPE_CHECKING:
-    from reorg_cli.engine.checks import CheckReport
+    from reorg_cli.engine.reports import CheckReport
 
 #: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
 SCHEMA_VERSION = 1
@@ -68,26 +71,29 @@ def _staleness(
 _STALENESS_KEYS = ("last_confirmed", "stale", "confirmed_by")
 
 
-def coverage_dict(timeline: Timeline, stale_after_days: int) -> dict[str, Any]:
-    """``coverage_end`` (the date the data's knowledge reaches) and the staleness threshold."""
-    coverage = timeline.coverage_end
+def coverage_dict(coverage: Coverage | None) -> dict[str, Any]:
+    """``coverage_end`` (the date the data's knowledge reaches) and the staleness threshold
+    a result used."""
+    if coverage is None:
+        raise ValueError("this result was built without its coverage")
+    end = coverage.end
     return {
-        "coverage_end": coverage.iso() if coverage is not None else None,
-        "stale_after_days": stale_after_days,
+        "coverage_end": end.iso() if end is not None else None,
+        "stale_after_days": coverage.stale_after_days,
     }
 
 
-def event_refs(timeline: Timeline, ids: Iterable[str]) -> dict[str, Any]:
-    """The events behind some facts, with their sources, keyed by id."""
+def event_refs(cited: Cited, ids: Iterable[str]) -> dict[str, Any]:
+    """The events of ``ids`` (each cited by the result), with their sources, keyed by id."""
     result: dict[str, Any] = {}
-    for event_id, event in timeline.cited(ids).items():
+    for event_id, event in cited_subset(cited, ids).items():
         result[event_id] = {
             "date": event.date.text(),
             "title": event.title,
             "confidence": event.confidence.label,
             "sources": [s.as_dict() for s in event.sources],
             "path": event.path,
-            "line": event.location.line or None,
+            "line": event.line or None,
         }
     return result
 
@@ -153,13 +159,11 @@ def reporting_line_dict(line: ReportingLineState) -> dict[str, Any]:
 
 
 def state_dict(
-    timeline: Timeline,
     state: OrgState,
     *,
     at_input: str,
     min_confidence: Confidence,
     units: Iterable[str] | None = None,
-    stale_after_days: int | None = None,
 ) -> dict[str, Any]:
     """``reorg show --format json``."""
     keep = set(units) if units is not None else set(state.units)
@@ -185,8 +189,8 @@ def state_dict(
         "min_confidence": min_confidence.label,
         "units": unit_list,
         "reporting_lines": lines,
-        "events": event_refs(timeline, ids),
-        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
+        "events": event_refs(state.cited, ids),
+        **coverage_dict(state.coverage),
     }
 
 
@@ -220,20 +224,15 @@ def diff_change_dict(change: DiffChange) -> dict[str, Any]:
     }
 
 
-def diff_dict(timeline: Timeline, diff: OrgDiff, *, min_confidence: Confidence) -> dict[str, Any]:
+def diff_dict(diff: OrgDiff, *, min_confidence: Confidence) -> dict[str, Any]:
     """``reorg diff --format json``."""
-    ids = [e for change in diff.changes for e in change.events]
-    for change in diff.changes:
-        for entry in (change.before, change.after):
-            if entry is not None:
-                ids.extend(entry.events)
     return {
         "schema_version": SCHEMA_VERSION,
         "from": ordinal_iso(diff.day_from),
         "to": ordinal_iso(diff.day_to),
         "min_confidence": min_confidence.label,
         "changes": [diff_change_dict(c) for c in diff.changes],
-        "events": event_refs(timeline, ids),
+        "events": event_refs(diff.cited, diff.cited_ids()),
     }
 
 
@@ -258,14 +257,9 @@ def span_dict(span: RoleSpan) -> dict[str, Any]:
     }
 
 
-def history_dict(
-    timeline: Timeline, history: PersonHistory, stale_after_days: int | None = None
-) -> dict[str, Any]:
+def history_dict(history: PersonHistory) -> dict[str, Any]:
     """``reorg history --format json``."""
-    ids = [e for span in history.roles for e in (*span.events, *span.confirmed_by)]
-    ids += [e for line in history.reporting_lines for e in line[4]]
     confirmations = history.reporting_line_confirmations
-    ids += [e for _, _, by in confirmations for e in by]
     return {
         "schema_version": SCHEMA_VERSION,
         "person": {
@@ -294,17 +288,13 @@ def history_dict(
                 history.reporting_lines
             )
         ],
-        "events": event_refs(timeline, ids),
-        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
+        "events": event_refs(history.cited, history.cited_ids()),
+        **coverage_dict(history.coverage),
     }
 
 
-def unit_history_dict(
-    timeline: Timeline, history: UnitHistory, stale_after_days: int | None = None
-) -> dict[str, Any]:
+def unit_history_dict(history: UnitHistory) -> dict[str, Any]:
     """``reorg unit --format json``."""
-    ids = [e for c in history.changes for e in c.events]
-    ids += [e for s in history.roles for e in (*s.events, *s.confirmed_by)]
     return {
         "schema_version": SCHEMA_VERSION,
         "unit": {
@@ -326,22 +316,16 @@ def unit_history_dict(
         ],
         "heads": [span_dict(s) for s in history.heads],
         "roles": [span_dict(s) for s in history.roles],
-        "events": event_refs(timeline, ids),
-        **coverage_dict(timeline, timeline.stale_after_days(stale_after_days)),
+        "events": event_refs(history.cited, history.cited_ids()),
+        **coverage_dict(history.coverage),
     }
 
 
-def timeline_dict(
-    timeline: Timeline,
-    entries: list[TimelineEntry],
-    *,
-    day_from: int | None,
-    day_to: int | None,
-) -> dict[str, Any]:
+def timeline_dict(chronicle: Chronicle) -> dict[str, Any]:
     """``reorg timeline --format json``."""
     events = []
-    cited = timeline.cited(entry.id for entry in entries)
-    for entry in entries:
+    cited, day_from, day_to = chronicle.cited, chronicle.day_from, chronicle.day_to
+    for entry in chronicle.entries:
         event = cited[entry.id]
         events.append(
             {
@@ -359,7 +343,7 @@ def timeline_dict(
                 "planned": entry.planned,
                 "sources": [s.as_dict() for s in event.sources],
                 "path": event.path,
-                "line": event.location.line or None,
+                "line": event.line or None,
             }
         )
     return {
@@ -372,7 +356,7 @@ def timeline_dict(
 
 def check_dict(report: CheckReport) -> dict[str, Any]:
     """``reorg check --format json``."""
-    from reorg_cli.engine.checks import CHECKS
+    from reorg_cli.engine.reports import CHECKS
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -437,12 +421,11 @@ def fact_summaries_dict(facts: list[FactSummary]) -> dict[str, Any]:
     }
 
 
-def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
+def event_dict(record: EventRecord) -> dict[str, Any]:
     """``reorg event ID --format json``: the event as recorded, and what became of it."""
     from reorg_cli.events.model import CHANGE_TYPE_NAMES
 
-    event = timeline.events[event_id]
-    status = timeline.statuses[event_id]
+    event = record.event
     changes = []
     for change in event.changes:
         entry: dict[str, Any] = {"type": CHANGE_TYPE_NAMES[type(change)]}
@@ -472,9 +455,9 @@ def event_dict(timeline: Timeline, event_id: str) -> dict[str, Any]:
             "changes": changes,
             "corrects": event.corrects,
             "retracts": event.retracts,
-            "corrected_by": status.corrected_by,
-            "retracted_by": status.retracted_by,
-            "applied": status.applied,
+            "corrected_by": record.corrected_by,
+            "retracted_by": record.retracted_by,
+            "applied": record.applied,
             "path": event.path,
             "line": event.location.line or None,
         },

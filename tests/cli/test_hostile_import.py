@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from reorg_cli.interop import importing
 from tests.cli.test_hostile import Run, run_reorg
+from tests.conftest import TODAY
 
 KINDS = ("csv", "popolo")
 
@@ -197,7 +198,7 @@ def popolo_documents() -> list[Any]:
     from reorg_cli.interop.popolo import popolo_document
     from tests.conftest import MINI, day
 
-    extended = popolo_document(load_timeline(MINI), day("2025-06-30"))
+    extended = popolo_document(load_timeline(MINI), day("2025-06-30"), today=TODAY)
 
     def plain(value: Any) -> Any:
         if isinstance(value, dict):
@@ -364,7 +365,7 @@ def test_a_year_over_the_file_limit_is_split_into_parts(
     from tests.conftest import CLI_ENV, day
 
     source = load_timeline(one_year_history(tmp_path / "source", 400))
-    document = popolo_document(source, day("2020-12-31"))
+    document = popolo_document(source, day("2020-12-31"), today=TODAY)
     if kind == "plain":
         document = {k: v for k, v in _plain(document).items() if k != "events"}
     path = tmp_path / "org.json"
@@ -381,7 +382,7 @@ def test_a_year_over_the_file_limit_is_split_into_parts(
     assert all((into / n).stat().st_size <= small_file_limit for n in names)
     imported = load_timeline(into)
     if kind == "extended":  # the same history: it exports to the same document
-        assert popolo_document(imported, day("2020-12-31")) == document
+        assert popolo_document(imported, day("2020-12-31"), today=TODAY) == document
     else:
         state = imported.state_at(day("2020-12-31"))
         assert len(state.roles) == 400

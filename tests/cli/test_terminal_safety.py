@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
+from reorg_cli.engine.results import Evidence
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import parse_window
 from reorg_cli.events.errors import Location, Problem
@@ -457,19 +458,27 @@ def draw(renderable: object, colour: bool) -> bytes:
 
 
 def renderables(timeline: Timeline) -> Iterator[tuple[str, object]]:
-    why = render.Footnotes(timeline.evidence)
     before, after = day("2024-02-01"), day("2024-04-01")
-    dates = {e.id: e.date.display() for e in timeline.events.values()}
-    for footnotes in (None, why):
-        yield "tree", render.render_state_tree(timeline.state_at(before), why=footnotes)
-        yield "table", render.render_state_table(timeline.state_at(after), why=footnotes)
-        yield "diff", render.render_diff(timeline.diff(before, after), dates, why=footnotes)
-        yield "history", render.render_person_history(timeline.person_history("p"), footnotes)
-        yield "unit", render.render_unit_history(timeline.unit_history("u"), footnotes)
-        yield "timeline", render.render_timeline(timeline.events_between(), footnotes)
-        if footnotes is not None:
-            yield "footnotes", footnotes.render()
-    yield "event", render.render_event(timeline.events["e1"], timeline.evidence("e1"))
+    tree, table = timeline.state_at(before), timeline.state_at(after)
+    diff = timeline.diff(before, after)
+    person, unit = timeline.person_history("p"), timeline.unit_history("u")
+    chronicle = timeline.chronicle()
+    for why in (False, True):
+
+        def notes(cited: Mapping[str, Evidence], why: bool = why) -> render.Footnotes | None:
+            return render.Footnotes(cited) if why else None
+
+        yield "tree", render.render_state_tree(tree, why=notes(tree.cited))
+        yield "table", render.render_state_table(table, why=notes(table.cited))
+        yield "diff", render.render_diff(diff, why=notes(diff.cited))
+        yield "history", render.render_person_history(person, notes(person.cited))
+        yield "unit", render.render_unit_history(unit, notes(unit.cited))
+        yield "timeline", render.render_timeline(chronicle, notes(chronicle.cited))
+    cited = {**tree.cited, **table.cited, **diff.cited, **person.cited, **unit.cited}
+    footnotes = render.Footnotes({**cited, **chronicle.cited})
+    footnotes.ref(sorted(footnotes.cited))
+    yield "footnotes", footnotes.render()
+    yield "event", render.render_event(timeline.event_record("e1"))
     yield "sources", render.render_sources(timeline.sources_report())
     yield "facts", render.render_fact_summaries(timeline.single_reported_facts(), "Facts")
     yield (

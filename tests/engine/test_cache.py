@@ -66,20 +66,16 @@ def answers(timeline: Timeline) -> list[str]:
         day = parse_query_date(text).day
         for level in Confidence:
             state = timeline.state_at(day, level)
-            out.append(dumps(state_dict(timeline, state, at_input=text, min_confidence=level)))
+            out.append(dumps(state_dict(state, at_input=text, min_confidence=level)))
     for person in timeline.dataset.people.values():
         found = timeline.find_person(person.name)
-        out.append(dumps(history_dict(timeline, timeline.person_history(found.id))))
+        out.append(dumps(history_dict(timeline.person_history(found.id))))
     for unit in timeline.unit_ids():
-        out.append(dumps(unit_history_dict(timeline, timeline.unit_history(unit))))
+        out.append(dumps(unit_history_dict(timeline.unit_history(unit))))
         out.append(timeline.find_unit(unit))
     first, last = parse_query_date("2000").day, parse_query_date("2026").day
-    out.append(
-        dumps(diff_dict(timeline, timeline.diff(first, last), min_confidence=Confidence.UNCERTAIN))
-    )
-    out.append(
-        dumps(timeline_dict(timeline, timeline.events_between(), day_from=None, day_to=None))
-    )
+    out.append(dumps(diff_dict(timeline.diff(first, last), min_confidence=Confidence.UNCERTAIN)))
+    out.append(dumps(timeline_dict(timeline.chronicle())))
     out.append(repr([str(p) for p in timeline.problems]))
     return out
 

@@ -348,13 +348,13 @@ def test_json_output_round_trips(history: History, data: st.DataObject) -> None:
     day = data.draw(st.sampled_from(history.interesting_days()))
     other = data.draw(st.sampled_from(history.interesting_days()))
     state = timeline.state_at(day)
-    text = dumps(state_dict(timeline, state, at_input="x", min_confidence=Confidence.UNCERTAIN))
+    text = dumps(state_dict(state, at_input="x", min_confidence=Confidence.UNCERTAIN))
     assert all(c == "\n" or unicodedata.category(c) != "Cc" for c in text)
     assert state_from_json(json.loads(text), day) == _sorted_names(state)
     documents = [
-        diff_dict(timeline, timeline.diff(day, other), min_confidence=Confidence.UNCERTAIN),
-        *(history_dict(timeline, timeline.person_history(p)) for p in PEOPLE),
-        *(unit_history_dict(timeline, timeline.unit_history(u)) for u in timeline.unit_facts),
+        diff_dict(timeline.diff(day, other), min_confidence=Confidence.UNCERTAIN),
+        *(history_dict(timeline.person_history(p)) for p in PEOPLE),
+        *(unit_history_dict(timeline.unit_history(u)) for u in timeline.unit_facts),
     ]
     for document in documents:
         assert json.loads(dumps(document)) == document

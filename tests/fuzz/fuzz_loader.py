@@ -169,23 +169,18 @@ def _exercise(timeline: Timeline) -> None:
         raise InvariantError("units exist before the first event")
     texts = []
     for day, state in states.items():
-        texts.append(
-            serialize.state_dict(timeline, state, at_input="x", min_confidence=Confidence.UNCERTAIN)
-        )
+        texts.append(serialize.state_dict(state, at_input="x", min_confidence=Confidence.UNCERTAIN))
         timeline.state_at(day, Confidence.CONFIRMED)
     texts.append(
-        serialize.diff_dict(
-            timeline, timeline.diff(days[0], days[-1]), min_confidence=Confidence.UNCERTAIN
-        )
+        serialize.diff_dict(timeline.diff(days[0], days[-1]), min_confidence=Confidence.UNCERTAIN)
     )
     for person in timeline.dataset.people:
-        texts.append(serialize.history_dict(timeline, timeline.person_history(person)))
+        texts.append(serialize.history_dict(timeline.person_history(person)))
         timeline.find_person(timeline.dataset.people[person].name)
     for unit in timeline.unit_facts:
-        texts.append(serialize.unit_history_dict(timeline, timeline.unit_history(unit)))
+        texts.append(serialize.unit_history_dict(timeline.unit_history(unit)))
         timeline.find_unit(unit)
-    entries = timeline.events_between(today=days[0])
-    texts.append(serialize.timeline_dict(timeline, entries, day_from=None, day_to=None))
+    texts.append(serialize.timeline_dict(timeline.chronicle(today=days[0])))
     for data in texts:
         if json.loads(serialize.dumps(data)) != json.loads(json.dumps(data)):
             raise InvariantError("JSON output does not round-trip")
@@ -205,13 +200,12 @@ def _render(timeline: Timeline, days: list[int]) -> None:
     state = timeline.state_at(days[-1])
     console.print(render.render_state_tree(state))
     console.print(render.render_state_table(state))
-    dates = {e.id: e.date.display() for e in timeline.events.values()}
-    console.print(render.render_diff(timeline.diff(days[0], days[-1]), dates))
+    console.print(render.render_diff(timeline.diff(days[0], days[-1])))
     for person in timeline.dataset.people:
         console.print(render.render_person_history(timeline.person_history(person)))
     for unit in timeline.unit_facts:
         console.print(render.render_unit_history(timeline.unit_history(unit)))
-    console.print(render.render_timeline(timeline.events_between()))
+    console.print(render.render_timeline(timeline.chronicle()))
     text = out.getvalue()
     bad = [c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F]
     if bad:

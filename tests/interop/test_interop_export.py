@@ -15,7 +15,7 @@ from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.interop.csvexport import roles_csv
 from reorg_cli.interop.graph import dot_graph, dot_string, mermaid_chart, mermaid_text
 from reorg_cli.interop.timelinejs import timelinejs_document
-from tests.conftest import CLI_ENV, MINI, WriteEvents, day
+from tests.conftest import CLI_ENV, MINI, TODAY, WriteEvents, day
 
 HAS_DOT = shutil.which("dot") is not None
 
@@ -153,7 +153,7 @@ def test_dot_output_is_drawn_by_graphviz(
 
 def test_csv_has_one_row_per_role(mini: Timeline) -> None:
     assert (
-        roles_csv(mini)
+        roles_csv(mini, today=TODAY)
         == """\
 person_id,person_name,unit_id,unit_name,title,head,start,end,status,confidence,sources,events
 ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,https://example.com/memo,founding
@@ -164,7 +164,7 @@ ann,Ann Lee,comm,Tech Committee,Chair,yes,2025-06-01,,current,confirmed,https://
 bo,Bo Chen,comm,Tech Committee,Member,,2025-06-01,,current,confirmed,https://example.com/memo,committee
 """
     )
-    assert roles_csv(mini, at=day("2024-12-31")).splitlines()[1:] == [
+    assert roles_csv(mini, at=day("2024-12-31"), today=TODAY).splitlines()[1:] == [
         "ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,"
         "https://example.com/memo,founding",
         "bo,Bo Chen,lab,Research Lab,Head,yes,2024-01-15,2025-06-01,ended,confirmed,"

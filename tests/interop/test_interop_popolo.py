@@ -17,7 +17,7 @@ from reorg_cli.events.loader import default_events_path
 from reorg_cli.interop.importing import check_files, check_imported
 from reorg_cli.interop.popolo import popolo_document
 from reorg_cli.interop.popolo_import import convert_popolo, import_popolo
-from tests.conftest import CLI_ENV, MINI, day
+from tests.conftest import CLI_ENV, MINI, TODAY, day
 
 SCHEMAS = Path(__file__).parents[3] / "shared" / "popolo" / "schemas"
 COLLECTIONS = {
@@ -81,7 +81,7 @@ def test_export_of_the_bundled_data_validates_against_the_popolo_schemas(
 
 
 def test_the_schema_check_is_not_vacuous(validators: dict[str, Any], mini: Timeline) -> None:
-    document = popolo_document(mini, day("2025-06-30"))
+    document = popolo_document(mini, day("2025-06-30"), today=TODAY)
     document["organizations"][0]["founding_date"] = "by 2024-01-15"
     document["memberships"][0]["person_id"] = 7
     document["persons"][0]["other_names"] = [{"note": "x", "name": None}]
@@ -89,7 +89,7 @@ def test_the_schema_check_is_not_vacuous(validators: dict[str, Any], mini: Timel
 
 
 def test_mini_export_maps_the_model_onto_popolo(mini: Timeline) -> None:
-    document = popolo_document(mini, day("2025-06-30"))
+    document = popolo_document(mini, day("2025-06-30"), today=TODAY)
     persons = {p["id"]: p for p in document["persons"]}
     assert persons["ann"]["other_names"] == [
         {"name": "李安", "lang": "zh", "note": "multilingual"},
@@ -137,7 +137,9 @@ def test_mini_export_maps_the_model_onto_popolo(mini: Timeline) -> None:
 
 
 def test_name_and_parent_are_those_in_force_on_the_date(mini: Timeline) -> None:
-    before = {o["id"]: o for o in popolo_document(mini, day("2024-12-31"))["organizations"]}
+    before = {
+        o["id"]: o for o in popolo_document(mini, day("2024-12-31"), today=TODAY)["organizations"]
+    }
     assert before["lab"]["name"] == "Research Lab"
     notes = {n["name"]: n["note"] for n in before["lab"]["other_names"]}
     assert notes == {"研究实验室": "multilingual", "AI Business Unit": "later name"}
@@ -146,7 +148,7 @@ def test_name_and_parent_are_those_in_force_on_the_date(mini: Timeline) -> None:
 
 
 def test_windows_that_popolo_cannot_say_stay_in_the_extension(alibaba: Timeline) -> None:
-    document = popolo_document(alibaba, day("2026-04-09"))
+    document = popolo_document(alibaba, day("2026-04-09"), today=TODAY)
     by_window = [
         m for m in document["memberships"] if m["reorg"]["start"]["date"].startswith("by ")
     ]
@@ -163,10 +165,10 @@ def test_export_import_export_gives_the_same_document(
     source: str, tmp_path: Path, alibaba: Timeline, mini: Timeline
 ) -> None:
     timeline = mini if source == "mini" else alibaba
-    first = popolo_document(timeline, day("2026-04-09"))
+    first = popolo_document(timeline, day("2026-04-09"), today=TODAY)
     files = import_popolo(json.dumps(first, ensure_ascii=False), "doc.json")
     write_tree(tmp_path / "imported", files)
-    second = popolo_document(load_timeline(tmp_path / "imported"), day("2026-04-09"))
+    second = popolo_document(load_timeline(tmp_path / "imported"), day("2026-04-09"), today=TODAY)
     assert second == first
 
 
@@ -203,7 +205,7 @@ def strip_extension(value: Any) -> Any:
 
 
 def test_plain_popolo_from_another_tool_is_imported_roughly(tmp_path: Path, mini: Timeline) -> None:
-    plain = strip_extension(popolo_document(mini, day("2025-06-30")))
+    plain = strip_extension(popolo_document(mini, day("2025-06-30"), today=TODAY))
     plain.pop("events")
     files = import_popolo(json.dumps(plain), "plain.json")
     check_files(files, "plain.json")
@@ -255,7 +257,7 @@ def test_bad_documents_are_reported_with_where_the_problem_is(mini: Timeline) ->
     assert str(caught.value.problems[0]) == (
         "bad.json:1:2: not valid JSON: Expecting property name enclosed in double quotes"
     )
-    document = popolo_document(mini, day("2025-06-30"))
+    document = popolo_document(mini, day("2025-06-30"), today=TODAY)
     document["memberships"][0]["reorg"]["start"]["event"] = "no-such-event"
     document["persons"][1]["id"] = "bad id"
     text = json.dumps(document, indent=2)
@@ -278,7 +280,9 @@ def test_bad_documents_are_reported_with_where_the_problem_is(mini: Timeline) ->
 
 def test_import_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     exported = tmp_path / "org.json"
-    exported.write_text(json.dumps(popolo_document(load_timeline(MINI), day("2025-06-30"))))
+    exported.write_text(
+        json.dumps(popolo_document(load_timeline(MINI), day("2025-06-30"), today=TODAY))
+    )
     target = tmp_path / "existing"
     target.mkdir()
     (target / "keep.yaml").write_text("events: []\n")

@@ -24,7 +24,7 @@ from reorg_cli.interop.graph import dot_graph, mermaid_chart
 from reorg_cli.interop.popolo import popolo_document
 from reorg_cli.interop.popolo_import import import_popolo
 from reorg_cli.interop.timelinejs import timelinejs_document
-from tests.conftest import examples
+from tests.conftest import TODAY, examples
 from tests.engine.test_oracle import OracleEvent, files_of, oracle_histories
 from tests.strategies import History, HistoryEvent, histories, history_files, write_files
 
@@ -268,18 +268,18 @@ def test_popolo_round_trip_of_any_history(history: History) -> None:
         timeline = load_timeline(root)
         days = history.interesting_days()
         for day in (days[0], days[len(days) // 2], days[-1]):
-            first = popolo_document(timeline, day)
+            first = popolo_document(timeline, day, today=TODAY)
             files = import_popolo(json.dumps(first), "doc.json")
             target = Path(tmp) / f"imported-{day}"
             write_tree(target, files)
             imported = load_timeline(target)
             assert_same_states(timeline, imported, days)
-            again = popolo_document(imported, day)
+            again = popolo_document(imported, day, today=TODAY)
             assert again == first
             state = timeline.state_at(day)
             assert mermaid_chart(state).startswith("---\n")
             assert dot_graph(state).endswith("}\n")
-        assert roles_csv(timeline).startswith("person_id,")
+        assert roles_csv(timeline, today=TODAY).startswith("person_id,")
         assert len(timelinejs_document(timeline)["events"]) <= len(history.events)
 
 
@@ -343,12 +343,12 @@ def test_popolo_round_trip_with_corrections_retractions_and_same_day_order(
                 for d in (e.date.lo - 1, e.date.lo, e.date.hi, e.date.hi + 1)
             }
         )
-        document = popolo_document(timeline, days[-1])
+        document = popolo_document(timeline, days[-1], today=TODAY)
         target = Path(tmp) / "imported"
         write_tree(target, import_popolo(json.dumps(document), "doc.json"))
         imported = load_timeline(target)
         assert_same_states(timeline, imported, days)
-        assert popolo_document(imported, days[-1]) == document
+        assert popolo_document(imported, days[-1], today=TODAY) == document
 
 
 def test_found_by_explore_a_departure_before_a_vacancy_in_one_event() -> None:

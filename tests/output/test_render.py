@@ -103,9 +103,8 @@ Ann Lee     2024-01-15  current
 
 
 def test_diff_groups_changes_with_their_events(mini: Timeline) -> None:
-    dates = {e.id: e.date.display() for e in mini.events.values()}
     assert (
-        draw(render_diff(mini.diff(day("2025-05"), day("2025-06")), dates))
+        draw(render_diff(mini.diff(day("2025-05"), day("2025-06"))))
         == """\
 Changes from 2025-05-31 to 2025-06-30
 Added (4)

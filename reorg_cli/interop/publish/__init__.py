@@ -219,7 +219,7 @@ def default_title(timeline: Timeline) -> str:
     if timeline.order:
         day = max((d for e in timeline.order if (d := stop_day(e.date)) is not None), default=None)
         if day is not None:
-            state = timeline.state_at(day)
+            state = timeline.state_at(day, cite=False)
             tops = state.children(None)
             if len(tops) == 1:
                 return f"{tops[0].name}: how the organization changed"
