@@ -1027,51 +1027,58 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 41,039 r
   old-schema store is rebuilt, never an error; only histories without errors are cached.
 - **Indexed SQL.** The facts that may hold on a day come from an R*Tree (`fact_days`);
   histories, lookups and events between dates from indexes; only the rows a query needs are
-  decoded; the events a result cites are read in a few batched queries.
+  decoded, each once per run (the explorer's steps and a diff's two states share them); the
+  events a result cites are read in a few batched queries, and only when the answer shows
+  them (JSON, `--why`).
+- **Citations grow with the answer.** A change to a unit or a role in it confirms the unit in
+  passing; only the latest such confirmation is cited (every explicit `unit_confirmed` is).
+  Citing them all made the root unit of the 100k history cite most of its events: `show
+  --format json` was 51 MB citing 76,527 events, and is 4.3 MB citing 4,287.
 - **Cold compiles**: the cycle collector is paused while compiling (the compiled objects are
   dropped once the store is written): it used to rescan millions of live objects, three
   quarters of the time at 100k events. Ids and titles are interned, date windows and the
-  common event status shared.
-- **Startup**: a warm run imports neither YAML nor pydantic (Typer coerces every option
-  through pydantic, 80 ms per run; `reorg_cli/cli_speedups.py` coerces plain values with
-  Typer's own helpers and leaves everything else, including every error, to Typer), only the
-  invoked command is registered, and the CLI runs without the cycle collector.
-- **Output**: JSON is written by `reorg_cli/fastjson.py`, byte for byte what
-  `json.dumps(sort_keys=True, indent=2)` writes, 2.5 times faster; per-unit groupings of a
-  state are built once (they were quadratic: 39 s for a 14,000-unit state); `show` on a tree
-  of more than 300 units shows its top levels (each cut branch says how many sub-units it
-  hides, and a line says how to see more; `--depth 99` shows everything).
+  common event status shared. The store is written in batches of 5,000 rows with its indexes
+  made afterwards, and SQLite's page cache held to 16 MiB meanwhile.
+- **Startup**: a warm run imports neither YAML, pydantic nor the store's writer (Typer
+  coerces every option through pydantic, 80 ms per run; `reorg_cli/cli/speedups.py` coerces
+  plain values with Typer's own helpers, for the Typer version it was written for only, and
+  leaves everything else, including every error, to Typer), only the invoked command is
+  registered, and the CLI runs without the cycle collector.
+- **Output**: JSON is written by orjson (`reorg_cli/output/fastjson.py`), byte for byte what
+  `json.dumps(sort_keys=True, indent=2, ensure_ascii=False)` writes for reorg's documents, ten
+  times faster; per-unit groupings of a state are built once (they were quadratic: 39 s for a
+  14,000-unit state); `show` on a tree of more than 300 units shows its top levels (each cut
+  branch says how many sub-units it hides, and a line says how to see more; `--depth 99`
+  shows everything).
 
 ## Where the remaining time goes, and what would close the gaps
 
-- **Startup** (target 1.3×): what is left over the floor is about 14 ms of creating the
-  model's and views' ~30 slotted dataclasses at import (each `@dataclass(slots=True)`
-  generates and compiles its methods, then rebuilds the class) and about 10 ms of Rich
-  laying out the tree. Closing it needs the core compiled ahead of time (mypyc compiles
-  these dataclasses to native classes) or hand-written classes for the views.
-- **Cold compile** (target 1.5× the YAML parse at 100k: met with no margin; about 1.7× at
-  10k and a million events): reorg parses with the same C parser, then converts each node to
-  values that remember their `path:line:col` (a `Location` object per key and value) and
-  checks every field; the parse-only floor builds plain dicts. Closing the gap needs
-  positions kept as plain integers until an error needs them (or a C-level converter), or
-  parsing files in parallel processes.
-- **Memory of the cold compile** (target 2 GiB at a million events): the compiled history
-  holds about 2.3 KB per event: the event and its ~2.5 changes as frozen dataclasses, a
-  `Location` for each, ~1.8 facts with their edges, and the compiler's indexes of roles.
-  Closing it: locations as packed integers, facts in arrays (as the cache stores them),
-  or compiling straight into the cache format without keeping the object graph.
-- **Warm `show --format json` at a million events** (target 1 s and 3× the SQLite peer): the
-  answer is 37 MB of JSON about 100,000 rows citing 37,000 events. About a third of the time
-  is decoding the ~80,000 facts and 37,000 events it cites (Python objects, one by one), a
-  third building the state and its dictionaries, a third writing the JSON, which is already
-  within 1.4× of the standard library's C encoder without indentation. SQLite returns the
-  same rows as tuples from C. Closing it needs the state query and the JSON writer in
-  compiled code (a C extension or mypyc), or cached answers per checkpoint day; a smaller
-  answer (`--unit`, `--min-confidence`) is proportionally faster.
+- **Startup** (target 1.3×): what is left over the floor is mostly creating the model's and
+  results' ~45 frozen, slotted dataclasses at import (each generates and compiles its methods,
+  then rebuilds the class; `frozen` doubles the cost) and Rich laying out the tree. Closing
+  it needs the core compiled ahead of time (mypyc) or hand-written classes for the results.
+- **Cold compile** (target 1.5× the YAML parse at 100k): reorg reads the parser's event
+  stream (never a node tree, so a huge file cannot exhaust memory) and converts each event in
+  Python to values that remember their `path:line:col`, then checks every field and writes
+  the store; the parse-only floor builds plain dicts in C. Closing the gap needs a C-level
+  converter, positions kept as plain integers until an error needs them, or files parsed in
+  parallel processes.
+- **Memory of the cold compile** (targets < 150 MiB at 100k, < 1 GiB at a million): the
+  loaded history is held whole until the replay, about 2.5 KB per event (the event and its
+  changes as frozen dataclasses, a `Location` for each reference), then the facts. The replay
+  needs every event sorted by date before the first fact is made, and source references are
+  resolved after the last file is read. Closing it: write the events' rows to the store as
+  each file is read, keep only a replay index (date, file, position, corrections) in memory,
+  and replay from the store in batches, writing facts as they close.
+- **Warm `show --format json`** (targets ≤ 2× `reorg --version` at 100k; ≤ 2× the SQLite peer
+  and < 0.7 s at a million): the peer returns bare tuples; reorg decodes each live fact into
+  an object, picks one per slot, adds names, staleness, confirmations and the evidence of every
+  cited event, and writes the JSON. Closing it: the pick and the rows in SQL (a window
+  function, as the peer does) and the evidence as JSON from SQLite's `json_object`.
 - **Default tree of a 14,000-unit organization** (target 0.5 s): the tree itself is cut to
-  300 units and renders in a few milliseconds; the time is computing the whole state first
-  (the same decoding as above). Closing it: states restricted to the top levels before
-  decoding, or the compiled query above.
+  300 units and renders in a few milliseconds; the time is computing the whole state first.
+  Closing it: a state of the units alone (names, kinds, parents) to choose the levels shown,
+  then the roles of the units shown.
 """
 
 

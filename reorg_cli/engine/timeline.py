@@ -56,6 +56,10 @@ __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 _UNIT_KINDS = "('unit', 'name', 'kind', 'parent')"
 
 
+#: Most events' evidence a timeline keeps for its later queries.
+EVIDENCE_MEMO = 100_000
+
+
 class Timeline:
     """A compiled history on a store. Build one with :func:`load_timeline`,
     :meth:`from_dataset`, or :func:`reorg_cli.engine.cache.load_timeline_cached`."""
@@ -64,6 +68,7 @@ class Timeline:
         self.store = store
         self.events: Mapping[str, Event] = EventsById(store)
         self._cited: dict[str, Event] = {}
+        self._evidence: dict[str, Evidence] = {}
         self._people: dict[str, str] = {}
 
     @classmethod
@@ -102,10 +107,19 @@ class Timeline:
 
     def citations(self, ids: Iterable[str]) -> dict[str, Evidence]:
         """The evidence of the events of ``ids`` by id, sorted, read in one batched lookup:
-        what a result carries as ``cited``."""
+        what a result carries as ``cited``. Evidence once read is kept for the run (the
+        explorer cites mostly the same events at each step)."""
         from reorg_cli.engine.provenance import cited_evidence
 
-        return cited_evidence(self, ids)
+        wanted = sorted(set(ids))
+        known = self._evidence
+        missing = [i for i in wanted if i not in known]
+        if missing:
+            if len(known) + len(missing) > EVIDENCE_MEMO:
+                known.clear()
+                missing = wanted
+            known.update(cited_evidence(self, missing))
+        return {i: known[i] for i in wanted if i in known}
 
     def coverage(self, stale_after: int | None = None) -> Coverage:
         """How far the data reaches, and the staleness threshold (``stale_after``, else the

@@ -392,8 +392,8 @@ def test_a_committee_whose_seats_all_end_in_one_event_round_trips(
     )
     timeline = load_timeline(write_files(tmp_path / "events", files))
     day = timeline.order[-1].date.hi
-    document = popolo_document(timeline, day)
+    document = popolo_document(timeline, day, today=TODAY)
     write_tree(tmp_path / "imported", import_popolo(json.dumps(document), "doc.json"))
     imported = load_timeline(tmp_path / "imported")
     assert_same_states(timeline, imported, [day - 1, day])
-    assert popolo_document(imported, day) == document
+    assert popolo_document(imported, day, today=TODAY) == document
