@@ -286,8 +286,10 @@ class Timeline:
         one person it matches (:func:`reorg_cli.engine.names.resolve`)."""
         from reorg_cli.engine.names import resolve
 
-        people, _ = self._build_indexes()
-        found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
+        found = self._exactly_named("person", "people", query)
+        if found is None:
+            people, _ = self._build_indexes()
+            found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
         return self.person(found)
 
     def find_unit(self, query: str) -> str:
@@ -295,8 +297,23 @@ class Timeline:
         the one unit it matches (:func:`reorg_cli.engine.names.resolve`)."""
         from reorg_cli.engine.names import resolve
 
+        found = self._exactly_named("unit", "unit_records", query)
+        if found is not None:
+            return found
         _, units = self._build_indexes()
         return resolve(self, query, "unit", ids=self._unit_labels(), exact=units)
+
+    def _exactly_named(self, what: str, table: str, query: str) -> str | None:
+        """The id ``query`` is, or the one id whose normalized name it is, from two indexed
+        lookups: the first two steps of :func:`~reorg_cli.engine.names.resolve`, without
+        reading every name (which the fuzzy search after them needs)."""
+        stripped = query.strip()
+        if self.store.one(f"SELECT id FROM {table} WHERE id = ?", stripped) is not None:
+            return stripped
+        owners = self.store.rows(
+            "SELECT owner FROM names WHERE what = ? AND key = ?", what, name_key(stripped)
+        )
+        return str(owners[0][0]) if len(owners) == 1 else None
 
     def unit_lifetime(self, unit: str) -> tuple[int, int]:
         """The first day a unit may have existed and the last (ordinals; ``POS_INF`` while it
