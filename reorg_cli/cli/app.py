@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from reorg_cli import __version__
 from reorg_cli.cli import (
@@ -42,7 +44,32 @@ from reorg_cli.cli.speedups import install as _install_typer_speedups
 
 _install_typer_speedups()  # coerce plain option values without importing pydantic
 
+
+class _CommandsOnDemand(TyperGroup):
+    """The app's commands, each converted from its function only when Click asks for it.
+
+    Click's documented pattern for lazy subcommands (``list_commands``/``get_command``):
+    Click itself picks the command from the arguments, so a run converts the one it invokes
+    (and ``--help`` all of them), not every function's parameters on every start, which
+    was a fifth of a warm ``show``."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*_BY_NAME, *(n for n in super().list_commands(ctx) if n not in _BY_NAME)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        function = _BY_NAME.get(cmd_name)
+        if found is not None or function is None:
+            return found
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name=cmd_name)(guarded(function))
+        command = typer.main.get_command(single)
+        self.commands[cmd_name] = command
+        return command
+
+
 app = typer.Typer(
+    cls=_CommandsOnDemand,
     name="reorg",
     help=(
         "Replay, diff and explain an organization's history from YAML event files.\n\n"
@@ -128,8 +155,9 @@ COMMANDS = (
     export.export,
     publish.publish,
 )
-for _command in COMMANDS:
-    app.command()(guarded(_command))
+_BY_NAME = {function.__name__.replace("_", "-"): function for function in COMMANDS}
+
+
 app.add_typer(imports.import_app, name="import")
 
 

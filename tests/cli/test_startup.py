@@ -93,3 +93,17 @@ def test_the_patch_is_on_only_for_the_typer_it_was_written_for(
     monkeypatch.setattr(typer, "__version__", "0.30.0")
     speedups.install()
     assert not getattr(getattr(core, "build_runtime_param"), "reorg_fast", False)  # noqa: B009
+
+
+def test_a_run_converts_only_the_command_it_invokes() -> None:
+    import typer
+    import typer.main
+
+    group = typer.main.get_command(app)
+    context = typer.Context(group)
+    assert set(group.commands) == {"import"}  # type: ignore[attr-defined]
+    assert group.get_command(context, "show") is not None  # type: ignore[attr-defined]
+    assert set(group.commands) == {"import", "show"}  # type: ignore[attr-defined]
+    assert group.get_command(context, "nonsense") is None  # type: ignore[attr-defined]
+    listed = group.list_commands(context)  # type: ignore[attr-defined]
+    assert listed[0] == "show" and listed[-1] == "import" and len(listed) == 21

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reorg_cli.engine.names import UnknownNameError
 from reorg_cli.engine.timeline import Timeline, load_timeline
+from reorg_cli.events.errors import UnknownNameError
 from tests.conftest import MINI
 
 
