@@ -10,10 +10,11 @@ cache file or in memory.
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import orjson
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
 from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
@@ -221,7 +222,7 @@ class Store:
             slot, values = (unit,), ()
         elif kind is FactKind.NAME:
             slot = (unit,)
-            values = (value, *(text for pair in json.loads(names) for text in pair))
+            values = (value, *(text for pair in orjson.loads(names) for text in pair))
         else:
             slot, values = (unit,), (value,)
         start = Edge(window(start_date, start_lo, start_hi), start_event, start_step, start_implied)
@@ -241,7 +242,7 @@ class Store:
             end_reason,
             successor,
             None if confirmed is None else window(confirmed, confirmed_lo, confirmed_hi),
-            () if confirmed_by is None else tuple(json.loads(confirmed_by)),
+            () if confirmed_by is None else tuple(orjson.loads(confirmed_by)),
         )
 
     # -- records -----------------------------------------------------------------------------------
@@ -264,8 +265,8 @@ class Store:
         return Person(
             pid,
             name,
-            tuple(tuple(pair) for pair in json.loads(names)),
-            tuple(json.loads(aliases)),
+            tuple(tuple(pair) for pair in orjson.loads(names)),
+            tuple(orjson.loads(aliases)),
             description,
             notes,
             self.sources_of("person_sources", "person", pid),
@@ -288,7 +289,7 @@ class Store:
             uid, aliases, description, notes, path, line, col = row
             found[uid] = UnitInfo(
                 uid,
-                tuple(json.loads(aliases)),
+                tuple(orjson.loads(aliases)),
                 description,
                 notes,
                 self.sources_of("unit_sources", "unit", uid),
@@ -308,7 +309,7 @@ class Store:
         aliases, description, notes, path, line, col = row
         return UnitInfo(
             unit,
-            tuple(json.loads(aliases)),
+            tuple(orjson.loads(aliases)),
             description,
             notes,
             self.sources_of("unit_sources", "unit", unit),
@@ -483,7 +484,7 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 
 
 def _change(type_name: str, fields: str, location: Location) -> Change:
-    values = json.loads(fields)
+    values = orjson.loads(fields)
     if "names" in values:
         values["names"] = tuple(tuple(pair) for pair in values["names"])
     if values.get("confidence") is not None:
