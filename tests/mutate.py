@@ -12,7 +12,8 @@ would hand a mutant the facts compiled by another). Environment:
 
 - ``MUTATE_TESTS``: the test files to run (default: the engine and property tests);
 - ``MUTATE_CHILDREN``: parallel workers (default: the number of CPUs);
-- ``MUTATE_ONLY``: a mutmut name pattern to run a subset (``reorg_cli.events.dates*``).
+- ``MUTATE_ONLY``: mutmut names or name patterns, separated by spaces, to run a subset
+  (``reorg_cli.events.dates*``).
 
 Documented in docs/reliability.md, "Mutation testing".
 """
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutate"
 DEFAULT_TESTS = (
     "tests/engine/test_engine.py tests/events/test_dates.py tests/engine/test_wrong_answers.py "
-    "tests/engine/test_properties.py tests/engine/test_stateful.py "
+    "tests/engine/test_properties.py tests/engine/test_stateful.py tests/engine/test_oracle.py "
+    "tests/engine/test_staleness.py tests/engine/test_provenance.py tests/engine/test_dataset.py "
     "tests/interop/test_interop_roundtrip.py"
 )
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
@@ -79,7 +81,7 @@ def main(modules: list[str]) -> int:
     if os.environ.get("MUTATE_CHILDREN"):
         command += ["--max-children", os.environ["MUTATE_CHILDREN"]]
     if os.environ.get("MUTATE_ONLY"):
-        command.append(os.environ["MUTATE_ONLY"])
+        command += os.environ["MUTATE_ONLY"].split()
     print("mutate:", " ".join(modules), "| tests:", " ".join(tests), flush=True)
     run = subprocess.run(command, cwd=WORK, env=env, check=False)
     if run.returncode != 0:
