@@ -54,6 +54,7 @@ def prepare(modules: list[str], tests: list[str]) -> None:
     config += (
         "\n[tool.mutmut]\n"
         'source_paths = ["reorg_cli"]\n'
+        'also_copy = ["events"]\n'  # tests that read the bundled dataset
         f"only_mutate = {toml_list(modules)}\n"
         f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'

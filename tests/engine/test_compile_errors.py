@@ -1,0 +1,145 @@
+"""The compiler's logical errors, each as the exact line a user reads (issue 10: the mutation
+run showed that only parts of these messages, or none, were checked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reorg_cli.engine.compiler import compile_dataset
+from reorg_cli.events.errors import Severity
+from reorg_cli.events.loader import load_dataset
+from tests.conftest import WriteEvents
+from tests.engine.test_engine import BASE, event
+
+
+def retraction(eid: str, date: str, target: str) -> str:
+    return (
+        f"  - id: {eid}\n    date: {date}\n    title: {eid}\n    confidence: confirmed\n"
+        f"    sources: [s1]\n    retracts: {target}\n"
+    )
+
+
+def correction(eid: str, date: str, target: str, unit: str = "x") -> str:
+    changes = f"- {{type: unit_created, unit: {unit}, name: {unit.upper()}, kind: team}}"
+    return event(eid, date, changes, extra=f"    corrects: {target}\n")
+
+
+def errors(write_events: WriteEvents, *events: str) -> list[str]:
+    """The compiler's errors, with the events folder written as ``DIR``."""
+    root = write_events({"events.yaml": "events:\n" + "".join(events)})
+    dataset, problems = load_dataset(root)
+    assert not problems
+    found = compile_dataset(dataset).problems
+    return [str(p).replace(str(root), "DIR") for p in found if p.severity is Severity.ERROR]
+
+
+def bad(changes: str) -> str:
+    return event("bad", "2025-01-01", changes)
+
+
+CREATE_HINT = "(create it with a unit_created change)"
+F = str(Path("DIR/events.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        (
+            [bad("- {type: unit_moved, unit: lab, parent: lab}")],
+            f"{F}:17:9: unit 'lab' cannot be its own parent",
+        ),
+        (
+            [bad("- {type: unit_created, unit: x, name: X, kind: team, parent: nope}")],
+            f"{F}:17:68: unknown parent unit 'nope' {CREATE_HINT}",
+        ),
+        (
+            [bad("- {type: unit_merged, unit: lab, into: lab}")],
+            f"{F}:17:9: unit 'lab' cannot be merged into itself",
+        ),
+        (
+            [bad("- {type: unit_merged, unit: corp, into: lab}")],
+            f"{F}:17:9: unit 'corp' cannot be merged into 'lab', which is inside it "
+            "(move 'lab' out first)",
+        ),
+        (
+            [bad("- {type: unit_merged, unit: lab, into: nope}")],
+            f"{F}:17:46: unknown successor unit 'nope' {CREATE_HINT}",
+        ),
+        (
+            [bad("- {type: unit_merged, unit: nope, into: lab}")],
+            f"{F}:17:35: unknown unit 'nope' {CREATE_HINT}",
+        ),
+        (
+            [bad("- {type: unit_dissolved, unit: nope}")],
+            f"{F}:17:38: unknown unit 'nope' {CREATE_HINT}",
+        ),
+        (
+            [bad("- {type: unit_dissolved, unit: corp}")],
+            f"{F}:17:9: unit 'corp' is dissolved while it still has child units: lab "
+            "(move, merge or dissolve them first)",
+        ),
+        (
+            [bad("- {type: unit_created, unit: lab, name: Lab 2, kind: lab}")],
+            f"{F}:17:9: unit 'lab' is created twice; it was already created on 2024-01-15 "
+            f"({F}:9:9) (use unit_renamed, unit_reclassified or unit_moved to change it)",
+        ),
+        (
+            [
+                event("end", "2025-01-01", "- {type: unit_dissolved, unit: lab}"),
+                event(
+                    "again", "2025-02", "- {type: unit_created, unit: lab, name: Lab, kind: lab}"
+                ),
+            ],
+            f"{F}:24:9: unit 'lab' is created twice; it was already created on 2024-01-15 "
+            f"({F}:9:9) (use unit_renamed, unit_reclassified or unit_moved to change it)",
+        ),
+        (
+            [retraction("bad", "2025-01-01", "bad")],
+            f"{F}:11:5: event 'bad' retracts itself",
+        ),
+        (
+            [correction("bad", "2025-01-01", "bad")],
+            f"{F}:11:5: event 'bad' corrects itself",
+        ),
+        (
+            [retraction("bad", "2025-01-01", "bsae")],
+            f"{F}:11:5: event 'bad' retracts unknown event 'bsae' (did you mean 'base'?)",
+        ),
+        (
+            [correction("bad", "2025-01-01", "bsae")],
+            f"{F}:11:5: event 'bad' corrects unknown event 'bsae' (did you mean 'base'?)",
+        ),
+        (
+            [retraction("r1", "2025-01-01", "base"), correction("c2", "2025-01-02", "base")],
+            f"{F}:17:5: event 'base' is already corrected or retracted by 'r1' ({F}:11:5) "
+            "(correct the correction instead)",
+        ),
+        (
+            [correction("c1", "2025-01-01", "base"), retraction("r2", "2025-01-02", "base")],
+            f"{F}:19:5: event 'base' is already corrected or retracted by 'c1' ({F}:11:5) "
+            "(correct the correction instead)",
+        ),
+        (
+            [retraction("a", "2025-01-01", "b"), retraction("b", "2025-01-02", "a")],
+            f"{F}:17:5: correction cycle: b → a → b; event 'b' retracts 'a', and 'a' retracts "
+            f"'b' ({F}:11:5) (events may not correct or retract each other in a circle; "
+            "remove one link)",
+        ),
+        (
+            [
+                correction("a", "2025-01-01", "b"),
+                retraction("b", "2025-01-02", "c"),
+                correction("c", "2025-01-03", "a", unit="y"),
+            ],
+            f"{F}:25:5: correction cycle: c → a → b → c; event 'c' corrects 'a', and 'b' "
+            f"retracts 'c' ({F}:19:5) (events may not correct or retract each other in a "
+            "circle; remove one link)",
+        ),
+    ],
+)
+def test_each_logical_error_is_one_exact_line(
+    write_events: WriteEvents, events: list[str], expected: str
+) -> None:
+    assert errors(write_events, BASE, *events) == [expected]
