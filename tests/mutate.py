@@ -33,6 +33,7 @@ DEFAULT_TESTS = (
     "tests/engine/test_engine.py tests/events/test_dates.py tests/engine/test_wrong_answers.py "
     "tests/engine/test_properties.py tests/engine/test_stateful.py tests/engine/test_oracle.py "
     "tests/engine/test_staleness.py tests/engine/test_provenance.py tests/engine/test_dataset.py "
+    "tests/engine/test_compile_errors.py tests/engine/test_queries.py "
     "tests/interop/test_interop_roundtrip.py"
 )
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")

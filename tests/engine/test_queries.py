@@ -1,0 +1,176 @@
+"""Queries on one small history whose answers are written out: the unit tree of a state
+(levels, subtrees, how deep a picture can go), sorting within a unit, and the timeline's
+lookups (issue 10: the mutation run showed these were only checked through rendered output)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+from reorg_cli.engine.results import OrgState, UnitState
+from reorg_cli.engine.timeline import Timeline, load_timeline, window_display
+from reorg_cli.events.dates import NEG_INF, POS_INF, ordinal_iso
+from tests.conftest import WriteEvents, day
+
+HISTORY = """\
+events:
+  - id: e1
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: unit_created, unit: lab, name: Lab, kind: lab, parent: corp}
+      - {type: unit_created, unit: ops, name: Ops, kind: team, parent: corp}
+      - {type: unit_created, unit: t1, name: beta team, kind: team, parent: lab}
+      - {type: unit_created, unit: t2, name: Alpha Team, kind: team, parent: lab}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+      - {type: role_assigned, person: ann, unit: corp, title: Adviser}
+      - {type: role_assigned, person: bo, unit: lab, title: Head, head: true}
+      - {type: role_assigned, person: cy, unit: t1, title: Lead, head: true}
+      - {type: role_assigned, person: cy, unit: corp, title: Board, head: true}
+      - {type: reporting_line_set, person: bo, reports_to: ann}
+      - {type: reporting_line_set, person: cy, reports_to: bo}
+  - id: e2
+    date: 2024-03
+    title: Changes
+    confidence: reported
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: cy, unit: t1, title: Lead, vacancy: vacant}
+      - {type: role_ended, person: cy, unit: corp, title: Board, vacancy: unknown}
+      - {type: unit_dissolved, unit: t2}
+"""
+
+
+@pytest.fixture
+def timeline(write_events: WriteEvents) -> Timeline:
+    return load_timeline(write_events({"history.yaml": HISTORY}))
+
+
+def ids(levels: Iterable[list[UnitState]]) -> list[list[str]]:
+    return [[unit.id for unit in level] for level in levels]
+
+
+def test_levels_go_top_down_with_siblings_by_name(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-01-01"))
+    assert ids(state.levels(None)) == [["corp"], ["lab", "ops"], ["t2", "t1"]]
+    assert ids(state.levels("lab")) == [["lab"], ["t2", "t1"]]
+    assert state.subtree("lab") == ["lab", "t2", "t1"]
+    assert state.subtree("ops") == ["ops"]
+    assert [u.id for u in state.children(None)] == ["corp"]
+    assert [u.id for u in state.children("lab")] == ["t2", "t1"]
+    later = timeline.state_at(day("2024-06-30"))
+    assert ids(later.levels(None)) == [["corp"], ["lab", "ops"], ["t1"]]
+
+
+@pytest.mark.parametrize(
+    ("limit", "depth"), [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, None), (9, None)]
+)
+def test_depth_that_fits(timeline: Timeline, limit: int, depth: int | None) -> None:
+    """1 + 2 + 2 units by level: at least one level, never more units than ``limit``."""
+    assert timeline.state_at(day("2024-01-01")).depth_that_fits(None, limit) == depth
+
+
+def test_depth_that_fits_below_a_unit(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-01-01"))
+    assert state.depth_that_fits("lab", 2) == 1
+    assert state.depth_that_fits("lab", 3) is None
+
+
+def test_top_levels_keep_the_lines_of_the_people_shown(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-01-01"))
+    lines = {
+        depth: (
+            [(line.person, line.reports_to) for line in top.reporting_lines],
+            shown,
+        )
+        for depth in (1, 2, 3)
+        for top, shown in [state.top_levels(None, depth)]
+    }
+    assert lines == {
+        1: ([("cy", "bo")], 1),  # cy sits on the board of corp
+        2: ([("bo", "ann"), ("cy", "bo")], 3),
+        3: ([("bo", "ann"), ("cy", "bo")], 5),
+    }
+    top, shown = timeline.state_at(day("2024-06-30")).top_levels(None, 1)
+    assert (top.reporting_lines, shown) == ((), 1)
+    assert top.units == timeline.state_at(day("2024-06-30")).units  # only lines are cut
+
+
+def test_roles_in_a_unit_heads_first_then_by_title(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-01-01"))
+    assert [(r.person, r.title) for r in state.roles_in("corp")] == [
+        ("cy", "Board"),
+        ("ann", "CEO"),
+        ("ann", "Adviser"),
+    ]
+    assert [(r.person, r.title) for r in state.roles_in("t1")] == [("cy", "Lead")]
+    assert state.roles_in("ops") == [] and state.vacancies_in("t1") == []
+
+
+def test_vacancies_after_the_roles_end(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-06-30"))
+    assert [(v.title, v.vacancy) for v in state.vacancies_in("t1")] == [("Lead", "vacant")]
+    assert [(v.title, v.vacancy) for v in state.vacancies_in("corp")] == [("Board", "unknown")]
+    assert [(r.person, r.title) for r in state.roles_in("corp")] == [
+        ("ann", "CEO"),
+        ("ann", "Adviser"),
+    ]
+    assert state.event_ids() == {"e1", "e2"}
+
+
+def test_a_unit_whose_parent_is_not_in_the_state_is_a_root(timeline: Timeline) -> None:
+    state = timeline.state_at(day("2024-01-01"))
+    without_corp = {unit: s for unit, s in state.units.items() if unit != "corp"}
+    cut = OrgState(state.day, without_corp, (), (), ())
+    assert ids(cut.levels(None)) == [["lab", "ops"], ["t2", "t1"]]
+    assert list(OrgState(state.day, {}, (), (), ()).levels(None)) == []
+
+
+def test_unit_lookups(timeline: Timeline) -> None:
+    assert timeline.unit_ids() == ["corp", "lab", "ops", "t1", "t2"]
+    assert (timeline.has_unit("t2"), timeline.has_unit("nope")) == (True, False)
+    first, last = timeline.unit_lifetime("t2")
+    assert (ordinal_iso(first), ordinal_iso(last)) == ("2024-01-01", "2024-03-31")
+    assert timeline.unit_lifetime("corp") == (day("2024-01-01"), POS_INF)
+    assert timeline.unit_lifetime("nope") == (NEG_INF, POS_INF)
+
+
+def test_people_and_events(timeline: Timeline) -> None:
+    assert timeline.person("ann").name == "Ann Lee"
+    with pytest.raises(KeyError):
+        timeline.person("zed")
+    assert [(eid, window.text()) for eid, window in timeline.event_windows()] == [
+        ("e1", "2024-01-01"),
+        ("e2", "2024-03"),
+    ]
+    assert timeline.problems == []
+    lead = next(f for f in timeline.role_facts if f.slot == ("cy", "t1", "Lead"))
+    assert [s.url for s in timeline.fact_sources(lead)] == ["https://example.com/1"]
+    assert timeline.describe(lead) == "Cy Wu — Lead, beta team"
+    assert (window_display(None), window_display(lead.start.window)) == ("", "2024-01-01")
+
+
+def test_diff_states_is_the_diff(timeline: Timeline) -> None:
+    before, after = timeline.state_at(day("2024-01-01")), timeline.state_at(day("2024-06-30"))
+    diff = timeline.diff_states(before, after)
+    assert diff == timeline.diff(day("2024-01-01"), day("2024-06-30"))
+    assert [c.summary for c in diff.changes] == [
+        "Alpha Team dissolved",
+        "Cy Wu — Board, Corp",
+        "Cy Wu — Lead, beta team",
+        "Board, Corp: holder unknown",
+        "Lead, beta team: holder vacant",
+    ]
+
+
+def test_load_timeline_reports_its_progress(write_events: WriteEvents) -> None:
+    calls: list[tuple[str, int, int]] = []
+    load_timeline(
+        write_events({"history.yaml": HISTORY}),
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    assert calls == [("read", 0, 2), ("read", 1, 2), ("compile", 0, 0)]
