@@ -63,6 +63,23 @@ def prepare(modules: list[str], tests: list[str]) -> None:
     (WORK / "pyproject.toml").write_text(config, "utf-8")
 
 
+#: mutmut's exit codes (mutmut.stats) grouped the way the kill rate counts them.
+_KILLED = {1, 3, 36, 24, -24, 152, 255, -11, -9}  # a test failed, pytest broke, timeout, crash
+_SURVIVED = {0}
+
+
+def per_module() -> dict[str, tuple[int, int, int, int]]:
+    """Mutants by module: (all, killed, survived, not run or not covered)."""
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for meta in sorted((WORK / "mutants").rglob("*.py.meta")):
+        module = meta.relative_to(WORK / "mutants").as_posix().removesuffix(".meta")
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"].values()
+        killed = sum(code in _KILLED for code in codes)
+        survived = sum(code in _SURVIVED for code in codes)
+        counts[module] = (len(codes), killed, survived, len(codes) - killed - survived)
+    return counts
+
+
 def main(modules: list[str]) -> int:
     """Run mutmut over ``modules`` and print the kill rate; 1 if mutmut itself failed."""
     for module in modules:
@@ -103,6 +120,9 @@ def main(modules: list[str]) -> int:
         print(f"  {key:<10} {stats[key]}")
     rate = 100.0 * killed / judged if judged else 0.0
     print(f"kill rate: {killed}/{judged} = {rate:.1f}% of the mutants that some test runs")
+    for module, (total, dead, alive, other) in per_module().items():
+        share = f"{100.0 * dead / (dead + alive):.1f}%" if dead + alive else "-"
+        print(f"  {module}: {total} mutants, {dead} killed, {alive} survived, {other} other", share)
     print(f"survivors: {WORK / 'survivors.txt'} (see one with: cd {WORK} && mutmut show NAME)")
     return 0
 
