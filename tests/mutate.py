@@ -11,6 +11,7 @@ and without the compiled-timeline cache (every mutant shares one source file, so
 would hand a mutant the facts compiled by another). Environment:
 
 - ``MUTATE_TESTS``: the test files to run (default: the engine and property tests);
+- ``MUTATE_WORK``: the folder of the copy (default ``build/mutate``; one per concurrent run);
 - ``MUTATE_CHILDREN``: parallel workers (default: the number of CPUs);
 - ``MUTATE_ONLY``: mutmut names or name patterns, separated by spaces, to run a subset
   (``reorg_cli.events.dates*``).
@@ -28,7 +29,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "build" / "mutate"
+WORK = Path(os.environ.get("MUTATE_WORK", ROOT / "build" / "mutate")).resolve()
 DEFAULT_TESTS = (
     "tests/engine/test_engine.py tests/events/test_dates.py tests/engine/test_wrong_answers.py "
     "tests/engine/test_properties.py tests/engine/test_stateful.py tests/engine/test_oracle.py "
