@@ -15,6 +15,7 @@ from reorg_cli.events.dates import (
     parse_partial,
     parse_query_date,
     parse_window,
+    today_date,
 )
 
 
@@ -354,3 +355,17 @@ def test_a_bad_query_date_says_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(DateSyntaxError) as caught:
         parse_query_date(text)
     assert str(caught.value) == message
+
+
+def test_the_first_year_there_is() -> None:
+    date = parse_partial("0001")
+    assert (date.first_day(), iso(date.last_day()), date.display()) == (1, "0001-12-31", "0001")
+
+
+def test_without_reorg_today_today_is_the_system_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one place the clock is read; the answer is checked against the clock itself, so
+    the test passes the same way on any day (even across midnight)."""
+    monkeypatch.delenv("REORG_TODAY")
+    before = dt.date.today()
+    found = today_date()
+    assert before <= found <= dt.date.today()
