@@ -11,6 +11,7 @@ import pytest
 from reorg_cli.engine.results import OrgState, UnitState
 from reorg_cli.engine.timeline import Timeline, load_timeline, window_display
 from reorg_cli.events.dates import NEG_INF, POS_INF, ordinal_iso
+from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError
 from tests.conftest import WriteEvents, day
 
 HISTORY = """\
@@ -174,3 +175,65 @@ def test_load_timeline_reports_its_progress(write_events: WriteEvents) -> None:
         progress=lambda stage, done, total: calls.append((stage, done, total)),
     )
     assert calls == [("read", 0, 2), ("read", 1, 2), ("compile", 0, 0)]
+
+
+def test_finding_people_and_units_by_name(timeline: Timeline) -> None:
+    assert timeline.find_unit("t1") == "t1"
+    assert timeline.find_unit("Beta Team") == "t1"  # any case
+    assert timeline.find_unit("alpha") == "t2"  # a unit that no longer exists, by a prefix
+    assert [timeline.find_person(q).id for q in ("cy", "annie", "李安", "Bo Chen")] == [
+        "cy",
+        "ann",
+        "ann",
+        "bo",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "message"),
+    [
+        ("unit", "Ann Lee", "no unit called 'Ann Lee'"),  # a person's name is not a unit's
+        ("person", "Lab", "no person called 'Lab'"),  # nor a unit's a person's
+        ("unit", "nothing", "no unit called 'nothing'"),
+    ],
+)
+def test_a_name_of_the_other_kind_is_unknown(
+    timeline: Timeline, kind: str, query: str, message: str
+) -> None:
+    find = timeline.find_unit if kind == "unit" else timeline.find_person
+    with pytest.raises(UnknownNameError) as caught:
+        find(query)
+    assert str(caught.value) == message
+
+
+def test_an_id_wins_over_a_name_that_looks_the_same(write_events: WriteEvents) -> None:
+    """Unit ``lab`` is named "Ops" and unit ``ops`` "Lab": an id names its own unit."""
+    swapped = (
+        HISTORY.split("      - {type: unit_created, unit: ops")[0].replace(
+            "unit: lab, name: Lab,", "unit: lab, name: Ops,"
+        )
+        + "      - {type: unit_created, unit: ops, name: Lab, kind: team, parent: corp}\n"
+    )
+    timeline = load_timeline(write_events({"history.yaml": swapped}))
+    assert (timeline.find_unit("lab"), timeline.find_unit("ops")) == ("lab", "ops")
+    with pytest.raises(AmbiguousNameError):
+        timeline.find_unit("Lab")
+
+
+def test_coverage_notes(timeline: Timeline) -> None:
+    """The history's events run from 2024-01-01 to 2024-03 (a month)."""
+    assert timeline.coverage_note(day("2024-01-01"), day("2024-06-30")) == (
+        "events known up to 2024-03; later changes are not in this data"
+    )
+    assert timeline.coverage_note(day("2023-12-31")) == (
+        "events known from 2024-01-01; the organization before that is not in this data"
+    )
+    assert timeline.coverage_note(day("2024-01-01"), day("2024-03-31")) is None
+
+
+def test_top_levels_below_a_unit(timeline: Timeline) -> None:
+    top, shown = timeline.state_at(day("2024-01-01")).top_levels("lab", 1)
+    assert ([(line.person, line.reports_to) for line in top.reporting_lines], shown) == (
+        [("bo", "ann")],
+        1,
+    )
