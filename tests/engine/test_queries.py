@@ -237,3 +237,41 @@ def test_top_levels_below_a_unit(timeline: Timeline) -> None:
         [("bo", "ann")],
         1,
     )
+
+
+@pytest.mark.parametrize(
+    ("today", "stale_after", "statuses"),
+    [
+        ("2023-06-01", None, ["planned", "planned", "planned"]),
+        ("2024-02-01", None, ["current", "current", "current"]),
+        # judged on the coverage end (2024-03-31): 90 days after the roles were last recorded
+        ("2024-12-31", 30, ["stale", "stale", "ended"]),
+        ("2024-12-31", None, ["current", "current", "ended"]),
+    ],
+)
+def test_unit_history_judges_roles_on_the_day_and_threshold_given(
+    timeline: Timeline, today: str, stale_after: int | None, statuses: list[str]
+) -> None:
+    history = timeline.unit_history("corp", stale_after=stale_after, today=day(today))
+    assert [(r.person, r.title) for r in history.roles] == [
+        ("ann", "CEO"),
+        ("ann", "Adviser"),
+        ("cy", "Board"),
+    ]
+    assert [r.status for r in history.roles] == statuses
+
+
+def test_person_history_and_events_on_the_day_and_threshold_given(timeline: Timeline) -> None:
+    ann = timeline.person_history("ann", stale_after=30, today=day("2024-12-31"))
+    assert [(r.title, r.status) for r in ann.roles] == [("CEO", "stale"), ("Adviser", "stale")]
+    ann = timeline.person_history("ann", today=day("2024-12-31"))
+    assert [(r.title, r.status) for r in ann.roles] == [("CEO", "current"), ("Adviser", "current")]
+    cy = timeline.person_history("cy", today=day("2023-06-01"))
+    assert [(r.title, r.status) for r in cy.roles] == [("Lead", "planned"), ("Board", "planned")]
+    assert cy.today == day("2023-06-01")
+    events = timeline.events_between(
+        day("2024-01-01"), day("2024-12-31"), person="cy", today=day("2024-02-01")
+    )
+    assert [(e.id, e.planned) for e in events] == [("e1", False), ("e2", True)]
+    assert [e.id for e in timeline.events_between(day("2024-02-01"), person="cy")] == ["e2"]
+    assert [e.id for e in timeline.events_between(None, day("2024-02-01"), unit="t2")] == ["e1"]
