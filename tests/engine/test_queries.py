@@ -142,8 +142,9 @@ def test_unit_lookups(timeline: Timeline) -> None:
 
 def test_people_and_events(timeline: Timeline) -> None:
     assert timeline.person("ann").name == "Ann Lee"
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError) as caught:
         timeline.person("zed")
+    assert caught.value.args == ("zed",)
     assert [(eid, window.text()) for eid, window in timeline.event_windows()] == [
         ("e1", "2024-01-01"),
         ("e2", "2024-03"),
@@ -275,3 +276,54 @@ def test_person_history_and_events_on_the_day_and_threshold_given(timeline: Time
     assert [(e.id, e.planned) for e in events] == [("e1", False), ("e2", True)]
     assert [e.id for e in timeline.events_between(day("2024-02-01"), person="cy")] == ["e2"]
     assert [e.id for e in timeline.events_between(None, day("2024-02-01"), unit="t2")] == ["e1"]
+
+
+ENDS = """\
+events:
+  - id: e1
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: unit_created, unit: lab, name: Lab, kind: lab, parent: corp}
+      - {type: unit_created, unit: ops, name: Ops, kind: team, parent: corp}
+      - {type: role_assigned, person: bo, unit: lab, title: Head, head: true}
+      - {type: role_assigned, person: cy, unit: ops, title: Lead, head: true}
+  - id: e2
+    date: 2024-02-01
+    title: Lab merged, Ops dissolved
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_merged, unit: lab, into: corp}
+      - {type: unit_dissolved, unit: ops}
+"""
+
+
+def test_a_role_ends_with_its_unit_and_says_why(write_events: WriteEvents) -> None:
+    timeline = load_timeline(write_events({"history.yaml": ENDS}))
+    ended = [
+        (r.title, r.end.text() if r.end else None, r.end_reason)
+        for person in ("bo", "cy")
+        for r in timeline.person_history(person, today=day("2024-06-01")).roles
+    ]
+    assert ended == [
+        ("Head", "2024-02-01", "unit merged into Corp"),
+        ("Lead", "2024-02-01", "unit dissolved"),
+    ]
+
+
+def test_cited_reads_events_in_batches(write_events: WriteEvents) -> None:
+    """More than two batches of 500 events, each read once."""
+    confirmations = "".join(
+        f"  - {{id: c{i:04d}, date: 2024-02-01, title: Check, confidence: confirmed, "
+        f"sources: [s1], changes: [{{type: unit_confirmed, unit: corp}}]}}\n"
+        for i in range(1001)
+    )
+    timeline = load_timeline(write_events({"history.yaml": ENDS + confirmations}))
+    wanted = [f"c{i:04d}" for i in range(1001)] + ["e1"]
+    cited = timeline.cited(reversed(wanted))
+    assert list(cited) == sorted(wanted)
+    assert all(cited[i].id == i for i in wanted)
