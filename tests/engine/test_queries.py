@@ -327,3 +327,15 @@ def test_cited_reads_events_in_batches(write_events: WriteEvents) -> None:
     cited = timeline.cited(reversed(wanted))
     assert list(cited) == sorted(wanted)
     assert all(cited[i].id == i for i in wanted)
+
+
+def test_a_fact_is_described_with_the_names_of_its_start(mini: Timeline) -> None:
+    """The lab is renamed "AI Business Unit" by the event that gives Cy the CTO role."""
+    described = {fact.slot: mini.describe(fact) for fact in mini.role_facts}
+    assert described[("bo", "lab", "Head")] == "Bo Chen — Head, Research Lab"
+    assert described[("cy", "lab", "CTO")] == "Cy Wu — CTO, AI Business Unit"
+    assert [mini.unit_name_at_order("lab", step) for step in (0, 1, 9)] == [
+        "Research Lab",
+        "AI Business Unit",
+        "AI Business Unit",
+    ]
