@@ -55,6 +55,23 @@ F = str(Path("DIR/events.yaml"))
             f"{F}:17:68: unknown parent unit 'nope' {CREATE_HINT}",
         ),
         (
+            [bad("- {type: unit_moved, unit: lab, parent: nope}")],
+            f"{F}:17:47: unknown parent unit 'nope' {CREATE_HINT}",
+        ),
+        (
+            [
+                event("end", "2025-01-01", "- {type: unit_dissolved, unit: lab}"),
+                event(
+                    "move",
+                    "2025-02-01",
+                    "- {type: unit_created, unit: x, name: X, kind: team}\n"
+                    "- {type: unit_moved, unit: x, parent: lab}",
+                ),
+            ],
+            f"{F}:25:45: parent unit 'lab' no longer exists here: it was dissolved on "
+            f"2025-01-01 ({F}:17:9)",
+        ),
+        (
             [bad("- {type: unit_merged, unit: lab, into: lab}")],
             f"{F}:17:9: unit 'lab' cannot be merged into itself",
         ),

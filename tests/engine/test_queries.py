@@ -339,3 +339,7 @@ def test_a_fact_is_described_with_the_names_of_its_start(mini: Timeline) -> None
         "AI Business Unit",
         "AI Business Unit",
     ]
+    # before the committee's first name, its first name; an unknown unit is its id
+    assert mini.unit_name_at_order("comm", 0) == "Tech Committee"
+    assert mini.unit_name_at_order("nope", 0) == "nope"
+    assert (mini.unit_name_now("lab"), mini.unit_name_now("nope")) == ("AI Business Unit", "nope")
