@@ -72,6 +72,18 @@ F = str(Path("DIR/events.yaml"))
             f"2025-01-01 ({F}:17:9)",
         ),
         (
+            [
+                event(
+                    "x",
+                    "2024-06-01",
+                    "- {type: unit_created, unit: x, name: X, kind: team, parent: lab}",
+                ),
+                event("bad", "2025-01-01", "- {type: unit_moved, unit: corp, parent: x}"),
+            ],
+            f"{F}:24:9: parent cycle: corp → x → lab → corp (the link lab → corp is set at "
+            f"{F}:9:9)",
+        ),
+        (
             [bad("- {type: unit_merged, unit: lab, into: lab}")],
             f"{F}:17:9: unit 'lab' cannot be merged into itself",
         ),
