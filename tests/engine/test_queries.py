@@ -343,3 +343,34 @@ def test_a_fact_is_described_with_the_names_of_its_start(mini: Timeline) -> None
     assert mini.unit_name_at_order("comm", 0) == "Tech Committee"
     assert mini.unit_name_at_order("nope", 0) == "nope"
     assert (mini.unit_name_now("lab"), mini.unit_name_now("nope")) == ("AI Business Unit", "nope")
+
+
+RENAMED = """\
+events:
+  - id: e1
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+  - id: e2
+    date: 2024-06-01
+    title: Renamed
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_renamed, unit: corp, name: Corp Two}
+"""
+
+
+def test_a_rename_confirms_that_the_unit_still_exists(write_events: WriteEvents) -> None:
+    timeline = load_timeline(write_events({"history.yaml": RENAMED}))
+    corp = timeline.state_at(day("2024-12-31"), stale_after=100).units["corp"]
+    assert corp.last_confirmed is not None
+    assert (corp.name, corp.last_confirmed.text(), corp.stale, corp.confirmed_by) == (
+        "Corp Two",
+        "2024-06-01",
+        False,
+        ("e2",),
+    )
