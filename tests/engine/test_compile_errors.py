@@ -172,3 +172,24 @@ def test_each_logical_error_is_one_exact_line(
     write_events: WriteEvents, events: list[str], expected: str
 ) -> None:
     assert errors(write_events, BASE, *events) == [expected]
+
+
+def test_every_correction_error_is_reported_not_only_the_first(write_events: WriteEvents) -> None:
+    found = errors(
+        write_events,
+        BASE,
+        retraction("r1", "2025-01-01", "bsae"),
+        retraction("r2", "2025-01-02", "r2"),
+        retraction("r3", "2025-01-03", "base"),
+        correction("c4", "2025-01-04", "base"),
+        retraction("a", "2025-01-05", "b"),
+        retraction("b", "2025-01-06", "a"),
+        retraction("r5", "2025-01-07", "zzz"),
+    )
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in found] == [
+        "event 'r1' retracts unknown event 'bsae'",
+        "event 'r2' retracts itself",
+        "event 'base' is already corrected or retracted by 'r3'",
+        "correction cycle: b → a → b; event 'b' retracts 'a', and 'a' retracts 'b'",
+        "event 'r5' retracts unknown event 'zzz'",
+    ]
