@@ -84,6 +84,39 @@ F = str(Path("DIR/events.yaml"))
             f"{F}:9:9)",
         ),
         (
+            [
+                event("mk", "2024-02-01", "- {type: unit_created, unit: x, name: X, kind: team}"),
+                retraction("r", "2024-03-01", "mk"),
+                event(
+                    "bad", "2024-04-01", "- {type: role_assigned, person: bo, unit: x, title: L}"
+                ),
+            ],
+            f"{F}:30:49: unit 'x' does not exist: the event that creates it, 'mk' ({F}:17:9), "
+            "is retracted by 'r' (create the unit in an event that is part of the replay)",
+        ),
+        (
+            [
+                event("end", "2024-06-01", "- {type: role_ended, person: bo, unit: lab, title: B}"),
+                event(
+                    "late", "2025-01", "- {type: role_assigned, person: bo, unit: lab, title: B}"
+                ),
+            ],
+            f"{F}:17:9: 'bo' does not hold 'B' in 'lab' on 2024-06-01 (the role is assigned only "
+            f"later, in Jan 2025 ({F}:24:9); a role must start before it ends)",
+        ),
+        (
+            [
+                event(
+                    "c", "2024-06-01", "- {type: role_confirmed, person: bo, unit: lab, title: B}"
+                ),
+                event(
+                    "late", "2025-01", "- {type: role_assigned, person: bo, unit: lab, title: B}"
+                ),
+            ],
+            f"{F}:17:9: cannot confirm 'bo' as 'B' in 'lab' on 2024-06-01: they do not hold that "
+            f"role then (the role is assigned only later, on Jan 2025 ({F}:24:9))",
+        ),
+        (
             [bad("- {type: unit_merged, unit: lab, into: lab}")],
             f"{F}:17:9: unit 'lab' cannot be merged into itself",
         ),
