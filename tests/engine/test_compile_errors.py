@@ -117,6 +117,10 @@ F = str(Path("DIR/events.yaml"))
             f"role then (the role is assigned only later, on Jan 2025 ({F}:24:9))",
         ),
         (
+            [bad("- {type: unit_confirmed, unit: nope}")],
+            f"{F}:17:38: unknown unit 'nope' {CREATE_HINT}",
+        ),
+        (
             [bad("- {type: unit_merged, unit: lab, into: lab}")],
             f"{F}:17:9: unit 'lab' cannot be merged into itself",
         ),
@@ -225,4 +229,30 @@ def test_every_correction_error_is_reported_not_only_the_first(write_events: Wri
         "event 'base' is already corrected or retracted by 'r3'",
         "correction cycle: b → a → b; event 'b' retracts 'a', and 'a' retracts 'b'",
         "event 'r5' retracts unknown event 'zzz'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "- {type: unit_renamed, unit: ops, name: Lab}",
+        "- {type: unit_reclassified, unit: ops, kind: lab, name: Lab}",
+    ],
+)
+def test_a_new_name_like_a_siblings_is_a_warning(write_events: WriteEvents, change: str) -> None:
+    created = "- {type: unit_created, unit: ops, name: Ops, kind: team, parent: corp}"
+    root = write_events(
+        {
+            "events.yaml": "events:\n"
+            + BASE
+            + event("mk", "2024-02-01", created)
+            + event("re", "2025-01-01", change)
+        }
+    )
+    dataset, problems = load_dataset(root)
+    found = [str(p).replace(str(root), "DIR") for p in compile_dataset(dataset).problems]
+    assert not problems and found == [
+        f"{F}:24:9: warning: unit 'ops' is now named 'Lab', like unit 'lab' beside it "
+        f"({F}:9:9); looking the name up finds both (give one of them a distinguishing name, "
+        "or dissolve or rename the other first)"
     ]

@@ -364,8 +364,18 @@ events:
 """
 
 
-def test_a_rename_confirms_that_the_unit_still_exists(write_events: WriteEvents) -> None:
-    timeline = load_timeline(write_events({"history.yaml": RENAMED}))
+@pytest.mark.parametrize(
+    "change",
+    [
+        "{type: unit_renamed, unit: corp, name: Corp Two}",
+        "{type: unit_reclassified, unit: corp, kind: group, name: Corp Two}",
+    ],
+)
+def test_a_rename_confirms_that_the_unit_still_exists(
+    write_events: WriteEvents, change: str
+) -> None:
+    history = RENAMED.replace("{type: unit_renamed, unit: corp, name: Corp Two}", change)
+    timeline = load_timeline(write_events({"history.yaml": history}))
     corp = timeline.state_at(day("2024-12-31"), stale_after=100).units["corp"]
     assert corp.last_confirmed is not None
     assert (corp.name, corp.last_confirmed.text(), corp.stale, corp.confirmed_by) == (
@@ -374,3 +384,13 @@ def test_a_rename_confirms_that_the_unit_still_exists(write_events: WriteEvents)
         False,
         ("e2",),
     )
+
+
+def test_staleness_without_any_dated_event(write_events: WriteEvents) -> None:
+    """Only an ``unknown`` date: no coverage end, so staleness is judged on the query date."""
+    undated = RENAMED.split("  - id: e2")[0].replace("date: 2024-01-01", "date: unknown")
+    timeline = load_timeline(write_events({"history.yaml": undated}))
+    assert timeline.coverage_end is None
+    assert timeline.staleness_day(day("2024-05-01")) == day("2024-05-01")
+    assert timeline.staleness_day() == POS_INF
+    assert "corp" in timeline.state_at(day("2024-05-01")).units
