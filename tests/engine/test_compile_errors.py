@@ -121,6 +121,21 @@ F = str(Path("DIR/events.yaml"))
             f"{F}:17:38: unknown unit 'nope' {CREATE_HINT}",
         ),
         (
+            [correction("a", "2025-01-01", "b"), correction("b", "2025-01-02", "a", unit="y")],
+            f"{F}:19:5: correction cycle: b → a → b; event 'b' corrects 'a', and 'a' corrects "
+            f"'b' ({F}:11:5) (events may not correct or retract each other in a circle; "
+            "remove one link)",
+        ),
+        (
+            [
+                correction("v", "2025-01-01", "base"),
+                correction("t", "2025-01-02", "base", unit="y"),
+                correction("e", "2025-01-03", "t", unit="z"),  # corrects the refused correction
+            ],
+            f"{F}:19:5: event 'base' is already corrected or retracted by 'v' ({F}:11:5) "
+            "(correct the correction instead)",
+        ),
+        (
             [bad("- {type: unit_merged, unit: lab, into: lab}")],
             f"{F}:17:9: unit 'lab' cannot be merged into itself",
         ),
