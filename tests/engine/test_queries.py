@@ -394,3 +394,18 @@ def test_staleness_without_any_dated_event(write_events: WriteEvents) -> None:
     assert timeline.staleness_day(day("2024-05-01")) == day("2024-05-01")
     assert timeline.staleness_day() == POS_INF
     assert "corp" in timeline.state_at(day("2024-05-01")).units
+
+
+def test_a_retraction_and_what_it_retracts_in_the_chronicle(write_events: WriteEvents) -> None:
+    retracted = RENAMED + (
+        "  - id: r\n    date: 2024-07-01\n    title: Not renamed\n    confidence: confirmed\n"
+        "    sources: [s1]\n    retracts: e2\n"
+    )
+    timeline = load_timeline(write_events({"history.yaml": retracted}))
+    assert [(e.id, e.status, e.related) for e in timeline.events_between()] == [
+        ("e1", "applied", None),
+        ("e2", "retracted", "r"),
+        ("r", "retraction", "e2"),
+    ]
+    assert (timeline.statuses["r"].retracts, timeline.statuses["e2"].retracted_by) == ("e2", "r")
+    assert timeline.state_at(day("2024-12-31")).units["corp"].name == "Corp"
