@@ -75,6 +75,14 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["REORG_CACHE_DIR"] = str(tmp_path_factory.mktemp("reorg-cache"))
     if not os.environ.get("REORG_MUTATING"):  # make mutate turns the cache off on purpose
         os.environ.pop("REORG_NO_CACHE", None)
+        return
+    # mutmut forks each mutant's test run from a process that already ran the whole suite, so
+    # memoized date windows would hand a mutant the windows the unmutated code parsed.
+    from reorg_cli.engine.store import window
+    from reorg_cli.events.dates import parse_window
+
+    parse_window.cache_clear()
+    window.cache_clear()
 
 
 @pytest.fixture(autouse=True)

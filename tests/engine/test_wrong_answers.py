@@ -67,6 +67,16 @@ def test_a_move_names_the_old_parent_then_the_new(timeline: Timeline) -> None:
     assert "Lab moved from Team to Corp" in summaries(timeline, "2024-03-01", "2024-02-01")
 
 
+def test_a_unit_history_says_a_move_came_from_its_parents_merger(timeline: Timeline) -> None:
+    """Mutation: the compiler records the implied move under another name than
+    ``unit_merged``."""
+    assert [(c.date.text(), c.summary) for c in timeline.unit_history("lab").changes] == [
+        ("2024-01-01", "created as Lab (lab) under Corp"),
+        ("2024-03-01", "moved from Corp to Team"),
+        ("2024-05-01", "moved from Team to Corp (its parent was merged)"),
+    ]
+
+
 def test_a_diff_cites_only_events_after_its_from_date(timeline: Timeline) -> None:
     """Catches: the diff also cites events dated on FROM (the state at the end of FROM already
     includes them, so they are outside the range the diff describes)."""
