@@ -160,10 +160,10 @@ class _RolesAndChecks(_CompilerState):
             hint = self.roles_held_hint(change.person)
             if key in self.role_ended_at:
                 where, event = self.role_ended_at[key]
-                hint = f"the role ended on {event.date.display()} ({where})"
+                hint = f"the role ended {_on(event.date)} ({where})"
             elif key in self.assignments and key not in self.first_role:
                 _, where, event = self.assignments[key][0]
-                hint = f"the role is assigned only later, on {event.date.display()} ({where})"
+                hint = f"the role is assigned only later, {_on(event.date)} ({where})"
             self.error(
                 change.location,
                 f"cannot confirm {change.person!r} as {change.title!r} in {change.unit!r} on "

@@ -114,7 +114,20 @@ F = str(Path("DIR/events.yaml"))
                 ),
             ],
             f"{F}:17:9: cannot confirm 'bo' as 'B' in 'lab' on 2024-06-01: they do not hold that "
-            f"role then (the role is assigned only later, on Jan 2025 ({F}:24:9))",
+            f"role then (the role is assigned only later, in Jan 2025 ({F}:24:9))",
+        ),
+        (
+            [
+                event(
+                    "hire", "2024-02", "- {type: role_assigned, person: bo, unit: lab, title: B}"
+                ),
+                event("gone", "2024-03", "- {type: role_ended, person: bo, unit: lab, title: B}"),
+                event(
+                    "c", "2024-06-01", "- {type: role_confirmed, person: bo, unit: lab, title: B}"
+                ),
+            ],
+            f"{F}:31:9: cannot confirm 'bo' as 'B' in 'lab' on 2024-06-01: they do not hold that "
+            f"role then (the role ended in Mar 2024 ({F}:24:9))",
         ),
         (
             [bad("- {type: unit_confirmed, unit: nope}")],
