@@ -254,6 +254,15 @@ class Store:
             found = self._sources[source_id] = Source(row[2], row[1], *row[3:])
         return found
 
+    def _load_sources(self, source_ids: set[int]) -> None:
+        """Read the sources of ``source_ids`` not read yet, in batches (a state at 100k events
+        cites about 500 sources: one query each was a fifth of its time)."""
+        missing = sorted(i for i in source_ids if i not in self._sources)
+        for chunk in _chunks(missing, 500):
+            marks = ", ".join("?" * len(chunk))
+            for row in self.rows(f"SELECT * FROM source_records WHERE id IN ({marks})", *chunk):
+                self._sources[row[0]] = Source(row[2], row[1], *row[3:])
+
     def sources_of(self, table: str, column: str, key: str) -> tuple[Source, ...]:
         """The sources linked to a record, in order."""
         rows = self.rows(f"SELECT source FROM {table} WHERE {column} = ? ORDER BY position", key)
@@ -351,11 +360,13 @@ class Store:
                 changes_of.setdefault(event_id, []).append(
                     _change(type_name, fields, Location(paths[event_id], line, col))
                 )
-            for event_id, source in self.rows(
+            links = self.rows(
                 f"SELECT event, source FROM event_sources WHERE event IN ({marks}) "
                 "ORDER BY event, position",
                 *chunk,
-            ):
+            )
+            self._load_sources({source for _, source in links})
+            for event_id, source in links:
                 cited.setdefault(event_id, []).append(self.source(source))
         events = []
         for row in rows:
