@@ -30,7 +30,7 @@ def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence
     states: dict[str, str] = {}
     level = wanted
     while level:  # each level: the events a level above corrects, until none is left
-        found = _events_of(timeline, level)
+        found = timeline.read_cited(level)
         events.update(found)
         for chunk in _chunks(list(found), 500):
             marks = ", ".join("?" * len(chunk))
@@ -78,16 +78,6 @@ def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _events_of(timeline: Timeline, ids: list[str]) -> dict[str, Event]:
-    """The events of ``ids`` that exist, without their changes."""
-    found: dict[str, Event] = {}
-    for chunk in _chunks(ids, 500):
-        marks = ", ".join("?" * len(chunk))
-        for event in timeline.store.events(f"id IN ({marks})", *chunk, changes=False):
-            found[event.id] = event
-    return found
 
 
 def describe(timeline: Timeline, fact: Fact) -> str:

@@ -56,7 +56,7 @@ __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 _UNIT_KINDS = "('unit', 'name', 'kind', 'parent')"
 
 
-#: Most events' evidence a timeline keeps for its later queries.
+#: Most events (and their evidence) a timeline keeps for its later queries.
 EVIDENCE_MEMO = 100_000
 
 
@@ -97,13 +97,23 @@ class Timeline:
         confidence, sources, path and line, read in batches (their ``changes`` are left
         empty; ``events[id]`` has them)."""
         wanted = sorted(set(ids))
+        self.read_cited(wanted)
+        return {i: self._cited[i] for i in wanted}
+
+    def read_cited(self, ids: Iterable[str]) -> dict[str, Event]:
+        """Those events of ``ids`` that the history has, by id, as :meth:`cited` reads them:
+        each read once per run, in batches."""
+        wanted = sorted(set(ids))
         missing = [i for i in wanted if i not in self._cited]
+        if len(self._cited) + len(missing) > EVIDENCE_MEMO:
+            self._cited.clear()
+            missing = wanted
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             for event in self.store.events(f"id IN ({marks})", *chunk, changes=False):
                 self._cited[event.id] = event
-        return {i: self._cited[i] for i in wanted}
+        return {i: self._cited[i] for i in wanted if i in self._cited}
 
     def citations(self, ids: Iterable[str]) -> dict[str, Evidence]:
         """The evidence of the events of ``ids`` by id, sorted, read in one batched lookup:
