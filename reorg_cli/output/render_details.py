@@ -16,7 +16,7 @@ from reorg_cli.engine.results import (
 )
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import kind_label
-from reorg_cli.output.render_history import _span_row
+from reorg_cli.output.render_history import _span_row, person_header
 from reorg_cli.output.render_text import (
     Footnotes,
     _confirming,
@@ -183,13 +183,7 @@ def render_person_roles(
     evidence (what ``history --why`` gives, laid out for a pane). ``chart`` (a Gantt) goes
     after the roles."""
     used: set[str] = set()
-    header = safe_text(history.name, "bold")
-    others = [n for _, n in history.names] + list(history.aliases)
-    if others:
-        header.append(" (" + sanitize(", ".join(others)) + ")", style="dim")
-    parts: list[RenderableType] = [header]
-    if history.description:
-        parts.append(safe_text(history.description, "dim"))
+    parts = person_header(history)
     roles = Text("Roles", style="bold")
     for span in history.roles:
         _, title, start, end = _span_row(span, used, why)

@@ -67,9 +67,9 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
     return [unit, title, span.start.short(), end]
 
 
-def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
-    """A person's roles over time."""
-    used: set[str] = set()
+def person_header(history: PersonHistory) -> list[RenderableType]:
+    """A person's name, their other names and aliases, and their description: the head of
+    both layouts of a history (the table and the narrow pane)."""
     header = safe_text(history.name, "bold")
     others = [n for _, n in history.names] + list(history.aliases)
     if others:
@@ -77,6 +77,13 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
     parts: list[RenderableType] = [header]
     if history.description:
         parts.append(safe_text(history.description, "dim"))
+    return parts
+
+
+def render_person_history(history: PersonHistory, why: Footnotes | None = None) -> RenderableType:
+    """A person's roles over time."""
+    used: set[str] = set()
+    parts = person_header(history)
     table = Records(title="Roles")
     table.add_column("Unit (as named then)")
     table.add_column("Title")
