@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import FactKind
@@ -170,23 +170,23 @@ def resolve(
     query: str,
     kind: str,
     *,
-    ids: Mapping[str, str],
-    exact: Mapping[str, set[str]] | None = None,
+    is_id: Callable[[str], bool],
+    named: Callable[[str], Collection[str]],
 ) -> str:
     """The id of the one ``kind`` that ``query`` names.
 
-    ``ids`` maps every id of that kind to its display name; ``exact`` is an optional index of
-    normalized names to ids, tried first (it is cheap where the full search is not). Raises
-    :class:`UnknownNameError` (nothing matches; close spellings suggested) or
-    :class:`AmbiguousNameError` (several match equally well; a ranked "did you mean" with ids).
+    ``is_id`` says whether a text is an id of that kind; ``named`` gives the ids whose
+    normalized name (:func:`name_key`) is the key it is given. Both are tried first (indexed
+    lookups, cheap where the full search is not). Raises :class:`UnknownNameError` (nothing
+    matches; close spellings suggested) or :class:`AmbiguousNameError` (several match equally
+    well; a ranked "did you mean" with ids).
     """
     stripped = query.strip()
-    if stripped in ids:
+    if is_id(stripped):
         return stripped
-    if exact is not None:
-        owners = exact.get(name_key(stripped), set())
-        if len(owners) == 1:
-            return next(iter(owners))
+    owners = named(name_key(stripped))
+    if len(owners) == 1:
+        return next(iter(owners))
     found = search(timeline, stripped, [kind]) if stripped else []
     if not found:
         raise UnknownNameError(kind, query, [])

@@ -258,15 +258,6 @@ class Timeline:
         row = self.store.one("SELECT current_name FROM unit_records WHERE id = ?", unit)
         return str(row[0]) if row and row[0] is not None else unit
 
-    def _person_labels(self) -> dict[str, str]:
-        return {str(pid): str(name) for pid, name in self.store.rows("SELECT id, name FROM people")}
-
-    def _unit_labels(self) -> dict[str, str]:
-        return {
-            str(uid): str(name) if name is not None else str(uid)
-            for uid, name in self.store.rows("SELECT id, current_name FROM unit_records")
-        }
-
     def _build_indexes(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Normalized names (ids, names in every script, former names, aliases) to the ids
         of the people and units they name, read once from the store's ``names`` table."""
@@ -294,36 +285,26 @@ class Timeline:
     def find_person(self, query: str) -> Person:
         """The person whose id, name or alias (in any script, any case) is ``query``, or the
         one person it matches (:func:`reorg_cli.engine.names.resolve`)."""
-        from reorg_cli.engine.names import resolve
-
-        found = self._exactly_named("person", "people", query)
-        if found is None:
-            people, _ = self._build_indexes()
-            found = resolve(self, query, "person", ids=self._person_labels(), exact=people)
-        return self.person(found)
+        return self.person(self._resolve(query, "person", "people"))
 
     def find_unit(self, query: str) -> str:
         """The id of the unit whose id, current or former name, or alias is ``query``, or of
         the one unit it matches (:func:`reorg_cli.engine.names.resolve`)."""
+        return self._resolve(query, "unit", "unit_records")
+
+    def _resolve(self, query: str, what: str, table: str) -> str:
+        """:func:`~reorg_cli.engine.names.resolve` with its exact steps as indexed queries:
+        an id or an exact name never reads every name (only the fuzzy search does)."""
         from reorg_cli.engine.names import resolve
 
-        found = self._exactly_named("unit", "unit_records", query)
-        if found is not None:
-            return found
-        _, units = self._build_indexes()
-        return resolve(self, query, "unit", ids=self._unit_labels(), exact=units)
+        def is_id(text: str) -> bool:
+            return self.store.one(f"SELECT id FROM {table} WHERE id = ?", text) is not None
 
-    def _exactly_named(self, what: str, table: str, query: str) -> str | None:
-        """The id ``query`` is, or the one id whose normalized name it is, from two indexed
-        lookups: the first two steps of :func:`~reorg_cli.engine.names.resolve`, without
-        reading every name (which the fuzzy search after them needs)."""
-        stripped = query.strip()
-        if self.store.one(f"SELECT id FROM {table} WHERE id = ?", stripped) is not None:
-            return stripped
-        owners = self.store.rows(
-            "SELECT owner FROM names WHERE what = ? AND key = ?", what, name_key(stripped)
-        )
-        return str(owners[0][0]) if len(owners) == 1 else None
+        def named(key: str) -> list[str]:
+            rows = self.store.rows("SELECT owner FROM names WHERE what = ? AND key = ?", what, key)
+            return [str(row[0]) for row in rows]
+
+        return resolve(self, query, what, is_id=is_id, named=named)
 
     def unit_lifetime(self, unit: str) -> tuple[int, int]:
         """The first day a unit may have existed and the last (ordinals; ``POS_INF`` while it
