@@ -8,16 +8,22 @@ reported with the places involved.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from reorg_cli.engine.compiler_roles import _RolesAndChecks
+from reorg_cli.engine.compiler_state import APPLIED as APPLIED
+from reorg_cli.engine.compiler_state import FLUSH as FLUSH
 from reorg_cli.engine.compiler_state import Compiled as Compiled
 from reorg_cli.engine.compiler_state import EventStatus as EventStatus
 from reorg_cli.engine.compiler_state import closest as closest
 from reorg_cli.engine.compiler_state import replay_order as replay_order
 from reorg_cli.engine.facts import Edge, FactKind
+from reorg_cli.events.errors import Location
 from reorg_cli.events.model import (
     Change,
     Dataset,
+    Event,
+    Link,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineConfirmed,
@@ -32,6 +38,7 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
+    correction_links,
 )
 
 
@@ -40,118 +47,44 @@ class _Compiler(_RolesAndChecks):
 
     # -- the replay ------------------------------------------------------------------------------
     def run(self) -> Compiled:
-        statuses = self.resolve_corrections()
-        applied = [e for e in self.dataset.events if statuses[e.id].applied]
-        for event in self.dataset.events:
-            status = statuses[event.id]
-            if not status.applied:
-                for change in event.changes:
-                    if isinstance(change, UnitCreated):
-                        self.withdrawn_creation.setdefault(
-                            change.unit, (change.location, event, status)
-                        )
-        order = replay_order(applied)
-        for index, event in enumerate(order):
+        """Compile the dataset's events in memory."""
+        events = self.dataset.events
+        changed = resolve_corrections(
+            list(correction_links(events)), {e.id: None for e in events}, self.error
+        )
+        statuses = {e.id: changed.get(e.id, APPLIED) for e in events}
+        order = replay_order(e for e in events if statuses[e.id].applied)
+        self.replayed_again = lambda: order
+        self.withdrawn((e, statuses[e.id]) for e in events if not statuses[e.id].applied)
+        self.replay(order)
+        self.finish()
+        return Compiled(self.facts, order, statuses, self.problems)
+
+    def withdrawn(self, events: Iterable[tuple[Event, EventStatus]]) -> None:
+        """Note the units that events taken out of the replay would have created (for hints)."""
+        for event, status in events:
             for change in event.changes:
-                if isinstance(change, UnitCreated) and change.unit not in self.first_creation:
-                    self.first_creation[change.unit] = (change.location, event)
-                if isinstance(change, RoleAssigned):
-                    key = (change.person, change.unit, change.title)
-                    self.assignments.setdefault(key, []).append((index, change.location, event))
-        for index, event in enumerate(order):
+                if isinstance(change, UnitCreated):
+                    self.withdrawn_creation.setdefault(
+                        change.unit, (change.location, event.id, status)
+                    )
+
+    def replay(self, order: Iterable[Event], start: int = 0) -> None:
+        """Apply events in replay order; ``start`` is the replay step of the first."""
+        for index, event in enumerate(order, start):
             self.event = event
             self.edge = Edge(event.date, event.id, index)
             for change in event.changes:
                 self.apply(change)
+            if self.on_facts is not None and len(self.closed) >= FLUSH:
+                self.flush()
+
+    def finish(self) -> None:
+        """The checks made once every event is applied; a streaming compile's last facts."""
         self.check_registry()
         self.check_people()
-        return Compiled(self.facts, order, statuses, self.problems)
-
-    def resolve_corrections(self) -> dict[str, EventStatus]:
-        """Which events the replay uses.
-
-        A correction replaces its target, and a retraction drops it, as long as the correction
-        or retraction is itself in force: a retracted retraction restores its target, and a
-        retracted correction restores the event it corrected. A correction that is corrected
-        in turn still replaces its target (its own correction takes its place). Events that
-        correct or retract each other in a cycle are an error.
-        """
-        events = {e.id: e for e in self.dataset.events}
-        corrected: dict[str, str] = {}
-        retracted: dict[str, str] = {}
-        for event in self.dataset.events:
-            target = event.corrects or event.retracts
-            if target is None:
-                continue
-            table = corrected if event.corrects else retracted
-            verb = "corrects" if event.corrects else "retracts"
-            if target not in events:
-                self.error(
-                    event.location,
-                    f"event {event.id!r} {verb} unknown event {target!r}",
-                    closest(target, events),
-                )
-                continue
-            if target == event.id:
-                self.error(event.location, f"event {event.id!r} {verb} itself")
-                continue
-            if target in corrected or target in retracted:
-                other = corrected.get(target) or retracted.get(target)
-                assert other is not None
-                self.error(
-                    event.location,
-                    f"event {target!r} is already corrected or retracted by {other!r} "
-                    f"({events[other].location})",
-                    "correct the correction instead",
-                )
-                continue
-            cycle = [event.id, target]
-            while True:
-                following = events[cycle[-1]].corrects or events[cycle[-1]].retracts
-                if following is None or (following not in corrected and following not in retracted):
-                    break
-                if (corrected.get(following) or retracted.get(following)) != cycle[-1]:
-                    break
-                cycle.append(following)
-                if following == event.id:
-                    break
-            if cycle[-1] == event.id:
-                closing = events[cycle[-2]]
-                self.error(
-                    event.location,
-                    f"correction cycle: {' → '.join(cycle)}; event {event.id!r} {verb} "
-                    f"{target!r}, and {closing.id!r} "
-                    f"{'corrects' if closing.corrects else 'retracts'} {event.id!r} "
-                    f"({closing.location})",
-                    "events may not correct or retract each other in a circle; remove one link",
-                )
-                continue
-            table[target] = event.id
-        # Whether each retraction or correction is in force: not retracted by one in force.
-        # Chains are followed iteratively, so a long chain of retractions cannot overflow.
-        in_force: dict[str, bool] = {}
-        for start in events:
-            chain = [start]
-            while chain[-1] not in in_force and chain[-1] in retracted:
-                chain.append(retracted[chain[-1]])
-            for event_id in reversed(chain):
-                if event_id not in in_force:
-                    retractor = retracted.get(event_id)
-                    in_force[event_id] = retractor is None or not in_force[retractor]
-        corrected = {t: c for t, c in corrected.items() if in_force[c]}
-        retracted = {t: r for t, r in retracted.items() if in_force[r]}
-        statuses: dict[str, EventStatus] = {}
-        plain = EventStatus(applied=True)  # shared by every ordinary event (memory)
-        for event in self.dataset.events:
-            status = EventStatus(
-                applied=event.id not in corrected and event.id not in retracted,
-                corrected_by=corrected.get(event.id),
-                retracted_by=retracted.get(event.id),
-                corrects=event.corrects,
-                retracts=event.retracts,
-            )
-            statuses[event.id] = plain if status == plain else status
-        return statuses
+        if self.on_facts is not None:
+            self.flush(everything=True)
 
     def apply(self, change: Change) -> None:
         match change:
@@ -204,12 +137,13 @@ class _Compiler(_RolesAndChecks):
     def unit_created(self, change: UnitCreated) -> None:
         assert self.event is not None
         unit = change.unit
+        self.created_units.setdefault(unit)
         if unit in self.unit or unit in self.unit_ended:
-            where, event = self.unit_created_at[unit]
+            where, date = self.unit_created_at[unit]
             self.error(
                 change.location,
                 f"unit {unit!r} is created twice; it was already created on "
-                f"{event.date.display()} ({where})",
+                f"{date.display()} ({where})",
                 "use unit_renamed, unit_reclassified or unit_moved to change it",
             )
             return
@@ -217,7 +151,7 @@ class _Compiler(_RolesAndChecks):
             change.parent, change.where("parent"), "parent unit"
         ):
             return
-        self.unit_created_at[unit] = (change.location, self.event)
+        self.unit_created_at[unit] = (change.location, self.event.date)
         self.confirm_unit(change.parent)
         self.unit[unit] = self.open_fact(FactKind.UNIT, (unit,), (), change)
         self.set_name(unit, change.name, change.names, change)
@@ -289,7 +223,7 @@ class _Compiler(_RolesAndChecks):
             fact = self.roles.pop(key)
             self.roles_by_person[key[0]].discard(key)
             self.close_fact(fact, change, reason, implied_by=implied)
-            self.role_ended_at[key] = (change.location, self.event)
+            self.role_ended_at[key] = (change.location, self.event.date)
         self.roles_by_unit.pop(unit, None)
         for post in [k for k in self.vacancies if k[0] == unit]:
             self.close_fact(self.vacancies.pop(post), change, reason, implied_by=implied)
@@ -306,7 +240,7 @@ class _Compiler(_RolesAndChecks):
         fact = self.unit.pop(unit)
         self.close_fact(fact, change, reason)
         fact.successor = successor
-        self.unit_ended[unit] = (change.location, self.event, how)
+        self.unit_ended[unit] = (change.location, self.event.date, how)
 
     def unit_merged(self, change: UnitMerged) -> None:
         if not self.unit_alive(change.unit, change.where("unit")):
@@ -350,3 +284,95 @@ class _Compiler(_RolesAndChecks):
 def compile_dataset(dataset: Dataset) -> Compiled:
     """Replay the dataset's events into facts; problems are returned, not raised."""
     return _Compiler(dataset).run()
+
+
+def resolve_corrections(
+    links: Sequence[Link],
+    known: Collection[str],
+    error: Callable[[Location, str, str], None],
+) -> dict[str, EventStatus]:
+    """Which events the replay uses: the status of every event that corrects or retracts, or
+    is corrected or retracted (any other event is :data:`APPLIED`). ``known`` holds every
+    event id.
+
+    A correction replaces its target, and a retraction drops it, as long as the correction
+    or retraction is itself in force: a retracted retraction restores its target, and a
+    retracted correction restores the event it corrected. A correction that is corrected
+    in turn still replaces its target (its own correction takes its place). Events that
+    correct or retract each other in a cycle are an error.
+    """
+    by_id = {link[0]: link for link in links}
+    corrected: dict[str, str] = {}
+    retracted: dict[str, str] = {}
+    for event_id, corrects, retracts, location in links:
+        target = corrects or retracts
+        assert target is not None
+        table = corrected if corrects else retracted
+        verb = "corrects" if corrects else "retracts"
+        if target not in known:
+            error(
+                location,
+                f"event {event_id!r} {verb} unknown event {target!r}",
+                closest(target, known),
+            )
+            continue
+        if target == event_id:
+            error(location, f"event {event_id!r} {verb} itself", "")
+            continue
+        if target in corrected or target in retracted:
+            other = corrected.get(target) or retracted.get(target)
+            assert other is not None
+            error(
+                location,
+                f"event {target!r} is already corrected or retracted by {other!r} "
+                f"({by_id[other][3]})",
+                "correct the correction instead",
+            )
+            continue
+        cycle = [event_id, target]
+        while True:
+            link = by_id.get(cycle[-1])
+            following = (link[1] or link[2]) if link is not None else None
+            if following is None or (following not in corrected and following not in retracted):
+                break
+            if (corrected.get(following) or retracted.get(following)) != cycle[-1]:
+                break
+            cycle.append(following)
+            if following == event_id:
+                break
+        if cycle[-1] == event_id:
+            closing = by_id[cycle[-2]]
+            error(
+                location,
+                f"correction cycle: {' → '.join(cycle)}; event {event_id!r} {verb} "
+                f"{target!r}, and {closing[0]!r} "
+                f"{'corrects' if closing[1] else 'retracts'} {event_id!r} "
+                f"({closing[3]})",
+                "events may not correct or retract each other in a circle; remove one link",
+            )
+            continue
+        table[target] = event_id
+    # Whether each retraction or correction is in force: not retracted by one in force.
+    # Chains are followed iteratively, so a long chain of retractions cannot overflow.
+    in_force: dict[str, bool] = {}
+    for start in by_id:
+        chain = [start]
+        while chain[-1] not in in_force and chain[-1] in retracted:
+            chain.append(retracted[chain[-1]])
+        for event_id in reversed(chain):
+            if event_id not in in_force:
+                retractor = retracted.get(event_id)
+                in_force[event_id] = retractor is None or not in_force[retractor]
+    corrected = {t: c for t, c in corrected.items() if in_force[c]}
+    retracted = {t: r for t, r in retracted.items() if in_force[r]}
+    statuses: dict[str, EventStatus] = {}
+    for event_id in (*by_id, *corrected, *retracted):
+        link = by_id.get(event_id)
+        statuses[event_id] = EventStatus(
+            applied=event_id not in corrected and event_id not in retracted,
+            corrected_by=corrected.get(event_id),
+            retracted_by=retracted.get(event_id),
+            corrects=link[1] if link is not None else None,
+            retracts=link[2] if link is not None else None,
+        )
+    return statuses

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from reorg_cli.engine.compiler_state import _CompilerState, _on, closest
 from reorg_cli.engine.facts import FactKind
@@ -84,32 +85,32 @@ class _RolesAndChecks(_CompilerState):
             if key in self.first_role:
                 hint = f"the role was assigned at {self.first_role[key]} and has already ended"
                 if key in self.role_ended_at:
-                    where, event = self.role_ended_at[key]
-                    hint += f" {_on(event.date)} ({where})"
+                    where, date = self.role_ended_at[key]
+                    hint += f" {_on(date)} ({where})"
             elif later:
-                _, where, event = later[0]
+                _, where, start = later[0]
                 end = self.event.date
-                if event.date.lo <= end.hi:
+                if start.lo <= end.hi:
                     # The start lies inside this end's window (a role from 2024-06-01 that
                     # ends in "2024"): the end replays first, from its window's first day.
-                    first = dt.date.fromordinal(event.date.lo + 1).isoformat()
+                    first = dt.date.fromordinal(start.lo + 1).isoformat()
                     last = dt.date.fromordinal(end.hi).isoformat() if end.hi < POS_INF else ""
                     fix = (
                         f"'between {first} and {last}'"
-                        if last and event.date.lo < end.hi
-                        else f"'after {dt.date.fromordinal(event.date.lo).isoformat()}'"
+                        if last and start.lo < end.hi
+                        else f"'after {dt.date.fromordinal(start.lo).isoformat()}'"
                     )
                     self.error(
                         change.location,
                         f"this ends {change.person!r}'s role {change.title!r} in "
                         f"{change.unit!r} {_on(end)}, a window that begins before the role "
-                        f"is assigned {_on(event.date)} ({where}); events replay from the "
+                        f"is assigned {_on(start)} ({where}); events replay from the "
                         "first day of their window, so this end would come before the start",
                         f"date the end after the start, e.g. {fix}",
                     )
                     return
                 hint = (
-                    f"the role is assigned only later, {_on(event.date)} ({where}); "
+                    f"the role is assigned only later, {_on(start)} ({where}); "
                     "a role must start before it ends"
                 )
             self.error(
@@ -119,11 +120,13 @@ class _RolesAndChecks(_CompilerState):
                 hint,
             )
             return
+        # The key the role was assigned with: one tuple per role, not one per change.
+        key = cast(tuple[str, str, str], fact.slot)
         del self.roles[key]
         self.roles_by_person[change.person].discard(key)
         self.roles_by_unit[change.unit].discard(key)
         self.close_fact(fact, change, change.reason)
-        self.role_ended_at[key] = (change.location, self.event)
+        self.role_ended_at[key] = (change.location, self.event.date)
         if change.vacancy is not None:
             # A single-holder post that someone else still holds is not vacant; a seat on a
             # shared post (a committee membership) can be.
@@ -159,11 +162,11 @@ class _RolesAndChecks(_CompilerState):
         if fact is None:
             hint = self.roles_held_hint(change.person)
             if key in self.role_ended_at:
-                where, event = self.role_ended_at[key]
-                hint = f"the role ended {_on(event.date)} ({where})"
+                where, date = self.role_ended_at[key]
+                hint = f"the role ended {_on(date)} ({where})"
             elif key in self.assignments and key not in self.first_role:
-                _, where, event = self.assignments[key][0]
-                hint = f"the role is assigned only later, {_on(event.date)} ({where})"
+                _, where, date = self.assignments[key][0]
+                hint = f"the role is assigned only later, {_on(date)} ({where})"
             self.error(
                 change.location,
                 f"cannot confirm {change.person!r} as {change.title!r} in {change.unit!r} on "
@@ -205,7 +208,7 @@ class _RolesAndChecks(_CompilerState):
             self.roles_by_unit[key[1]].discard(key)
             self.close_fact(fact, change, reason, implied_by="person_left")
             assert self.event is not None
-            self.role_ended_at[key] = (change.location, self.event)
+            self.role_ended_at[key] = (change.location, self.event.date)
         self.roles_by_person.pop(change.person, None)
         line = self.reports.pop(change.person, None)
         if line is not None:
@@ -327,9 +330,9 @@ class _RolesAndChecks(_CompilerState):
 
     def check_registry(self) -> None:
         for unit_id, info in self.dataset.units.items():
-            if unit_id not in self.first_creation:
+            if unit_id not in self.created_units:
                 self.warn(
                     info.location,
                     f"unit {unit_id!r} is described but no event creates it",
-                    closest(unit_id, self.first_creation),
+                    closest(unit_id, self.created_units),
                 )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind, confirmation_day
 from reorg_cli.events.dates import DateWindow, WindowKind
@@ -15,8 +15,10 @@ from reorg_cli.events.model import (
     Confidence,
     Dataset,
     Event,
+    Naming,
+    RoleAssigned,
     UnitCreated,
-    UnitRenamed,
+    unit_namings,
 )
 
 
@@ -37,6 +39,13 @@ class EventStatus:
     retracted_by: str | None = None
     corrects: str | None = None
     retracts: str | None = None
+
+
+#: The status of an ordinary event: part of the replay, correcting and corrected by nothing.
+APPLIED = EventStatus(applied=True)
+
+#: A streaming compile hands its closed facts on once this many have gathered.
+FLUSH = 5000
 
 
 @dataclasses.dataclass(slots=True)
@@ -74,13 +83,27 @@ class _CompilerState:
     """The state of a replay: the open facts, the problems found, and the helpers that open,
     confirm and close facts."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        namings: Callable[[], Iterable[Naming]] | None = None,
+        on_facts: Callable[[list[tuple[int, Fact]]], None] | None = None,
+    ) -> None:
+        """``namings`` lists the units' names when ``dataset`` holds no events (a streaming
+        compile); ``on_facts``, if given, receives the facts (numbered in creation order) in
+        batches as they close, and the open ones at the end, instead of ``facts``."""
         self.dataset = dataset
+        self.namings = namings or (lambda: unit_namings(dataset.events))
+        self.on_facts = on_facts
         self.problems: list[Problem] = []
         self.facts: list[Fact] = []
+        self.numbered = 0
+        self.pending: dict[int, tuple[int, Fact]] = {}  # open facts not handed on, by id()
+        self.closed: list[tuple[int, Fact]] = []
         self.unit: dict[str, Fact] = {}
-        self.unit_created_at: dict[str, tuple[Location, Event]] = {}
-        self.unit_ended: dict[str, tuple[Location, Event, str]] = {}
+        self.unit_created_at: dict[str, tuple[Location, DateWindow]] = {}
+        self.unit_ended: dict[str, tuple[Location, DateWindow, str]] = {}
         self.name: dict[str, Fact] = {}
         self.kind: dict[str, Fact] = {}
         self.parent: dict[str, Fact] = {}
@@ -92,17 +115,71 @@ class _CompilerState:
         self.vacancies: dict[tuple[str, str], Fact] = {}
         self.reports: dict[str, Fact] = {}
         self.report_set_at: dict[str, Location] = {}
-        self.first_creation: dict[str, tuple[Location, Event]] = {}
+        # Units named by a unit_created change of the replay, in replay order.
+        self.created_units: dict[str, None] = {}
         self.first_role: dict[tuple[str, str, str], Location] = {}
-        # Where each role was assigned (replay step, place, event) and where it last ended.
-        self.assignments: dict[tuple[str, str, str], list[tuple[int, Location, Event]]] = {}
-        self.role_ended_at: dict[tuple[str, str, str], tuple[Location, Event]] = {}
+        # Where each role last ended.
+        self.role_ended_at: dict[tuple[str, str, str], tuple[Location, DateWindow]] = {}
         self.event: Event | None = None
         self.edge: Edge | None = None
         # Units created only by events that a correction or retraction took out of the replay.
-        self.withdrawn_creation: dict[str, tuple[Location, Event, EventStatus]] = {}
+        self.withdrawn_creation: dict[str, tuple[Location, str, EventStatus]] = {}
         # The implicit confirmation each fact keeps (by the fact's id()), replaced by a later one.
         self.implicit_confirmation: dict[int, str] = {}
+        # The whole replay once more, read only when an error needs a hint from later events.
+        self.replayed_again: Callable[[], Iterable[Event]] = lambda: ()
+        self._later: (
+            tuple[
+                dict[str, tuple[Location, DateWindow]],
+                dict[tuple[str, str, str], list[tuple[int, Location, DateWindow]]],
+            ]
+            | None
+        ) = None
+
+    # -- what later events do (for hints) --------------------------------------------------------
+    def _later_events(
+        self,
+    ) -> tuple[
+        dict[str, tuple[Location, DateWindow]],
+        dict[tuple[str, str, str], list[tuple[int, Location, DateWindow]]],
+    ]:
+        if self._later is None:
+            first: dict[str, tuple[Location, DateWindow]] = {}
+            assigned: dict[tuple[str, str, str], list[tuple[int, Location, DateWindow]]] = {}
+            for index, event in enumerate(self.replayed_again()):
+                for change in event.changes:
+                    if isinstance(change, UnitCreated) and change.unit not in first:
+                        first[change.unit] = (change.location, event.date)
+                    if isinstance(change, RoleAssigned):
+                        key = (change.person, change.unit, change.title)
+                        assigned.setdefault(key, []).append((index, change.location, event.date))
+            self._later = (first, assigned)
+        return self._later
+
+    @property
+    def first_creation(self) -> dict[str, tuple[Location, DateWindow]]:
+        """Where the replay first creates each unit (read when an error needs it)."""
+        return self._later_events()[0]
+
+    @property
+    def assignments(self) -> dict[tuple[str, str, str], list[tuple[int, Location, DateWindow]]]:
+        """Where the replay assigns each role: (replay step, place, date), in order (read when
+        an error needs it)."""
+        return self._later_events()[1]
+
+    # -- streaming -------------------------------------------------------------------------------
+    def flush(self, *, everything: bool = False) -> None:
+        """Hand the closed facts (with ``everything``, every fact not yet handed) on."""
+        assert self.on_facts is not None
+        batch = self.closed
+        self.closed = []
+        for _, fact in batch:
+            self.pending.pop(id(fact), None)
+        if everything:
+            batch.extend(self.pending.values())
+            self.pending.clear()
+        if batch:
+            self.on_facts(batch)
 
     # -- reporting -----------------------------------------------------------------------------
     def error(self, location: Location, message: str, hint: str = "") -> None:
@@ -126,7 +203,11 @@ class _CompilerState:
         assert self.edge is not None
         fact = Fact(kind, slot, value, self.edge, self.confidence_of(change))
         fact.last_confirmed = self.edge.window
-        self.facts.append(fact)
+        if self.on_facts is None:
+            self.facts.append(fact)
+        else:
+            self.numbered += 1
+            self.pending[id(fact)] = (self.numbered, fact)
         return fact
 
     def confirm(self, fact: Fact | None) -> None:
@@ -206,6 +287,11 @@ class _CompilerState:
         fact.end = edge
         fact.end_confidence = self.confidence_of(change)
         fact.end_reason = reason
+        self.implicit_confirmation.pop(id(fact), None)
+        if self.on_facts is not None:
+            numbered = self.pending.get(id(fact))
+            if numbered is not None:
+                self.closed.append(numbered)
 
     def describe_fact(self, fact: Fact) -> str:
         if fact.kind is FactKind.ROLE:
@@ -237,16 +323,16 @@ class _CompilerState:
         else:
             unit_names: dict[str, list[str]] = {}
             primary: dict[str, str] = {}
-            for event in self.dataset.events:
-                for change in event.changes:
-                    if isinstance(change, UnitCreated | UnitRenamed):
-                        primary[change.unit] = change.name
-                        unit_names.setdefault(change.unit, []).append(change.name)
-                        unit_names[change.unit].extend(n for _, n in change.names)
-            for unit, names in unit_names.items():
+            for unit, name, others in self.namings():
+                primary[unit] = name
+                unit_names.setdefault(unit, []).append(name)
+                unit_names[unit].extend(n for _, n in others)
+            for unit, known_names in unit_names.items():
                 info = self.dataset.units.get(unit)
                 aliases = info.aliases if info is not None else ()
-                candidates.append(Named("unit", unit, primary[unit], (unit, *names, *aliases)))
+                candidates.append(
+                    Named("unit", unit, primary[unit], (unit, *known_names, *aliases))
+                )
         found = match(reference, candidates)[:3]
         if not found:
             return ""
@@ -259,26 +345,26 @@ class _CompilerState:
         if unit in self.unit:
             return True
         if unit in self.unit_ended:
-            where, event, how = self.unit_ended[unit]
+            where, date, how = self.unit_ended[unit]
             self.error(
                 location,
                 f"{what} {unit!r} no longer exists here: it was {how} on "
-                f"{event.date.display()} ({where})",
+                f"{date.display()} ({where})",
             )
             return False
         later = self.first_creation.get(unit)
         if later is not None:
-            where, event = later
+            where, date = later
             self.error(
                 location,
                 f"{what} {unit!r} does not exist yet {_on(self.event.date)}; it is "
-                f"created {_on(event.date)} ({where})",
+                f"created {_on(date)} ({where})",
                 "a unit must be created by an event that replays earlier",
             )
             return False
         withdrawn = self.withdrawn_creation.get(unit)
         if withdrawn is not None:
-            where, event, status = withdrawn
+            where, event_id, status = withdrawn
             how = (
                 f"retracted by {status.retracted_by!r}"
                 if status.retracted_by
@@ -286,7 +372,7 @@ class _CompilerState:
             )
             self.error(
                 location,
-                f"{what} {unit!r} does not exist: the event that creates it, {event.id!r} "
+                f"{what} {unit!r} does not exist: the event that creates it, {event_id!r} "
                 f"({where}), is {how}",
                 "create the unit in an event that is part of the replay",
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 -- The compiled store of a reorg history (docs/sqlite.md). Days are ordinals (day 1 is
@@ -98,6 +98,7 @@ CREATE TABLE changes (
     person TEXT, unit TEXT, other TEXT,  -- who and what it names (other: parent, into, reports_to)
     fields TEXT NOT NULL,        -- JSON of every field as written
     line INTEGER NOT NULL, col INTEGER NOT NULL,
+    refs TEXT,                   -- JSON [[key, line, col], ...]: where each id it names is written
     PRIMARY KEY (event, position)
 ) WITHOUT ROWID;
 CREATE INDEX changes_by_person ON changes (person);

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -331,10 +332,16 @@ class Store:
     )
 
     def events(
-        self, where: str = "1", *args: Any, order: str = "position", changes: bool = True
+        self,
+        where: str = "1",
+        *args: Any,
+        order: str = "position",
+        changes: bool = True,
+        sources: bool = True,
     ) -> list[Event]:
-        """Events matching a WHERE clause, decoded with their sources and (unless not
-        ``changes``: citing an event needs only its date, title and sources) changes."""
+        """Events matching a WHERE clause, decoded with their sources (unless not ``sources``:
+        the replay does not need them) and changes (unless not ``changes``: citing an event
+        needs only its date, title and sources)."""
         rows = self.rows(
             f"SELECT {self._EVENT_COLUMNS} FROM event_records WHERE {where} ORDER BY {order}",
             *args,
@@ -345,21 +352,25 @@ class Store:
         with_changes = changes
         changes_of: dict[str, list[Change]] = {}
         cited: dict[str, list[Source]] = {}
-        paths = {r[0]: r[12] for r in rows}
+        # One string per file, not per event: a long replay keeps many of their places.
+        paths = {r[0]: sys.intern(r[12]) for r in rows}
         for chunk in _chunks(ids, 500):
             marks = ", ".join("?" * len(chunk))
-            for event_id, type_name, fields, line, col in (
+            for event_id, type_name, fields, line, col, refs in (
                 self.rows(
-                    f"SELECT event, type, fields, line, col FROM changes WHERE event IN ({marks}) "
-                    "ORDER BY event, position",
+                    "SELECT event, type, fields, line, col, refs FROM changes "
+                    f"WHERE event IN ({marks}) ORDER BY event, position",
                     *chunk,
                 )
                 if with_changes
                 else ()
             ):
+                path = paths[event_id]
                 changes_of.setdefault(event_id, []).append(
-                    _change(type_name, fields, Location(paths[event_id], line, col))
+                    _change(type_name, fields, Location(path, line, col), refs)
                 )
+            if not sources:
+                continue
             links = self.rows(
                 f"SELECT event, source FROM event_sources WHERE event IN ({marks}) "
                 "ORDER BY event, position",
@@ -386,8 +397,8 @@ class Store:
                     parse_window(announced) if announced is not None else None,
                     corrects,
                     retracts,
-                    Location(path, line, col),
-                    path,
+                    Location(paths[eid], line, col),
+                    paths[eid],
                     position,
                 )
             )
@@ -494,8 +505,21 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def _change(type_name: str, fields: str, location: Location) -> Change:
+#: The fields of a change that name a person, unit or title: shared strings, as the loader
+#: makes them (a replay keeps many of them as keys).
+_SHARED = ("person", "unit", "parent", "into", "reports_to", "title")
+
+
+def _change(type_name: str, fields: str, location: Location, refs: str | None) -> Change:
     values = orjson.loads(fields)
+    for name in _SHARED:
+        value = values.get(name)
+        if value is not None:
+            values[name] = sys.intern(value)
+    if refs is not None:
+        values["refs"] = tuple(
+            (key, Location(location.path, line, col)) for key, line, col in orjson.loads(refs)
+        )
     if "names" in values:
         values["names"] = tuple(tuple(pair) for pair in values["names"])
     if values.get("confidence") is not None:

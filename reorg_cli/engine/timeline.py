@@ -48,7 +48,7 @@ from reorg_cli.events.model import (
 )
 
 if TYPE_CHECKING:
-    from reorg_cli.engine.compiler import Compiled, EventStatus
+    from reorg_cli.engine.compiler import EventStatus
 
 __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 
@@ -75,21 +75,14 @@ class Timeline:
     def from_dataset(cls, dataset: Dataset) -> Timeline:
         """Compile a dataset into an in-memory store; raises :class:`EventFileError` if the
         history has errors."""
-        from reorg_cli.engine.compiler import compile_dataset
-
-        compiled = compile_dataset(dataset)
-        if any(p.severity is Severity.ERROR for p in compiled.problems):
-            raise EventFileError(compiled.problems)
-        return cls.from_compiled(dataset, compiled)
-
-    @classmethod
-    def from_compiled(cls, dataset: Dataset, compiled: Compiled) -> Timeline:
-        """A timeline on an in-memory store of an already compiled dataset."""
-        from reorg_cli.engine.build import write_store
+        from reorg_cli.engine.build import build_store
         from reorg_cli.engine.store import PRIVATE, connect
 
         conn = connect(PRIVATE)
-        write_store(conn, dataset, compiled)
+        problems = build_store(conn, dataset)
+        if any(p.severity is Severity.ERROR for p in problems):
+            conn.close()
+            raise EventFileError(problems)
         return cls(Store(conn))
 
     def cited(self, ids: Iterable[str]) -> dict[str, Event]:

@@ -96,8 +96,13 @@ def read_regular_file(
         check(os.stat(path))  # before opening: opening a device may itself have effects
         descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
         with open(descriptor, "rb", closefd=True) as handle:
-            check(os.fstat(descriptor))
-            data = handle.read(limit + 1)
+            info = os.fstat(descriptor)
+            check(info)
+            # Read what fstat promises (a read of `limit` bytes would allocate all of them
+            # for every file), then anything it grew by since, up to the limit.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as err:
         reason = err.strerror or str(err)
         raise problem(f"cannot read file: {reason}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,10 @@ from reorg_cli.events.model import (
     Change,
     Dataset,
     DatasetSettings,
+    DateBounds,
     Event,
+    Link,
+    Naming,
     Person,
     PersonLeft,
     ReportingLineCleared,
@@ -64,8 +67,10 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
-    event_date_bounds,
+    correction_links,
     name_key,
+    unit_namings,
+    widen_date_bounds,
 )
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.yamlfile import (
@@ -76,13 +81,20 @@ from reorg_cli.events.yamlfile import (
 
 
 def load_dataset(
-    path: Path, *, progress: Callable[[str, int, int], None] | None = None
+    path: Path,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    reader: EventReader | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Read every event file under ``path`` into a dataset, collecting all problems.
 
     ``progress``, if given, is called as ``progress("read", files_done, files_total)``.
+    With a ``reader``, each event is handed to it as soon as it is read, instead of being
+    kept: the dataset then holds no events (its sources are not yet resolved: a source
+    referred to by id has its id and no url), and the reader gets what a compile needs
+    to know of them all (:meth:`EventReader.finish`).
     """
-    builder = _DatasetBuilder()
+    builder = _DatasetBuilder(reader)
     files = discover_event_files(path)
     for done, (display, real) in enumerate(files):
         if progress is not None:
@@ -104,7 +116,31 @@ def load_dataset_or_raise(path: Path) -> Dataset:
     return dataset
 
 
+class EventReader:
+    """Receives a streaming load's events (see :func:`load_dataset`)."""
+
+    def event(self, event: Event) -> None:
+        """One event, as soon as it is read (its sources not yet resolved)."""
+        raise NotImplementedError
+
+    def finish(
+        self,
+        ids: Collection[str],
+        links: list[Link],
+        namings: list[Naming],
+    ) -> None:
+        """Once every file is read: every event id, the events that correct or retract
+        (id, corrects, retracts, where), and the names given to units, in the order read."""
+
+
 class _DatasetBuilder(_FieldReader):
+    def __init__(self, reader: EventReader | None = None) -> None:
+        super().__init__()
+        self.reader = reader
+        self.bounds: DateBounds = (None, None)
+        self.links: list[Link] = []
+        self.namings: list[Naming] = []
+
     # -- structure ---------------------------------------------------------------------------
     def add_document(self, document: Any, path: str) -> None:
         if not isinstance(document, YamlMap):
@@ -318,7 +354,7 @@ class _DatasetBuilder(_FieldReader):
                 f"event {event_id!r} cites no sources",
                 "add 'sources' so every fact can say where it came from",
             )
-        self.events.append(
+        self.keep(
             Event(
                 id=event_id,
                 date=date,
@@ -337,6 +373,16 @@ class _DatasetBuilder(_FieldReader):
                 position=position,
             )
         )
+
+    def keep(self, event: Event) -> None:
+        """Note what the whole history needs of an event, and keep it or hand it on."""
+        self.bounds = widen_date_bounds(self.bounds, event.date)
+        self.links.extend(correction_links((event,)))
+        self.namings.extend(unit_namings((event,)))
+        if self.reader is not None:
+            self.reader.event(event)
+        else:
+            self.events.append(event)
 
     def change(self, entry: Any, location: Location) -> Change:
         if not isinstance(entry, YamlMap):
@@ -464,11 +510,9 @@ class _DatasetBuilder(_FieldReader):
             for name in (p.name, *(n for _, n in p.names), *p.aliases)
         )
         unit_pairs: list[tuple[str, str]] = []
-        for event in self.events:
-            for change in event.changes:
-                if isinstance(change, UnitCreated | UnitRenamed):
-                    unit_pairs.append((change.unit, change.name))
-                    unit_pairs.extend((change.unit, n) for _, n in change.names)
+        for unit, name, names in self.namings:
+            unit_pairs.append((unit, name))
+            unit_pairs.extend((unit, n) for _, n in names)
         unit_pairs.extend((u.id, alias) for u in self.units.values() for alias in u.aliases)
         units = _named_ids(unit_pairs)
         for index, key, value in self.named_refs:
@@ -515,7 +559,9 @@ class _DatasetBuilder(_FieldReader):
             else _replace_unit_sources(u, self.sources)
             for uid, u in self.units.items()
         }
-        first, last = event_date_bounds(events)
+        first, last = self.bounds
+        if self.reader is not None:
+            self.reader.finish(self.event_ids, self.links, self.namings)
         settings = dataclasses.replace(
             self.settings or DatasetSettings(), first_event=first, last_event=last
         )

@@ -7,7 +7,7 @@ changes that one dated announcement made.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -325,22 +325,51 @@ class DatasetSettings:
     last_event: PartialDate | None = None
 
 
-def event_date_bounds(events: Iterable[Event]) -> tuple[PartialDate | None, PartialDate | None]:
+DateBounds = tuple[PartialDate | None, PartialDate | None]
+
+#: An event that corrects or retracts another: (event, corrects, retracts, where).
+Link = tuple[str, str | None, str | None, Location]
+
+#: Where a unit is named: (unit, name, other names).
+Naming = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def correction_links(events: Iterable[Event]) -> Iterator[Link]:
+    """The events that correct or retract another, in order."""
+    for event in events:
+        if event.corrects or event.retracts:
+            yield event.id, event.corrects, event.retracts, event.location
+
+
+def unit_namings(events: Iterable[Event]) -> Iterator[Naming]:
+    """Every name the events give units, in the order written (for "did you mean" hints)."""
+    for event in events:
+        for change in event.changes:
+            if isinstance(change, UnitCreated | UnitRenamed):
+                yield change.unit, change.name, change.names
+
+
+def event_date_bounds(events: Iterable[Event]) -> DateBounds:
     """The earliest and the latest date named by ``events``' dates, as written: ``by 2016-07``
     and ``2016-07`` both name July 2016; ``between A and B`` names A first and B last;
     ``unknown`` names nothing. Compared by first day (earliest) and last day (latest)."""
-    first: PartialDate | None = None
-    last: PartialDate | None = None
+    bounds: DateBounds = (None, None)
     for event in events:
-        window = event.date
-        if window.first is None:
-            continue
-        early = window.first
-        late = window.second if window.second is not None else window.first
-        if first is None or early.first_day() < first.first_day():
-            first = early
-        if last is None or late.last_day() > last.last_day():
-            last = late
+        bounds = widen_date_bounds(bounds, event.date)
+    return bounds
+
+
+def widen_date_bounds(bounds: DateBounds, window: DateWindow) -> DateBounds:
+    """``bounds`` (see :func:`event_date_bounds`) widened to the dates ``window`` names."""
+    if window.first is None:
+        return bounds
+    first, last = bounds
+    early = window.first
+    late = window.second if window.second is not None else window.first
+    if first is None or early.first_day() < first.first_day():
+        first = early
+    if last is None or late.last_day() > last.last_day():
+        last = late
     return first, last
 
 

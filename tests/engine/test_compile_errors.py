@@ -3,12 +3,14 @@ run showed that only parts of these messages, or none, were checked)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from reorg_cli.engine.build import StoreBuilder
 from reorg_cli.engine.compiler import compile_dataset
-from reorg_cli.events.errors import Severity
+from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.loader import load_dataset
 from tests.conftest import WriteEvents
 from tests.engine.test_engine import BASE, event
@@ -26,12 +28,22 @@ def correction(eid: str, date: str, target: str, unit: str = "x") -> str:
     return event(eid, date, changes, extra=f"    corrects: {target}\n")
 
 
+def streamed_problems(root: Path) -> list[Problem]:
+    """The problems a store built as the files are read finds (what the CLI runs)."""
+    builder = StoreBuilder(sqlite3.connect(":memory:", isolation_level=None))
+    dataset, problems = load_dataset(root, reader=builder)
+    assert dataset.events == ()
+    return problems + builder.compile(dataset)
+
+
 def errors(write_events: WriteEvents, *events: str) -> list[str]:
-    """The compiler's errors, with the events folder written as ``DIR``."""
+    """The compiler's errors, with the events folder written as ``DIR``; the same whether the
+    history is compiled in memory or streamed into a store."""
     root = write_events({"events.yaml": "events:\n" + "".join(events)})
     dataset, problems = load_dataset(root)
     assert not problems
     found = compile_dataset(dataset).problems
+    assert [str(p) for p in streamed_problems(root)] == [str(p) for p in found]
     return [str(p).replace(str(root), "DIR") for p in found if p.severity is Severity.ERROR]
 
 
@@ -279,6 +291,7 @@ def test_a_new_name_like_a_siblings_is_a_warning(write_events: WriteEvents, chan
     )
     dataset, problems = load_dataset(root)
     found = [str(p).replace(str(root), "DIR") for p in compile_dataset(dataset).problems]
+    assert [str(p).replace(str(root), "DIR") for p in streamed_problems(root)] == found
     assert not problems and found == [
         f"{F}:24:9: warning: unit 'ops' is now named 'Lab', like unit 'lab' beside it "
         f"({F}:9:9); looking the name up finds both (give one of them a distinguishing name, "

@@ -132,7 +132,7 @@ def _check(data: bytes) -> None:
         str(problem)
     if any(p.severity is Severity.ERROR for p in compiled.problems):
         return
-    _exercise(Timeline.from_compiled(dataset, compiled))
+    _exercise(Timeline.from_dataset(dataset))
 
 
 def _check_location(location: object, cls: type) -> None:
