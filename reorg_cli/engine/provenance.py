@@ -37,6 +37,11 @@ def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence
     built: dict[str, Evidence] = {}
     confidences = tuple(Confidence)
 
+    def status(corrected_by: str | None, retracted_by: str | None) -> str:
+        if corrected_by:
+            return f"corrected by {corrected_by}"
+        return f"retracted by {retracted_by}" if retracted_by else "applied"
+
     def build(event_id: str, seen: frozenset[str]) -> Evidence:
         done = built.get(event_id)
         if done is not None:
@@ -57,16 +62,35 @@ def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence
             path,
             line,
             notes,
-            f"corrected by {corrected_by}"
-            if corrected_by
-            else f"retracted by {retracted_by}"
-            if retracted_by
-            else "applied",
+            status(corrected_by, retracted_by),
             corrected,
         )
         return made
 
-    return {event_id: build(event_id, frozenset()) for event_id in wanted if event_id in rows}
+    found_evidence: dict[str, Evidence] = {}
+    for event_id in wanted:
+        row = rows.get(event_id)
+        if row is None:
+            continue
+        if row[9] is not None:  # a correction: with the evidence it corrects
+            found_evidence[event_id] = build(event_id, frozenset())
+            continue
+        _, date, lo, hi, title, confidence, path, line, notes = row[:9]
+        corrected_by, retracted_by, sources = row[10:]
+        made = Evidence(
+            event_id,
+            window(date, lo, hi),
+            title,
+            confidences[confidence],
+            sources,
+            path,
+            line,
+            notes,
+            "applied" if not (corrected_by or retracted_by) else status(corrected_by, retracted_by),
+            None,
+        )
+        found_evidence[event_id] = built.setdefault(event_id, made)
+    return found_evidence
 
 
 def describe(timeline: Timeline, fact: Fact) -> str:

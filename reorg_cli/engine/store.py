@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -323,6 +323,17 @@ class Store:
             notes,
             self.sources_of("unit_sources", "unit", unit),
             Location(path, line, col),
+        )
+
+    def event_confidences(self, ids: Iterable[str]) -> dict[str, int]:
+        """The confidence rank of each event of ``ids`` the store has, in one query."""
+        wanted = orjson.dumps(sorted(set(ids))).decode()
+        return dict(
+            self.rows(
+                "SELECT e.id, e.confidence FROM json_each(?) AS j "
+                "CROSS JOIN event_records AS e ON e.id = j.value",
+                wanted,
+            )
         )
 
     def evidence_rows(self, ids: Sequence[str]) -> list[tuple[Any, ...]]:

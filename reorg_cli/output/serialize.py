@@ -24,7 +24,6 @@ from reorg_cli.engine.results import (
     UnitHistory,
     UnitState,
     VacancyState,
-    cited_subset,
 )
 from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
@@ -143,7 +142,9 @@ def event_refs(
     labels = _CONFIDENCE_LABELS
     # A source is cited by many events: its entry is made once (and shared in the document).
     source_dicts: dict[int, tuple[Source, dict[str, str | None]]] = {}
-    for event_id, event in cited_subset(cited, ids).items():
+    # Unsorted: the document's keys are sorted when it is written.
+    for event_id in set(ids):
+        event = cited[event_id]
         sources = []
         for source in event.sources:
             known = source_dicts.get(id(source))
