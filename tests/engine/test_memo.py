@@ -48,9 +48,9 @@ def test_reads_by_id_answer_the_same_without_json_each(
 
     path = default_events_path() if bundled else MINI
 
-    def answers() -> list[object]:
+    def answers() -> list[tuple[object, list[tuple[str, object]]]]:
         timeline = load_timeline(path)
-        found: list[object] = []
+        found: list[tuple[object, list[tuple[str, object]]]] = []
         for text in DAYS:
             for confidence in Confidence:
                 state = timeline.state_at(day(text), confidence)
@@ -58,7 +58,7 @@ def test_reads_by_id_answer_the_same_without_json_each(
         return found
 
     with_json = answers()
-    assert any(cited for _, cited in with_json)  # [the answers cite events]
+    assert any(cited for _, cited in with_json)  # the answers do cite events
     monkeypatch.setattr(Store, "has_json_each", property(lambda self: False))
     assert not load_timeline(MINI).store.has_json_each
     assert answers() == with_json
