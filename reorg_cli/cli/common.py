@@ -201,15 +201,15 @@ def page(text: str, command: str) -> bool:
 
 def write_json(data: dict[str, Any]) -> None:
     """Write a JSON document (sorted, stable) on stdout."""
-    from reorg_cli.output.serialize import dumps
+    from reorg_cli.output.serialize import dumps, dumps_utf8
 
-    text = dumps(data)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text-only stream (tests)
-        sys.stdout.write(text)
+        sys.stdout.write(dumps(data))
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8", "surrogateescape"))
+    for piece in dumps_utf8(data):
+        buffer.write(piece)
     buffer.flush()
 
 

@@ -3,12 +3,12 @@ report, read from the store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import Evidence, FactSummary, SourceUse
-from reorg_cli.events.model import Confidence, Event, Source, kind_label
+from reorg_cli.events.model import Confidence, Source, kind_label
 
 if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
@@ -25,59 +25,72 @@ def evidence(timeline: Timeline, event_id: str) -> Evidence:
 def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence]:
     """The evidence of each event of ``ids`` that the history has, by id (sorted), read in
     batches: the events, what became of them, and the events they correct (and so on down)."""
+    from reorg_cli.engine.store import window
+
     wanted = sorted(set(ids))
-    events: dict[str, Event] = {}
-    states: dict[str, str] = {}
+    rows: dict[str, tuple[Any, ...]] = {}
     level = wanted
     while level:  # each level: the events a level above corrects, until none is left
-        found = timeline.read_cited(level)
-        events.update(found)
-        for chunk in _chunks(list(found), 500):
-            marks = ", ".join("?" * len(chunk))
-            for event_id, corrected_by, retracted_by in timeline.store.rows(
-                f"SELECT id, corrected_by, retracted_by FROM event_records WHERE id IN ({marks})",
-                *chunk,
-            ):
-                if corrected_by:
-                    states[event_id] = f"corrected by {corrected_by}"
-                elif retracted_by:
-                    states[event_id] = f"retracted by {retracted_by}"
-                else:
-                    states[event_id] = "applied"
-        level = sorted({e.corrects for e in found.values() if e.corrects is not None} - set(events))
+        found = timeline.store.evidence_rows(level)
+        rows.update((row[0], row) for row in found)
+        level = sorted({row[9] for row in found if row[9] is not None} - rows.keys())
     built: dict[str, Evidence] = {}
+    confidences = tuple(Confidence)
+
+    def status(corrected_by: str | None, retracted_by: str | None) -> str:
+        if corrected_by:
+            return f"corrected by {corrected_by}"
+        return f"retracted by {retracted_by}" if retracted_by else "applied"
 
     def build(event_id: str, seen: frozenset[str]) -> Evidence:
         done = built.get(event_id)
         if done is not None:
             return done
-        event = events[event_id]
-        corrects = event.corrects
+        (_, date, lo, hi, title, confidence, path, line, notes, corrects) = rows[event_id][:10]
+        corrected_by, retracted_by, sources = rows[event_id][10:]
         corrected = (
             build(corrects, seen | {event_id})
-            if corrects is not None and corrects in events and corrects not in seen
+            if corrects is not None and corrects in rows and corrects not in seen
             else None
         )
         made = built[event_id] = Evidence(
-            id=event.id,
-            date=event.date,
-            title=event.title,
-            confidence=event.confidence,
-            sources=event.sources,
-            path=event.path,
-            line=event.location.line,
-            notes=event.notes,
-            status=states[event_id],
-            corrects=corrected,
+            event_id,
+            window(date, lo, hi),
+            title,
+            confidences[confidence],
+            sources,
+            path,
+            line,
+            notes,
+            status(corrected_by, retracted_by),
+            corrected,
         )
         return made
 
-    return {event_id: build(event_id, frozenset()) for event_id in wanted if event_id in events}
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    found_evidence: dict[str, Evidence] = {}
+    for event_id in wanted:
+        row = rows.get(event_id)
+        if row is None:
+            continue
+        if row[9] is not None:  # a correction: with the evidence it corrects
+            found_evidence[event_id] = build(event_id, frozenset())
+            continue
+        _, date, lo, hi, title, confidence, path, line, notes = row[:9]
+        corrected_by, retracted_by, sources = row[10:]
+        made = Evidence(
+            event_id,
+            window(date, lo, hi),
+            title,
+            confidences[confidence],
+            sources,
+            path,
+            line,
+            notes,
+            "applied" if not (corrected_by or retracted_by) else status(corrected_by, retracted_by),
+            None,
+        )
+        found_evidence[event_id] = built.setdefault(event_id, made)
+    return found_evidence
 
 
 def describe(timeline: Timeline, fact: Fact) -> str:

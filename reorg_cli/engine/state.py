@@ -156,12 +156,13 @@ def state_at(
     reference = timeline.staleness_day(day)
     threshold = timeline.stale_after_days(stale_after)
 
+    sure: dict[str, int] = {}  # the confidence of every confirming event, when filtering
+
     def confirming(fact: Fact) -> tuple[str, ...]:
         # Staleness counts every confirmation; the list cites only those sure enough.
         if not fact.confirmed_by or min_confidence is Confidence.UNCERTAIN:
             return fact.confirmed_by
-        recorded = timeline.cited(fact.confirmed_by)
-        return tuple(e for e in fact.confirmed_by if recorded[e].confidence >= min_confidence)
+        return tuple(e for e in fact.confirmed_by if sure[e] >= min_confidence)
 
     unit_facts: dict[str, dict[FactKind, list[Fact]]] = {}
     by_kind: dict[FactKind, list[Fact]] = {
@@ -169,7 +170,12 @@ def state_at(
         FactKind.VACANCY: [],
         FactKind.REPORTING_LINE: [],
     }
-    for fact in _live(timeline, day, min_confidence):
+    live = _live(timeline, day, min_confidence)
+    if min_confidence is not Confidence.UNCERTAIN:
+        sure.update(
+            timeline.store.event_confidences({e for fact in live for e in fact.confirmed_by})
+        )
+    for fact in live:
         listed = by_kind.get(fact.kind)
         if listed is not None:
             listed.append(fact)

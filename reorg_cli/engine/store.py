@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -325,6 +325,71 @@ class Store:
             self.sources_of("unit_sources", "unit", unit),
             Location(path, line, col),
         )
+
+    @functools.cached_property
+    def has_json_each(self) -> bool:
+        """Whether this SQLite has ``json_each`` (built in since 3.38, an option before)."""
+        try:
+            self.conn.execute("SELECT 1 FROM json_each('[]')").fetchall()
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    def rows_for_ids(
+        self, select: str, table: str, column: str, ids: Sequence[str], order: str = ""
+    ) -> list[Any]:
+        """``SELECT {select} FROM {table} AS t`` where ``t.{column}`` is one of ``ids`` (each
+        once): one join over the ids as a JSON array, in the order written (the planner, left
+        to itself, scans the big table once for each id); batches of ``IN`` lists on a SQLite
+        without ``json_each``. ``order`` orders the rows of each batch."""
+        order_by = f" ORDER BY {order}" if order else ""
+        if self.has_json_each:
+            return self.rows(
+                f"SELECT {select} FROM json_each(?) AS j CROSS JOIN {table} AS t "
+                f"ON t.{column} = j.value{order_by}",
+                orjson.dumps(list(ids)).decode(),
+            )
+        found: list[Any] = []
+        for chunk in _chunks(ids, 500):
+            marks = ", ".join("?" * len(chunk))
+            found += self.rows(
+                f"SELECT {select} FROM {table} AS t WHERE t.{column} IN ({marks}){order_by}",
+                *chunk,
+            )
+        return found
+
+    def event_confidences(self, ids: Iterable[str]) -> dict[str, int]:
+        """The confidence rank of each event of ``ids`` the store has, in one query."""
+        wanted = sorted(set(ids))
+        return dict(self.rows_for_ids("t.id, t.confidence", "event_records", "id", wanted))
+
+    def evidence_rows(self, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """What a result cites of the events of ``ids`` (each once) that the store has, in no
+        particular order: ``(id, date, date_lo, date_hi, title, confidence, path, line, notes,
+        corrects, corrected_by, retracted_by, sources)``, the sources decoded, in order.
+
+        Two joins over the ids (:meth:`rows_for_ids`), and no :class:`Event` built: a state
+        at a million events cites 63,000 events, which took a second as events."""
+        if not ids:
+            return []
+        links: dict[str, list[int]] = {}
+        for event_id, source in self.rows_for_ids(
+            "t.event, t.source", "event_sources", "event", ids, order="t.event, t.position"
+        ):
+            links.setdefault(event_id, []).append(source)
+        self._load_sources({source for found in links.values() for source in found})
+        sources = self._sources
+        none: tuple[Source, ...] = ()
+        return [
+            (*row, tuple(sources[s] for s in links[row[0]]) if row[0] in links else none)
+            for row in self.rows_for_ids(
+                "t.id, t.date, t.date_lo, t.date_hi, t.title, t.confidence, t.path, t.line, "
+                "t.notes, t.corrects, t.corrected_by, t.retracted_by",
+                "event_records",
+                "id",
+                ids,
+            )
+        ]
 
     _EVENT_COLUMNS = (
         "id, date, date_lo, date_hi, title, confidence, seq, summary, notes, announced, "

@@ -9,6 +9,7 @@ Histories, events and provenance are in :mod:`reorg_cli.engine.histories`, the d
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
@@ -70,6 +71,7 @@ class Timeline:
         self._cited: dict[str, Event] = {}
         self._evidence: dict[str, Evidence] = {}
         self._people: dict[str, str] = {}
+        self._unit_names: dict[str, tuple[list[int], list[str]]] = {}
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Timeline:
@@ -234,17 +236,24 @@ class Timeline:
 
     def unit_name_at_order(self, unit: str, order: int) -> str:
         """A unit's name right after replay step ``order`` (its first name if earlier)."""
-        row = self.store.one(
-            "SELECT value FROM facts WHERE unit = ? AND kind = 'name' AND start_step <= ? "
-            "ORDER BY start_step DESC, id DESC LIMIT 1",
-            unit,
-            order,
-        ) or self.store.one(
-            "SELECT value FROM facts WHERE unit = ? AND kind = 'name' ORDER BY start_step, id "
-            "LIMIT 1",
-            unit,
-        )
-        return str(row[0]) if row else unit
+        names = self._unit_names.get(unit)
+        if names is None:
+            if len(self._unit_names) >= EVIDENCE_MEMO:
+                self._unit_names.clear()
+            # Every name of the unit in (step, id) order, read once: a history asks for the
+            # names of the same units at many steps (each role's start and end).
+            rows = self.store.rows(
+                "SELECT start_step, value FROM facts WHERE unit = ? AND kind = 'name' "
+                "ORDER BY start_step, id",
+                unit,
+            )
+            names = self._unit_names[unit] = ([r[0] for r in rows], [str(r[1]) for r in rows])
+        steps, values = names
+        if not steps:
+            return unit
+        # The latest name started at or before ``order``, else the first.
+        at = bisect.bisect_right(steps, order)
+        return values[at - 1] if at else values[0]
 
     def unit_name_now(self, unit: str) -> str:
         """A unit's latest name."""

@@ -32,3 +32,12 @@ def dumps_sorted_indented(data: Any, indent: int = 2) -> str:
         except orjson.JSONEncodeError:
             pass
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=indent)
+
+
+def dumps_sorted_indented_utf8(data: Any) -> bytes | None:
+    """:func:`dumps_sorted_indented` (indent 2) as UTF-8 bytes, without the text in between
+    (a state of a large history is tens of megabytes); None for a document orjson refuses."""
+    try:
+        return orjson.dumps(data, option=_OPTIONS)
+    except orjson.JSONEncodeError:
+        return None

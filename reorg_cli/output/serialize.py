@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
     Chronicle,
     Cited,
@@ -23,12 +24,11 @@ from reorg_cli.engine.results import (
     UnitHistory,
     UnitState,
     VacancyState,
-    cited_subset,
 )
 from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
-from reorg_cli.events.model import Confidence
-from reorg_cli.output.fastjson import dumps_sorted_indented
+from reorg_cli.events.model import Confidence, Source
+from reorg_cli.output.fastjson import dumps_sorted_indented, dumps_sorted_indented_utf8
 
 if TYPE_CHECKING:
     from reorg_cli.engine.reports import CheckReport
@@ -53,16 +53,67 @@ def dumps(data: dict[str, Any]) -> str:
     return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: :data:`_TERMINAL_UNSAFE` in UTF-8: U+007F, U+0080..U+009F, U+061C, U+200E, U+200F,
+#: U+2028..U+202E, U+2066..U+2069 (each pattern starts at a lead byte, so in valid UTF-8 it
+#: matches exactly where the text's pattern matches).
+_TERMINAL_UNSAFE_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+#: The lead byte of every match of :data:`_TERMINAL_UNSAFE_UTF8`: a single byte is found by
+#: ``memchr``, a hundred times faster than the pattern searches megabytes of text.
+_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xd8", b"\xe2")
+
+
+def dumps_utf8(data: dict[str, Any]) -> tuple[bytes, ...]:
+    """:func:`dumps` encoded as UTF-8 (lone surrogates as ``surrogateescape`` writes them),
+    in pieces to write one after the other: the same bytes, without decoding, searching and
+    re-encoding the tens of megabytes of a large state as text."""
+    raw = dumps_sorted_indented_utf8(data)
+    if raw is None:
+        return (dumps(data).encode("utf-8", "surrogateescape"),)
+    if any(lead in raw for lead in _UNSAFE_LEADS):
+        raw = _TERMINAL_UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), raw)
+    return (raw, b"\n")
+
+
 def _window(window: DateWindow | None) -> str | None:
     return window.text() if window is not None else None
 
 
+class _Texts:
+    """Each date window's text, worked out once per document: a state of a million events
+    writes 140,000 dates of 15,000 windows (the store shares equal windows). Windows are
+    kept by their id, with the window itself, for the life of one document."""
+
+    __slots__ = ("known",)
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[DateWindow, str]] = {}
+
+    def __call__(self, window: DateWindow | None) -> str | None:
+        if window is None:
+            return None
+        found = self.known.get(id(window))
+        if found is None:
+            found = self.known[id(window)] = (window, window.text())
+        return found[1]
+
+
+#: Labels by rank (``Confidence`` and ``Presence`` are integers).
+_CONFIDENCE_LABELS = tuple(c.label for c in Confidence)
+_PRESENCE_LABELS = tuple(p.name.lower() for p in Presence)
+
+
 def _staleness(
-    last_confirmed: DateWindow | None, stale: bool, confirmed_by: tuple[str, ...]
+    last_confirmed: DateWindow | None,
+    stale: bool,
+    confirmed_by: tuple[str, ...],
+    text: Callable[[DateWindow | None], str | None] = _window,
 ) -> dict[str, Any]:
     """``last_confirmed``, ``stale`` and ``confirmed_by`` of a fact (docs/json-output.md)."""
     return {
-        "last_confirmed": _window(last_confirmed),
+        "last_confirmed": text(last_confirmed),
         "stale": stale,
         "confirmed_by": list(confirmed_by),
     }
@@ -83,22 +134,37 @@ def coverage_dict(coverage: Coverage | None) -> dict[str, Any]:
     }
 
 
-def event_refs(cited: Cited, ids: Iterable[str]) -> dict[str, Any]:
+def event_refs(
+    cited: Cited, ids: Iterable[str], text: Callable[[DateWindow | None], str | None] = _window
+) -> dict[str, Any]:
     """The events of ``ids`` (each cited by the result), with their sources, keyed by id."""
     result: dict[str, Any] = {}
-    for event_id, event in cited_subset(cited, ids).items():
+    labels = _CONFIDENCE_LABELS
+    # A source is cited by many events: its entry is made once (and shared in the document).
+    source_dicts: dict[int, tuple[Source, dict[str, str | None]]] = {}
+    # Unsorted: the document's keys are sorted when it is written.
+    for event_id in set(ids):
+        event = cited[event_id]
+        sources = []
+        for source in event.sources:
+            known = source_dicts.get(id(source))
+            if known is None:
+                known = source_dicts[id(source)] = (source, source.as_dict())
+            sources.append(known[1])
         result[event_id] = {
-            "date": event.date.text(),
+            "date": text(event.date),
             "title": event.title,
-            "confidence": event.confidence.label,
-            "sources": [s.as_dict() for s in event.sources],
+            "confidence": labels[event.confidence],
+            "sources": sources,
             "path": event.path,
             "line": event.line or None,
         }
     return result
 
 
-def unit_state_dict(unit: UnitState) -> dict[str, Any]:
+def unit_state_dict(
+    unit: UnitState, text: Callable[[DateWindow | None], str | None] = _window
+) -> dict[str, Any]:
     """One unit of a state."""
     return {
         "id": unit.id,
@@ -106,55 +172,61 @@ def unit_state_dict(unit: UnitState) -> dict[str, Any]:
         "names": dict(unit.names),
         "kind": unit.kind,
         "parent": unit.parent,
-        "since": unit.since.text(),
-        "presence": unit.presence.name.lower(),
+        "since": text(unit.since),
+        "presence": _PRESENCE_LABELS[unit.presence],
         "uncertain_fields": list(unit.uncertain_fields),
-        "confidence": unit.confidence.label,
+        "confidence": _CONFIDENCE_LABELS[unit.confidence],
         "events": list(unit.events),
-        **_staleness(unit.last_confirmed, unit.stale, unit.confirmed_by),
+        **_staleness(unit.last_confirmed, unit.stale, unit.confirmed_by, text),
     }
 
 
-def role_state_dict(role: RoleState) -> dict[str, Any]:
+def role_state_dict(
+    role: RoleState, text: Callable[[DateWindow | None], str | None] = _window
+) -> dict[str, Any]:
     """One role of a state."""
     return {
         "person": role.person,
         "person_name": role.person_name,
         "title": role.title,
         "head": role.head,
-        "since": role.since.text(),
-        "presence": role.presence.name.lower(),
-        "confidence": role.confidence.label,
+        "since": text(role.since),
+        "presence": _PRESENCE_LABELS[role.presence],
+        "confidence": _CONFIDENCE_LABELS[role.confidence],
         "events": list(role.events),
-        **_staleness(role.last_confirmed, role.stale, role.confirmed_by),
+        **_staleness(role.last_confirmed, role.stale, role.confirmed_by, text),
     }
 
 
-def vacancy_state_dict(vacancy: VacancyState) -> dict[str, Any]:
+def vacancy_state_dict(
+    vacancy: VacancyState, text: Callable[[DateWindow | None], str | None] = _window
+) -> dict[str, Any]:
     """One vacant or unknown post."""
     return {
         "unit": vacancy.unit,
         "title": vacancy.title,
         "holder": vacancy.vacancy,
-        "since": vacancy.since.text(),
-        "presence": vacancy.presence.name.lower(),
-        "confidence": vacancy.confidence.label,
+        "since": text(vacancy.since),
+        "presence": _PRESENCE_LABELS[vacancy.presence],
+        "confidence": _CONFIDENCE_LABELS[vacancy.confidence],
         "events": list(vacancy.events),
     }
 
 
-def reporting_line_dict(line: ReportingLineState) -> dict[str, Any]:
+def reporting_line_dict(
+    line: ReportingLineState, text: Callable[[DateWindow | None], str | None] = _window
+) -> dict[str, Any]:
     """One reporting line."""
     return {
         "person": line.person,
         "person_name": line.person_name,
         "reports_to": line.reports_to,
         "reports_to_name": line.reports_to_name,
-        "since": line.since.text(),
-        "presence": line.presence.name.lower(),
-        "confidence": line.confidence.label,
+        "since": text(line.since),
+        "presence": _PRESENCE_LABELS[line.presence],
+        "confidence": _CONFIDENCE_LABELS[line.confidence],
         "events": list(line.events),
-        **_staleness(line.last_confirmed, line.stale, line.confirmed_by),
+        **_staleness(line.last_confirmed, line.stale, line.confirmed_by, text),
     }
 
 
@@ -166,22 +238,26 @@ def state_dict(
     units: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """``reorg show --format json``."""
+    text = _Texts()
     keep = set(units) if units is not None else set(state.units)
     unit_list = []
+    ids: set[str] = set()
     for unit_id in sorted(keep):
         unit = state.units[unit_id]
-        entry = unit_state_dict(unit)
-        entry["roles"] = [role_state_dict(r) for r in state.roles_in(unit_id)]
-        entry["vacancies"] = [vacancy_state_dict(v) for v in state.vacancies_in(unit_id)]
+        entry = unit_state_dict(unit, text)
+        ids.update(unit.events, unit.confirmed_by)
+        roles = state.roles_in(unit_id)
+        entry["roles"] = [role_state_dict(r, text) for r in roles]
+        for role in roles:
+            ids.update(role.events, role.confirmed_by)
+        vacancies = state.vacancies_in(unit_id)
+        entry["vacancies"] = [vacancy_state_dict(v, text) for v in vacancies]
+        for vacancy in vacancies:
+            ids.update(vacancy.events)
         unit_list.append(entry)
-    lines = [reporting_line_dict(r) for r in state.reporting_lines]
-    ids: set[str] = set()
-    for entry in unit_list:
-        ids.update(entry["events"], entry["confirmed_by"])
-        for role in entry["roles"] + entry["vacancies"]:
-            ids.update(role["events"], role.get("confirmed_by", ()))
-    for line in lines:
-        ids.update(line["events"], line["confirmed_by"])
+    lines = [reporting_line_dict(r, text) for r in state.reporting_lines]
+    for line in state.reporting_lines:
+        ids.update(line.events, line.confirmed_by)
     return {
         "schema_version": SCHEMA_VERSION,
         "at": ordinal_iso(state.day),
@@ -189,7 +265,7 @@ def state_dict(
         "min_confidence": min_confidence.label,
         "units": unit_list,
         "reporting_lines": lines,
-        "events": event_refs(state.cited, ids),
+        "events": event_refs(state.cited, ids, text),
         **coverage_dict(state.coverage),
     }
 

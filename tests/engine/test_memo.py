@@ -34,3 +34,31 @@ def test_queries_answer_the_same_through_the_memos_and_when_they_overflow(
     assert fresh[0] != fresh[1]  # the days differ, so reuse is really tested
     assert states(200_000, 100_000, monkeypatch) == fresh
     assert states(1, 1, monkeypatch) == fresh
+
+
+@pytest.mark.parametrize("bundled", [False, True], ids=["mini", "bundled"])
+def test_reads_by_id_answer_the_same_without_json_each(
+    bundled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The citations and confirmations read by id join the ids as a JSON array; a SQLite
+    without ``json_each`` reads them in batches of IN lists, with the same answers."""
+    from reorg_cli.engine.store import Store
+    from reorg_cli.events.model import Confidence
+    from reorg_cli.events.paths import default_events_path
+
+    path = default_events_path() if bundled else MINI
+
+    def answers() -> list[tuple[object, list[tuple[str, object]]]]:
+        timeline = load_timeline(path)
+        found: list[tuple[object, list[tuple[str, object]]]] = []
+        for text in DAYS:
+            for confidence in Confidence:
+                state = timeline.state_at(day(text), confidence)
+                found.append((state, sorted(state.cited.items())))
+        return found
+
+    with_json = answers()
+    assert any(cited for _, cited in with_json)  # the answers do cite events
+    monkeypatch.setattr(Store, "has_json_each", property(lambda self: False))
+    assert not load_timeline(MINI).store.has_json_each
+    assert answers() == with_json

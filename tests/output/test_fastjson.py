@@ -77,3 +77,43 @@ def test_subclasses_cycles_and_deep_nesting() -> None:
         except TypeError:
             continue
         assert dumps_sorted_indented(odd) == expected_text
+
+
+#: Text rich in what the terminal-safety escaping acts on, and its neighbours in UTF-8.
+unsafe_text = st.text(
+    st.sampled_from(
+        "a\x00\x1f\x7f\x80\x9f\xa0\u061b\u061c\u061d\u200d\u200e\u200f\u2010\u2027\u2028"
+        "\u2029\u202a\u202e\u202f\u2065\u2066\u2069\u206a\u00e9\u4e2d\U0001f600"
+    )
+    | st.characters(),
+    max_size=12,
+)
+
+
+@settings(max_examples=examples(300))
+@given(st.dictionaries(st.text(max_size=3), unsafe_text | st.lists(unsafe_text), max_size=4))
+def test_utf8_output_is_the_text_output_encoded(data: dict[str, Any]) -> None:
+    same_bytes_or_error(data)
+
+
+def same_bytes_or_error(data: dict[str, Any]) -> None:
+    """``dumps_utf8`` gives what ``write_json`` wrote before it: the text encoded, or the
+    same error (a lone surrogate ``surrogateescape`` cannot write)."""
+    from reorg_cli.output.serialize import dumps, dumps_utf8
+
+    try:
+        expected = dumps(data).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as error:
+        try:
+            b"".join(dumps_utf8(data))
+        except UnicodeEncodeError as got:
+            assert str(got) == str(error)
+        else:  # pragma: no cover
+            raise AssertionError("dumps_utf8 must fail where the encoding did") from None
+        return
+    assert b"".join(dumps_utf8(data)) == expected
+
+
+def test_utf8_output_of_what_orjson_refuses() -> None:
+    for odd in ({"s": "\udc80\u2028"}, {"big": 2**70, "t": "\x85"}, {"s": "\ud800"}):
+        same_bytes_or_error(odd)
