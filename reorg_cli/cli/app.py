@@ -7,6 +7,7 @@ each wrapped in the one error boundary (:mod:`reorg_cli.cli.boundary`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Annotated, Any
@@ -16,28 +17,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from reorg_cli import __version__
-from reorg_cli.cli import (
-    blame,
-    check,
-    diff,
-    event,
-    explore,
-    export,
-    history,
-    imports,
-    log,
-    publish,
-    schema,
-    show,
-    sources,
-    unit,
-    when,
-)
-from reorg_cli.cli import new as new_command
-from reorg_cli.cli import people as people_command
-from reorg_cli.cli import search as search_command
-from reorg_cli.cli import timeline as timeline_command
-from reorg_cli.cli import validate as validate_command
+from reorg_cli.cli import imports
 from reorg_cli.cli.boundary import guarded
 from reorg_cli.cli.common import ColorMode, settings
 from reorg_cli.cli.speedups import install as _install_typer_speedups
@@ -49,18 +29,18 @@ class _CommandsOnDemand(TyperGroup):
     """The app's commands, each converted from its function only when Click asks for it.
 
     Click's documented pattern for lazy subcommands (``list_commands``/``get_command``):
-    Click itself picks the command from the arguments, so a run converts the one it invokes
-    (and ``--help`` all of them), not every function's parameters on every start, which
-    was a fifth of a warm ``show``."""
+    Click itself picks the command from the arguments, so a run imports and converts the
+    one it invokes (and ``--help`` all of them), not every command's module and parameters
+    on every start, which was a fifth of a warm ``show``."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*_BY_NAME, *(n for n in super().list_commands(ctx) if n not in _BY_NAME)]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         found = super().get_command(ctx, cmd_name)
-        function = _BY_NAME.get(cmd_name)
-        if found is not None or function is None:
+        if found is not None or cmd_name not in _BY_NAME:
             return found
+        function = command_function(cmd_name)
         single = typer.Typer(add_completion=False, rich_markup_mode=None)
         single.command(name=cmd_name)(guarded(function))
         command = typer.main.get_command(single)
@@ -132,30 +112,37 @@ def _main_options(
     settings.today = None  # decided on first use in this run (run_today)
 
 
-#: Every command, in the order ``reorg --help`` lists them.
+#: Every command, in the order ``reorg --help`` lists them: its name and its module of
+#: :mod:`reorg_cli.cli`, which holds a function of the same name (imported when it is run).
 COMMANDS = (
-    show.show,
-    diff.diff,
-    history.history,
-    unit.unit,
-    people_command.people,
-    people_command.units,
-    search_command.search,
-    timeline_command.timeline,
-    log.log,
-    blame.blame,
-    when.when,
-    explore.explore,
-    validate_command.validate,
-    new_command.new,
-    check.check,
-    sources.sources,
-    event.event,
-    schema.schema,
-    export.export,
-    publish.publish,
+    ("show", "show"),
+    ("diff", "diff"),
+    ("history", "history"),
+    ("unit", "unit"),
+    ("people", "people"),
+    ("units", "people"),
+    ("search", "search"),
+    ("timeline", "timeline"),
+    ("log", "log"),
+    ("blame", "blame"),
+    ("when", "when"),
+    ("explore", "explore"),
+    ("validate", "validate"),
+    ("new", "new"),
+    ("check", "check"),
+    ("sources", "sources"),
+    ("event", "event"),
+    ("schema", "schema"),
+    ("export", "export"),
+    ("publish", "publish"),
 )
-_BY_NAME = {function.__name__.replace("_", "-"): function for function in COMMANDS}
+_BY_NAME = dict(COMMANDS)
+
+
+def command_function(name: str) -> Any:
+    """The function of the command ``name`` (its module imported now)."""
+    module = importlib.import_module(f"reorg_cli.cli.{_BY_NAME[name]}")
+    return getattr(module, name.replace("-", "_"))
 
 
 app.add_typer(imports.import_app, name="import")

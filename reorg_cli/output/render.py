@@ -6,7 +6,9 @@ and shows control characters visibly, so names cannot restyle or take over the t
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
@@ -22,18 +24,6 @@ from reorg_cli.engine.results import (
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.layout import KEEP, Records, keep
-from reorg_cli.output.render_details import render_person_at as render_person_at
-from reorg_cli.output.render_details import render_person_roles as render_person_roles
-from reorg_cli.output.render_details import render_unit_at as render_unit_at
-from reorg_cli.output.render_details import render_unit_changes as render_unit_changes
-from reorg_cli.output.render_history import render_check as render_check
-from reorg_cli.output.render_history import render_event as render_event
-from reorg_cli.output.render_history import render_fact_summaries as render_fact_summaries
-from reorg_cli.output.render_history import render_person_history as render_person_history
-from reorg_cli.output.render_history import render_problems as render_problems
-from reorg_cli.output.render_history import render_sources as render_sources
-from reorg_cli.output.render_history import render_timeline as render_timeline
-from reorg_cli.output.render_history import render_unit_history as render_unit_history
 from reorg_cli.output.render_text import LEGEND as LEGEND
 from reorg_cli.output.render_text import MARK_REPORTED as MARK_REPORTED
 from reorg_cli.output.render_text import MARK_STALE as MARK_STALE
@@ -47,6 +37,46 @@ from reorg_cli.output.render_text import safe_text as safe_text
 from reorg_cli.output.render_text import sanitize as sanitize
 from reorg_cli.output.render_text import unit_label as unit_label
 from reorg_cli.output.render_text import vacancy_label as vacancy_label
+
+if TYPE_CHECKING:
+    from reorg_cli.output.render_details import render_person_at as render_person_at
+    from reorg_cli.output.render_details import render_person_roles as render_person_roles
+    from reorg_cli.output.render_details import render_unit_at as render_unit_at
+    from reorg_cli.output.render_details import render_unit_changes as render_unit_changes
+    from reorg_cli.output.render_history import render_check as render_check
+    from reorg_cli.output.render_history import render_event as render_event
+    from reorg_cli.output.render_history import render_fact_summaries as render_fact_summaries
+    from reorg_cli.output.render_history import render_person_history as render_person_history
+    from reorg_cli.output.render_history import render_problems as render_problems
+    from reorg_cli.output.render_history import render_sources as render_sources
+    from reorg_cli.output.render_history import render_timeline as render_timeline
+    from reorg_cli.output.render_history import render_unit_history as render_unit_history
+
+#: The renderers of the other views, re-exported from their modules, which are imported only
+#: when one of them is first used (``reorg show`` needs neither).
+_ELSEWHERE = {
+    "render_person_at": "reorg_cli.output.render_details",
+    "render_person_roles": "reorg_cli.output.render_details",
+    "render_unit_at": "reorg_cli.output.render_details",
+    "render_unit_changes": "reorg_cli.output.render_details",
+    "render_check": "reorg_cli.output.render_history",
+    "render_event": "reorg_cli.output.render_history",
+    "render_fact_summaries": "reorg_cli.output.render_history",
+    "render_person_history": "reorg_cli.output.render_history",
+    "render_problems": "reorg_cli.output.render_history",
+    "render_sources": "reorg_cli.output.render_history",
+    "render_timeline": "reorg_cli.output.render_history",
+    "render_unit_history": "reorg_cli.output.render_history",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def _add_unit(

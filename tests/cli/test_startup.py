@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from typer import core
 from typer.testing import CliRunner
@@ -107,3 +113,54 @@ def test_a_run_converts_only_the_command_it_invokes() -> None:
     assert group.get_command(context, "nonsense") is None  # type: ignore[attr-defined]
     listed = group.list_commands(context)  # type: ignore[attr-defined]
     assert listed[0] == "show" and listed[-1] == "import" and len(listed) == 21
+
+
+#: What a warm ``reorg show`` must not import: the other commands, the other views' renderers,
+#: and what only compiling needs (the explorer, YAML, pydantic, the loader and compiler).
+NOT_FOR_SHOW = {
+    *(f"reorg_cli.cli.{name}" for name in ("diff", "history", "unit", "export", "validate")),
+    "reorg_cli.output.render_history",
+    "reorg_cli.output.render_details",
+    "reorg_cli.engine.reports",
+    "reorg_cli.engine.compiler",
+    "reorg_cli.events.loader",
+    "textual",
+    "yaml",
+    "pydantic",
+}
+
+_IMPORTED = """
+import sys
+from reorg_cli.cli.app import main
+sys.argv = ['reorg', 'show', '--at', '2025-06', '--events', sys.argv[1]]
+try:
+    main()
+except SystemExit:
+    pass
+from reorg_cli.events import model
+compiled = sorted(
+    name for name, kind in vars(model).items()
+    if isinstance(kind, type) and '__dataclass_fields__' in vars(kind)
+    and kind.__init__.__code__.co_filename == '<string>'
+)
+print(repr((sorted(sys.modules), compiled)), file=sys.stderr)
+"""
+
+
+def test_a_warm_show_imports_and_compiles_only_what_it_uses(tmp_path: Path) -> None:
+    env = {**os.environ, "REORG_CACHE_DIR": str(tmp_path)}
+    for name, value in CLI_ENV.items():
+        env.pop(name, None)
+        if value is not None:
+            env[name] = value
+    env.pop("REORG_NO_CACHE", None)
+    for _ in range(2):  # the first run compiles the history, the second reads its cache
+        result = subprocess.run(
+            [sys.executable, "-c", _IMPORTED, str(MINI)], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr
+    modules, compiled = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    assert "reorg_cli.cli.show" in modules and "reorg_cli.output.render" in modules
+    assert NOT_FOR_SHOW.isdisjoint(modules), NOT_FOR_SHOW & set(modules)
+    # The event records' constructors are compiled only for the records a run builds.
+    assert "UnitCreated" not in compiled and "RoleAssigned" not in compiled
