@@ -262,14 +262,22 @@ class QueryDate:
         return ordinal_iso(self.day)
 
 
-_NATURAL_RE = re.compile(
+#: Dates written in words (compiled by ``re`` on first use: most runs never need it).
+_NATURAL = (
     r"(?:[A-Za-z]{3,9}\.?\s+[0-9]{1,2}(?:st|nd|rd|th)?,?\s+[0-9]{4})"
     r"|(?:[0-9]{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+[0-9]{4})"
     r"|(?:[A-Za-z]{3,9}\.?,?\s+[0-9]{4})"
 )
-_MONTH_NAMES = {
-    name.lower() for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])
-} | {"sept"}
+
+
+@functools.cache
+def _month_names() -> frozenset[str]:
+    return frozenset(
+        name.lower()
+        for i in range(1, 13)
+        for name in (calendar.month_name[i], calendar.month_abbr[i])
+    ) | {"sept"}
+
 
 ACCEPTED_QUERY_FORMS = "2026-04-08, 2026-04, 2026, 'April 8, 2026', '8 Apr 2026' or 'today'"
 
@@ -333,8 +341,8 @@ def parse_query_date(text: str, today: dt.date | None = None) -> QueryDate:
         raise DateSyntaxError(
             f"{text!r} is ambiguous (day and month order); write it as YYYY-MM-DD"
         )
-    if not _NATURAL_RE.fullmatch(stripped) or not any(
-        word.rstrip(".,").lower() in _MONTH_NAMES for word in stripped.split()
+    if not re.fullmatch(_NATURAL, stripped) or not any(
+        word.rstrip(".,").lower() in _month_names() for word in stripped.split()
     ):
         raise DateSyntaxError(f"{text!r} is not a date; use {ACCEPTED_QUERY_FORMS}")
     return _parse_natural(text, stripped)
