@@ -7,7 +7,6 @@ event file is a *window* of days: ``2026-03`` is every day from March 1 to March
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -75,7 +74,7 @@ class PartialDate:
         if self.day is not None:
             return self.first_day()
         month = self.month or 12
-        last = calendar.monthrange(self.year, month)[1]
+        last = days_in_month(self.year, month)
         return dt.date(self.year, month, last).toordinal()
 
     def iso(self) -> str:
@@ -96,6 +95,13 @@ class PartialDate:
         return f"{self.year:04d}"
 
 
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of a month (1-12) of the proleptic Gregorian calendar."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def parse_partial(text: str) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, checking that the day exists."""
     match = _PARTIAL_RE.fullmatch(text)
@@ -112,7 +118,7 @@ def parse_partial(text: str) -> PartialDate:
         raise DateSyntaxError(f"{text!r} is not a date: month {month:02d} does not exist")
     if day is not None:
         assert month is not None
-        last = calendar.monthrange(year, month)[1]
+        last = days_in_month(year, month)
         if not 1 <= day <= last:
             raise DateSyntaxError(
                 f"{text!r} is not a date: {_MONTH_ABBR[month]} {year} has days 01 to {last}"
@@ -272,6 +278,8 @@ _NATURAL = (
 
 @functools.cache
 def _month_names() -> frozenset[str]:
+    import calendar
+
     return frozenset(
         name.lower()
         for i in range(1, 13)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
@@ -12,6 +13,7 @@ from reorg_cli.events.dates import (
     DateSyntaxError,
     Precision,
     WindowKind,
+    days_in_month,
     parse_partial,
     parse_query_date,
     parse_window,
@@ -369,3 +371,9 @@ def test_without_reorg_today_today_is_the_system_date(monkeypatch: pytest.Monkey
     before = dt.date.today()
     found = today_date()
     assert before <= found <= dt.date.today()
+
+
+def test_days_in_month_are_the_calendars() -> None:
+    for year in (*range(1, 30), *range(1890, 2110), 2400, 9999):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
