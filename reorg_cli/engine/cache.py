@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import sqlite3
 import stat
@@ -48,6 +47,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import orjson
 
 from reorg_cli import __version__
 from reorg_cli.engine.schema import SCHEMA_VERSION
@@ -104,7 +105,7 @@ def _code_key() -> str:
                     info = entry.stat()
                     modules.append((here.name, entry.name, info.st_size, info.st_mtime_ns))
     key = (SCHEMA_VERSION, __version__, sys.version, sqlite3.sqlite_version, modules)
-    return json.dumps(key)
+    return orjson.dumps(key).decode()
 
 
 # -- fingerprints ----------------------------------------------------------------------------------
@@ -238,7 +239,7 @@ def load_timeline_cached(
     prints = fingerprint(files) if entry is not None and files else None  # before reading
     with _gc_paused():
         if entry is not None and files is not None and prints is not None:
-            meta = {"code": _code_key(), "fingerprint": json.dumps(prints)}
+            meta = {"code": _code_key(), "fingerprint": orjson.dumps(prints).decode()}
             scanned = tuple(display for display, _ in files)
             with contextlib.suppress(OSError, sqlite3.Error, _FilesChanged):
                 _build_entry(entry, lambda conn: _compile_into(conn, path, progress, meta, scanned))
@@ -386,7 +387,7 @@ def open_entry(entry: Path, files: list[tuple[str, str]], *, check: bool = True)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("code") != _code_key():
             raise ValueError("another version of reorg")
-        stored = tuple(tuple(e) for e in json.loads(meta["fingerprint"]))
+        stored = tuple(tuple(e) for e in orjson.loads(meta["fingerprint"]))
         if check and not _still_matches(stored, files):
             raise ValueError("stale")
     except (sqlite3.Error, ValueError, KeyError, TypeError):

@@ -96,10 +96,11 @@ class PartialDate:
 
 
 def days_in_month(year: int, month: int) -> int:
-    """The number of days of a month (1-12) of the proleptic Gregorian calendar."""
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    """The number of days of a month (1-12), as ``datetime`` counts them (the day before the
+    next month's first; ``calendar``, which says the same, costs an import at startup)."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
 
 
 def parse_partial(text: str) -> PartialDate:
