@@ -117,7 +117,10 @@ class _FieldReader:
         self.units: dict[str, UnitInfo] = {}
         self.sources: dict[str, Source] = {}
         self.events: list[Event] = []
-        self.event_ids: dict[str, Location] = {}
+        # Every event id read, and where: a packed number (see `place`), as a Location per
+        # event would be most of what a streaming load keeps.
+        self.event_ids: dict[str, int] = {}
+        self.paths: dict[str, int] = {}
         self.source_locations: dict[str, Location] = {}
         # Source references are resolved at the end, so the registry may be in any file.
         self.pending_refs: list[tuple[str, Location]] = []

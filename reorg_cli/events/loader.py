@@ -304,13 +304,15 @@ class _DatasetBuilder(_FieldReader):
         self.check_keys(item, _EVENT_KEYS, "an event")
         event_id = self.ident(item, "id", "an event")
         assert event_id is not None
-        if event_id in self.event_ids:
+        where = item.where("id")
+        first = self.event_ids.get(event_id)
+        if first is not None:
             raise self.problem(
-                item.where("id"),
-                f"event id {event_id!r} is used twice (first at {self.event_ids[event_id]})",
+                where,
+                f"event id {event_id!r} is used twice (first at {self.unpack(first)})",
                 "event ids must be unique across all files",
             )
-        self.event_ids[event_id] = item.where("id")
+        self.event_ids[event_id] = self.pack(where)
         date = self.window(item, "date", "an event", required=True)
         assert date is not None
         title = self.text(item, "title", "an event", required=True)
@@ -373,6 +375,16 @@ class _DatasetBuilder(_FieldReader):
                 position=position,
             )
         )
+
+    def pack(self, where: Location) -> int:
+        """A place as one number: its file's number, line and column."""
+        number = self.paths.setdefault(where.path, len(self.paths))
+        return (number << 64) | (where.line << 32) | where.column
+
+    def unpack(self, packed: int) -> Location:
+        """The place :meth:`pack` made a number of."""
+        path = next(p for p, n in self.paths.items() if n == packed >> 64)
+        return Location(path, (packed >> 32) & 0xFFFFFFFF, packed & 0xFFFFFFFF)
 
     def keep(self, event: Event) -> None:
         """Note what the whole history needs of an event, and keep it or hand it on."""
