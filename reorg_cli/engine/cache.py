@@ -211,9 +211,9 @@ def _still_matches(stored: tuple[Any, ...], files: list[tuple[str, str]]) -> boo
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Compiling allocates millions of long-lived, acyclic objects; the cycle collector would
-    rescan all of them again and again. So it is paused while compiling, and collected once
-    the compiled objects have been written to the store and dropped."""
+    """Compiling allocates millions of acyclic objects (the replay's state lives as long as the
+    replay); the cycle collector would rescan them again and again. So it is paused while
+    compiling."""
     enabled = gc.isenabled()
     gc.disable()
     try:

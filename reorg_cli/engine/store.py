@@ -1,7 +1,7 @@
 """The compiled store: a compiled history in SQLite (schema in :mod:`reorg_cli.engine.schema`,
 documented in docs/sqlite.md).
 
-:func:`write_store` fills an empty database from a dataset and its compilation, in batches;
+:class:`~reorg_cli.engine.build.StoreBuilder` writes a store as the event files are read;
 :class:`Store` reads rows back as the engine's records (facts, events, people, sources). Every
 query of :class:`~reorg_cli.engine.timeline.Timeline` runs on a store, whether it lives in a
 cache file or in memory.
