@@ -125,7 +125,7 @@ def scan_event_files(path: Path) -> list[tuple[str, str]] | None:
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode):
-        return [(str(path), str(path))]
+        return [(str(path), str(path))] if _is_utf8(str(path)) else None
     found: list[tuple[str, str]] = []
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -139,7 +139,18 @@ def scan_event_files(path: Path) -> list[tuple[str, str]] | None:
                 continue
             found.append((prefix + name, base + joiner + name))
     found.sort(key=lambda item: item[0])
+    if not all(_is_utf8(display) for _, display in found):
+        return None  # the loader says which name
     return [(display, display) for _, display in found]
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether a path decoded from the file system is valid UTF-8 (not surrogate-escaped)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hash_file(path: str) -> str | None:

@@ -29,6 +29,7 @@ def discover_event_files(path: Path) -> list[tuple[str, Path]]:
     except OSError as err:
         raise ReorgError(f"{path}: cannot read ({err.strerror})") from None
     if not stat.S_ISDIR(info.st_mode):
+        _check_name(str(path))
         return [(str(path), path)]
     found: list[tuple[str, str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
@@ -46,7 +47,22 @@ def discover_event_files(path: Path) -> list[tuple[str, Path]]:
             "point --events at a directory of event files",
         )
     found.sort(key=lambda item: item[0])
+    for _, display, _ in found:
+        _check_name(display)
     return [(display, real) for _, display, real in found]
+
+
+def _check_name(display: str) -> None:
+    """Refuse a path that is not valid UTF-8: a store, a message and every export write paths
+    as UTF-8 text."""
+    try:
+        display.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(display).decode("utf-8", "backslashreplace")
+        raise ReorgError(
+            f"{shown}: the file name is not valid UTF-8",
+            "rename it: reorg reads the names of event files as UTF-8",
+        ) from None
 
 
 _FILE_KINDS = (

@@ -616,3 +616,42 @@ def test_a_fifo_that_appears_while_writing_is_not_replaced(
     with pytest.raises(ReorgError, match="is a FIFO"):
         write_atomic(target, "x\n", force=True)
     assert target.is_fifo() and [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+# -- a file name that is not UTF-8 ---------------------------------------------------------------
+
+ONE_UNIT = """sources:
+  - id: s1
+    url: https://example.com/a
+events:
+  - id: e1
+    date: 2024-01-01
+    title: T
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+"""
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("whole_folder", [False, True])
+def test_an_event_file_name_that_is_not_utf8_is_one_clear_error(
+    tmp_path: Path, cached: bool, whole_folder: bool
+) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    bad = folder / os.fsdecode(b"ev\xff.yaml")
+    try:
+        bad.write_text(ONE_UNIT, encoding="utf-8")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    env: dict[str, str | None] = {"REORG_CACHE_DIR": str(tmp_path / "cache")}
+    env["REORG_NO_CACHE"] = None if cached else "1"
+    target = str(folder if whole_folder else bad)
+    for args in (["show", "--events", target], ["validate", target]):
+        line = one_error_line(invoke(*args, env=env))
+        assert line == (
+            f"reorg: error: {folder}/ev\\xff.yaml: the file name is not valid UTF-8 "
+            "(rename it: reorg reads the names of event files as UTF-8)"
+        )
