@@ -1056,16 +1056,21 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 39,746 r
   passing; only the latest such confirmation is cited (every explicit `unit_confirmed` is).
   Citing them all made the root unit of the 100k history cite most of its events: `show
   --format json` was 51 MB citing 76,527 events, and is 4.3 MB citing 4,287.
-- **Cold compiles**: the cycle collector is paused while compiling (the compiled objects are
-  dropped once the store is written): it used to rescan millions of live objects, three
-  quarters of the time at 100k events. Ids and titles are interned, date windows and the
-  common event status shared. The store is written in batches of 5,000 rows with its indexes
-  made afterwards, and SQLite's page cache held to 16 MiB meanwhile.
+- **Cold compiles stream into the store** (docs/sqlite.md, "How a store is built"): each
+  event's rows are written as it is read, one SQL statement numbers the replay, the replay
+  reads the events back a batch at a time and writes each fact as it closes, so memory grows
+  with the ids and the open facts, not with the history's objects (at 100k events the peak
+  went from 343 to 120 MiB, at a million from 3.2 GiB to 756 MiB). The cycle collector is
+  paused while compiling; ids, titles and file paths are interned, date windows shared. The
+  store is written in batches of 5,000 rows with its indexes made afterwards, and SQLite's
+  page cache held to 16 MiB meanwhile. A file is read with one allocation of its own size
+  (a read up to the 16 MiB limit allocated the limit for every file).
 - **Startup**: a warm run imports neither YAML, pydantic nor the store's writer (Typer
   coerces every option through pydantic, 80 ms per run; `reorg_cli/cli/speedups.py` coerces
   plain values with Typer's own helpers, for the Typer version it was written for only, and
-  leaves everything else, including every error, to Typer), only the invoked command is
-  registered, and the CLI runs without the cycle collector.
+  leaves everything else, including every error, to Typer); a command imports only its own
+  module and renderers (a test checks what a warm `show` imports); the CLI runs without the
+  cycle collector.
 - **Output**: JSON is written by orjson (`reorg_cli/output/fastjson.py`), byte for byte what
   `json.dumps(sort_keys=True, indent=2, ensure_ascii=False)` writes for reorg's documents, ten
   times faster; per-unit groupings of a state are built once (they were quadratic: 39 s for a
@@ -1075,28 +1080,37 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 39,746 r
 
 ## Where the remaining time goes, and what would close the gaps
 
-- **Startup** (target 1.3×): what is left over the floor is mostly creating the model's and
-  results' ~45 frozen, slotted dataclasses at import (each generates and compiles its methods,
-  then rebuilds the class; `frozen` doubles the cost) and Rich laying out the tree. Closing
-  it needs the core compiled ahead of time (mypyc) or hand-written classes for the results.
+- **Startup** (target 1.3×): a command imports only its own module and renderers, and the
+  warm path imports neither YAML, the loader nor the compiler (a test checks). What is left
+  over the floor is mostly creating the model's and results' ~45 frozen, slotted dataclasses
+  at import (`dataclasses` generates and compiles six methods for each, then rebuilds the
+  class for its slots) and Rich laying out the tree. A replacement decorator that compiled
+  those methods lazily was measured at 1.24-1.30×, and not taken: it is a hand-written copy
+  of what `dataclasses` generates, with `exec`. Closing the gap cleanly needs the core
+  compiled ahead of time (mypyc) or records from a compiled library.
 - **Cold compile** (target 1.5× the YAML parse at 100k): reorg reads the parser's event
   stream (never a node tree, so a huge file cannot exhaust memory) and converts each event in
-  Python to values that remember their `path:line:col`, then checks every field and writes
-  the store; the parse-only floor builds plain dicts in C. Closing the gap needs a C-level
-  converter, positions kept as plain integers until an error needs them, or files parsed in
-  parallel processes.
-- **Memory of the cold compile** (targets < 150 MiB at 100k, < 1 GiB at a million): the
-  loaded history is held whole until the replay, about 2.5 KB per event (the event and its
-  changes as frozen dataclasses, a `Location` for each reference), then the facts. The replay
-  needs every event sorted by date before the first fact is made, and source references are
-  resolved after the last file is read. Closing it: write the events' rows to the store as
-  each file is read, keep only a replay index (date, file, position, corrections) in memory,
-  and replay from the store in batches, writing facts as they close.
+  Python to values that remember their `path:line:col` and checks every field (about 1.8× the
+  parse on its own), then replays the history from the store, reading each event back (the
+  price of not holding the history in memory), and writes the facts. Closing the gap needs a
+  C-level converter or files parsed in parallel processes.
+- **Memory of the cold compile** (targets < 150 MiB at 100k, < 1 GiB at a million): the store
+  is written as the files are read, and the replay reads the events back in batches and
+  writes facts as they close (docs/sqlite.md, "How a store is built"). What grows with the
+  history is each event's id (kept to find duplicates and the targets of corrections) and,
+  for every role ever held, where it was last assigned and ended (kept for the hints of
+  errors), plus the allocator's fragmentation around them; SQLite's page cache is held to
+  16 MiB while building.
 - **Warm `show --format json`** (targets ≤ 2× `reorg --version` at 100k; ≤ 2× the SQLite peer
-  and < 0.7 s at a million): the peer returns bare tuples; reorg decodes each live fact into
-  an object, picks one per slot, adds names, staleness, confirmations and the evidence of every
-  cited event, and writes the JSON. Closing it: the pick and the rows in SQL (a window
-  function, as the peer does) and the evidence as JSON from SQLite's `json_object`.
+  and < 0.7 s at a million): the cited events are read as rows (two joins, no event objects)
+  and the JSON goes to stdout as bytes straight from orjson, but the cost is still building
+  the state in Python. Per stage at a million events (CPU): reading the ~78k facts that may
+  hold on the day, ~120 ms in SQLite, ~240 ms converting their columns and 300-400 ms making
+  fact objects; putting the state together ~300 ms; the ~63k cited events ~200 ms of lookups
+  by text id and ~300 ms of objects; the dictionaries ~370 ms; orjson ~90 ms. Closing it
+  needs the pick of one fact per slot and the units' pivot in SQL (as the peer does), and
+  events keyed by integer or with their evidence precomputed as JSON (SQLite's `json_object`
+  alone measured ~400 ms of CPU for the evidence).
 - **Default tree of a 14,000-unit organization** (target 0.5 s): the tree itself is cut to
   300 units and renders in a few milliseconds; the time is computing the whole state first.
   Closing it: a state of the units alone (names, kinds, parents) to choose the levels shown,
