@@ -19,7 +19,6 @@ from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, BATCH, Store, name_key
 from reorg_cli.events.errors import Problem
-from reorg_cli.events.loader import EventReader
 from reorg_cli.events.model import (
     CHANGE_TYPE_NAMES,
     Change,
@@ -32,6 +31,7 @@ from reorg_cli.events.model import (
     correction_links,
     unit_namings,
 )
+from reorg_cli.events.reader import EventReader
 
 _STATEMENTS = [part.strip() for part in re.sub(r"--[^\n]*", "", SCHEMA).split(";") if part.strip()]
 #: Indexes are made once the rows are in (faster than keeping them up to date row by row),

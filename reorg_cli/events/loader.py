@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,7 @@ from reorg_cli.events.model import (
     widen_date_bounds,
 )
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
+from reorg_cli.events.reader import EventReader
 from reorg_cli.events.yamlfile import (
     YamlList,
     YamlMap,
@@ -114,23 +115,6 @@ def load_dataset_or_raise(path: Path) -> Dataset:
     if any(p.severity is Severity.ERROR for p in problems):
         raise EventFileError(problems)
     return dataset
-
-
-class EventReader:
-    """Receives a streaming load's events (see :func:`load_dataset`)."""
-
-    def event(self, event: Event) -> None:
-        """One event, as soon as it is read (its sources not yet resolved)."""
-        raise NotImplementedError
-
-    def finish(
-        self,
-        ids: Collection[str],
-        links: list[Link],
-        namings: list[Naming],
-    ) -> None:
-        """Once every file is read: every event id, the events that correct or retract
-        (id, corrects, retracts, where), and the names given to units, in the order read."""
 
 
 class _DatasetBuilder(_FieldReader):
