@@ -499,7 +499,7 @@ def fact_summaries_dict(facts: list[FactSummary]) -> dict[str, Any]:
 
 def event_dict(record: EventRecord) -> dict[str, Any]:
     """``reorg event ID --format json``: the event as recorded, and what became of it."""
-    from reorg_cli.events.model import CHANGE_TYPE_NAMES
+    from reorg_cli.events.changes import CHANGE_TYPE_NAMES
 
     event = record.event
     changes = []

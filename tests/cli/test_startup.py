@@ -116,7 +116,8 @@ def test_a_run_converts_only_the_command_it_invokes() -> None:
 
 
 #: What a warm ``reorg show`` must not import: the other commands, the other views' renderers,
-#: and what only compiling needs (the explorer, YAML, pydantic, the loader and compiler).
+#: and what only compiling needs (the explorer, YAML, pydantic, the loader and compiler, the
+#: change records).
 NOT_FOR_SHOW = {
     *(f"reorg_cli.cli.{name}" for name in ("diff", "history", "unit", "export", "validate")),
     "reorg_cli.output.render_history",
@@ -124,6 +125,7 @@ NOT_FOR_SHOW = {
     "reorg_cli.engine.reports",
     "reorg_cli.engine.compiler",
     "reorg_cli.events.loader",
+    "reorg_cli.events.changes",
     "textual",
     "yaml",
     "pydantic",
