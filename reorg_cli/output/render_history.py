@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results import (
+from reorg_cli.engine.results_over_time import (
     Chronicle,
     EventRecord,
     FactSummary,
