@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 CONSTRAINTS := constraints-dev.txt
 #: The engine modules `make mutate` mutates (one place to change when modules move).
-MUTATE_MODULES ?= reorg_cli/engine/timeline.py reorg_cli/engine/compiler.py reorg_cli/engine/compiler_roles.py reorg_cli/engine/compiler_state.py reorg_cli/engine/facts.py reorg_cli/engine/state.py reorg_cli/engine/diff.py reorg_cli/engine/results.py reorg_cli/engine/diffapply.py reorg_cli/events/dates.py
+MUTATE_MODULES ?= reorg_cli/engine/timeline.py reorg_cli/engine/compiler.py reorg_cli/engine/compiler_roles.py reorg_cli/engine/compiler_state.py reorg_cli/engine/facts.py reorg_cli/engine/state.py reorg_cli/engine/diff.py reorg_cli/engine/results.py reorg_cli/engine/results_over_time.py reorg_cli/engine/diffapply.py reorg_cli/events/dates.py
 
 .PHONY: help demo test lint typecheck unit-tests fmt bench bench-publish fuzz explore mutate clean install synth
 

@@ -18,10 +18,9 @@ from reorg_cli.engine.compiler import APPLIED, _Compiler, resolve_corrections
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, BATCH, Store, name_key
+from reorg_cli.events.changes import CHANGE_TYPE_NAMES, Change
 from reorg_cli.events.errors import Problem
 from reorg_cli.events.model import (
-    CHANGE_TYPE_NAMES,
-    Change,
     Confidence,
     Dataset,
     Event,

@@ -18,12 +18,8 @@ from reorg_cli.engine.compiler_state import EventStatus as EventStatus
 from reorg_cli.engine.compiler_state import closest as closest
 from reorg_cli.engine.compiler_state import replay_order as replay_order
 from reorg_cli.engine.facts import Edge, FactKind
-from reorg_cli.events.errors import Location
-from reorg_cli.events.model import (
+from reorg_cli.events.changes import (
     Change,
-    Dataset,
-    Event,
-    Link,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineConfirmed,
@@ -38,8 +34,9 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
-    correction_links,
 )
+from reorg_cli.events.errors import Location
+from reorg_cli.events.model import Dataset, Event, Link, correction_links
 
 
 class _Compiler(_RolesAndChecks):

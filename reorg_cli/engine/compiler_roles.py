@@ -9,10 +9,8 @@ from typing import cast
 
 from reorg_cli.engine.compiler_state import _CompilerState, _on, closest
 from reorg_cli.engine.facts import FactKind
-from reorg_cli.events.dates import POS_INF
-from reorg_cli.events.model import (
+from reorg_cli.events.changes import (
     Change,
-    Person,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineConfirmed,
@@ -20,8 +18,9 @@ from reorg_cli.events.model import (
     RoleAssigned,
     RoleConfirmed,
     RoleEnded,
-    name_key,
 )
+from reorg_cli.events.dates import POS_INF
+from reorg_cli.events.model import Person, name_key
 
 
 class _RolesAndChecks(_CompilerState):

@@ -8,18 +8,10 @@ import dataclasses
 from collections.abc import Callable, Iterable
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind, confirmation_day
+from reorg_cli.events.changes import Change, RoleAssigned, UnitCreated
 from reorg_cli.events.dates import DateWindow, WindowKind
 from reorg_cli.events.errors import Location, Problem, Severity
-from reorg_cli.events.model import (
-    Change,
-    Confidence,
-    Dataset,
-    Event,
-    Naming,
-    RoleAssigned,
-    UnitCreated,
-    unit_namings,
-)
+from reorg_cli.events.model import Confidence, Dataset, Event, Naming, unit_namings
 
 
 def closest(word: str, choices: Iterable[str]) -> str:

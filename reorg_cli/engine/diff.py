@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence
-from reorg_cli.engine.results import DiffChange, Entry, OrgDiff, OrgState, ReportingLineState
+from reorg_cli.engine.results import Entry, OrgState, ReportingLineState
+from reorg_cli.engine.results_over_time import DiffChange, OrgDiff
 from reorg_cli.events.dates import POS_INF
 from reorg_cli.events.model import Confidence, kind_label
 

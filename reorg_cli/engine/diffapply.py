@@ -11,13 +11,13 @@ from collections.abc import Mapping
 
 from reorg_cli.engine.results import (
     Entry,
-    OrgDiff,
     OrgState,
     ReportingLineState,
     RoleState,
     UnitState,
     VacancyState,
 )
+from reorg_cli.engine.results_over_time import OrgDiff
 
 
 class DiffMismatchError(ValueError):

@@ -7,7 +7,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results import (
+from reorg_cli.engine.results_over_time import (
     PersonHistory,
     RoleSpan,
     TimelineEntry,

@@ -12,7 +12,7 @@ from reorg_cli.engine.reports import Blame as Blame
 from reorg_cli.engine.reports import BlameEvent as BlameEvent
 from reorg_cli.engine.reports import BlameLine as BlameLine
 from reorg_cli.engine.reports import LogEntry as LogEntry
-from reorg_cli.engine.results import DiffChange, TimelineEntry
+from reorg_cli.engine.results_over_time import DiffChange, TimelineEntry
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF
 from reorg_cli.events.model import Confidence, Event

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results import Evidence, FactSummary, SourceUse
+from reorg_cli.engine.results import Evidence
 from reorg_cli.events.model import Confidence, Source, kind_label
 
 if TYPE_CHECKING:
+    from reorg_cli.engine.results_over_time import FactSummary, SourceUse
     from reorg_cli.engine.timeline import Timeline
 
 
@@ -136,6 +137,8 @@ def fact_sources(timeline: Timeline, fact: Fact) -> tuple[Source, ...]:
 
 def sources_report(timeline: Timeline) -> list[SourceUse]:
     """Every source cited by an event, with how many facts rest on it."""
+    from reorg_cli.engine.results_over_time import SourceUse
+
     store = timeline.store
     facts_per_event: dict[str, int] = dict(
         store.rows("SELECT start_event, count(*) FROM facts GROUP BY start_event")
@@ -164,6 +167,8 @@ def sources_report(timeline: Timeline) -> list[SourceUse]:
 
 def single_reported_facts(timeline: Timeline) -> list[FactSummary]:
     """Facts that rest on exactly one source and are not confirmed."""
+    from reorg_cli.engine.results_over_time import FactSummary
+
     result = []
     for fact in timeline.store.facts("confidence < ?", int(Confidence.CONFIRMED)):
         sources = fact_sources(timeline, fact)

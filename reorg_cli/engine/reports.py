@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reorg_cli.engine.facts import Edge
-from reorg_cli.engine.results import DiffChange, TimelineEntry
+from reorg_cli.engine.results_over_time import DiffChange, TimelineEntry
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, Source
 

@@ -1,4 +1,10 @@
-"""Plain data returned by queries: what renderers and serializers draw from."""
+"""Plain data returned by queries: what renderers and serializers draw from.
+
+Here: the org on one date (``OrgState`` and its entries), its coverage, and the ``Evidence``
+any result cites: all that ``reorg show`` needs. The results of the questions asked over time
+(diffs, histories, the chronicle, event records, the sources report) are in
+:mod:`reorg_cli.engine.results_over_time`, which a warm ``show`` never imports.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from typing import Any
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.events.dates import DateWindow, PartialDate
-from reorg_cli.events.model import Confidence, Event, Source
+from reorg_cli.events.model import Confidence, Source
 
 #: What a result cites: every event its facts rest on (and the events confirming them), by id,
 #: as :class:`Evidence`. Filled by the query that builds the result, in one batched lookup, so
@@ -213,165 +219,6 @@ Entry = UnitState | RoleState | VacancyState | ReportingLineState
 
 
 @dataclass(frozen=True, slots=True)
-class DiffChange:
-    """One difference between two states; ``before``/``after`` are the entries compared."""
-
-    type: str
-    summary: str
-    events: tuple[str, ...]
-    key: tuple[str, ...]
-    before: Entry | None
-    after: Entry | None
-    sort_order: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class OrgDiff:
-    """Everything that differs between the states at two dates."""
-
-    day_from: int
-    day_to: int
-    changes: tuple[DiffChange, ...]
-    #: The events of every change and of the entries compared.
-    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
-
-    def cited_ids(self) -> list[str]:
-        """What the diff cites: each change's events, then those of the entries compared."""
-        ids = [e for change in self.changes for e in change.events]
-        for change in self.changes:
-            for entry in (change.before, change.after):
-                if entry is not None:
-                    ids.extend(entry.events)
-        return ids
-
-
-@dataclass(frozen=True, slots=True)
-class RoleSpan:
-    """One role in a person's history."""
-
-    unit: str
-    unit_name: str
-    title: str
-    head: bool
-    start: DateWindow
-    end: DateWindow | None
-    end_reason: str | None
-    status: str  # current | stale | ended | ended (date unknown) | planned
-    confidence: Confidence
-    events: tuple[str, ...]
-    unit_name_at_end: str | None = None
-    person: str = ""
-    person_name: str = ""
-    end_confidence: Confidence | None = None
-    last_confirmed: DateWindow | None = None
-    stale: bool = False
-    confirmed_by: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PersonHistory:
-    """Every role a person held, in order, plus their reporting lines."""
-
-    person_id: str
-    name: str
-    names: tuple[tuple[str, str], ...]
-    aliases: tuple[str, ...]
-    description: str | None
-    roles: tuple[RoleSpan, ...]
-    reporting_lines: tuple[
-        tuple[str, str, DateWindow, DateWindow | None, tuple[str, ...], Confidence], ...
-    ]
-    #: The day (ordinal) the statuses are relative to; a line starting after it is planned.
-    today: int | None = None
-    # For each reporting line, in the same order: (last confirmed, stale, confirming events).
-    reporting_line_confirmations: tuple[tuple[DateWindow, bool, tuple[str, ...]], ...] = ()
-    #: The events behind every role and line, and those confirming them.
-    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
-    coverage: Coverage | None = field(default=None, compare=False, repr=False)
-
-    def cited_ids(self) -> list[str]:
-        """What the history cites, roles first."""
-        ids = [e for span in self.roles for e in (*span.events, *span.confirmed_by)]
-        ids += [e for line in self.reporting_lines for e in line[4]]
-        ids += [e for _, _, by in self.reporting_line_confirmations for e in by]
-        return ids
-
-
-@dataclass(frozen=True, slots=True)
-class UnitChange:
-    """One step in a unit's life."""
-
-    date: DateWindow
-    type: str
-    summary: str
-    events: tuple[str, ...]
-    confidence: Confidence
-    order: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class UnitHistory:
-    """A unit's life: its changes, heads and roles."""
-
-    unit_id: str
-    name: str
-    former_names: tuple[str, ...]
-    description: str | None
-    changes: tuple[UnitChange, ...]
-    heads: tuple[RoleSpan, ...]
-    roles: tuple[RoleSpan, ...]
-    successor: str | None = None
-    #: The events behind every change, head and role, and those confirming them.
-    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
-    coverage: Coverage | None = field(default=None, compare=False, repr=False)
-
-    def cited_ids(self) -> list[str]:
-        """What the history cites: its changes' events, then its roles' (heads are roles)."""
-        ids = [e for c in self.changes for e in c.events]
-        ids += [e for s in self.roles for e in (*s.events, *s.confirmed_by)]
-        ids += [e for s in self.heads for e in (*s.events, *s.confirmed_by)]
-        return ids
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """An event in the chronicle, with what became of it."""
-
-    id: str
-    date: DateWindow
-    title: str
-    confidence: Confidence
-    status: str  # applied | corrected | retracted | correction | retraction
-    related: str | None = None
-    planned: bool = False
-    summary: str | None = None
-    sources: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class Chronicle:
-    """What ``reorg timeline`` asks: the events between two days, with what they cite."""
-
-    entries: tuple[TimelineEntry, ...]
-    day_from: int | None
-    day_to: int | None
-    #: Every entry's event, by id.
-    cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    """What ``reorg event`` asks: one event as recorded (with its changes), its evidence,
-    and what became of it."""
-
-    event: Event
-    evidence: Evidence
-    applied: bool
-    corrected_by: str | None
-    retracted_by: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a fact is believed: one event with its sources, and what corrected it."""
 
@@ -385,24 +232,3 @@ class Evidence:
     notes: str | None = None
     status: str = "applied"
     corrects: Evidence | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceUse:
-    """A source and how many facts rest on it."""
-
-    source: Source
-    events: tuple[str, ...]
-    facts: int
-
-
-@dataclass(frozen=True, slots=True)
-class FactSummary:
-    """A fact described for people, with what it rests on."""
-
-    description: str
-    start: DateWindow
-    end: DateWindow | None
-    confidence: Confidence
-    events: tuple[str, ...]
-    sources: tuple[Source, ...]

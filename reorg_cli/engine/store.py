@@ -21,8 +21,6 @@ from reorg_cli.engine.facts import Edge, Fact, FactKind
 from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
 from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
 from reorg_cli.events.model import (
-    CHANGE_TYPES,
-    Change,
     Confidence,
     Dataset,
     DatasetSettings,
@@ -35,6 +33,7 @@ from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import EventStatus
+    from reorg_cli.events.changes import Change
 
 #: Rows written per statement batch while building a store.
 BATCH = 5000
@@ -416,6 +415,7 @@ class Store:
         ids = [r[0] for r in rows]
         with_changes = changes
         changes_of: dict[str, list[Change]] = {}
+        change_types = _change_types() if with_changes else {}
         cited: dict[str, list[Source]] = {}
         # One string per file, not per event: a long replay keeps many of their places.
         paths = {r[0]: sys.intern(r[12]) for r in rows}
@@ -432,7 +432,7 @@ class Store:
             ):
                 path = paths[event_id]
                 changes_of.setdefault(event_id, []).append(
-                    _change(type_name, fields, Location(path, line, col), refs)
+                    _change(change_types[type_name], fields, Location(path, line, col), refs)
                 )
             if not sources:
                 continue
@@ -575,7 +575,15 @@ def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
 _SHARED = ("person", "unit", "parent", "into", "reports_to", "title")
 
 
-def _change(type_name: str, fields: str, location: Location, refs: str | None) -> Change:
+def _change_types() -> dict[str, type[Change]]:
+    """The change record of each ``type:`` name, imported only when changes are decoded: a warm
+    ``reorg show`` decodes none, and so never creates their classes."""
+    from reorg_cli.events.changes import CHANGE_TYPES
+
+    return CHANGE_TYPES
+
+
+def _change(kind: type[Change], fields: str, location: Location, refs: str | None) -> Change:
     values = orjson.loads(fields)
     for name in _SHARED:
         value = values.get(name)
@@ -589,4 +597,4 @@ def _change(type_name: str, fields: str, location: Location, refs: str | None) -
         values["names"] = tuple(tuple(pair) for pair in values["names"])
     if values.get("confidence") is not None:
         values["confidence"] = Confidence.parse(values["confidence"])
-    return CHANGE_TYPES[type_name](location=location, **values)
+    return kind(location=location, **values)

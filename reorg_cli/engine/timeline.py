@@ -17,19 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results import (
-    Chronicle,
-    Coverage,
-    EventRecord,
-    Evidence,
-    FactSummary,
-    OrgDiff,
-    OrgState,
-    PersonHistory,
-    SourceUse,
-    TimelineEntry,
-    UnitHistory,
-)
+from reorg_cli.engine.results import Coverage, Evidence, OrgState
 from reorg_cli.engine.store import EventsById, Store, name_key
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
 from reorg_cli.events.errors import (
@@ -50,6 +38,16 @@ from reorg_cli.events.model import (
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import EventStatus
+    from reorg_cli.engine.results_over_time import (
+        Chronicle,
+        EventRecord,
+        FactSummary,
+        OrgDiff,
+        PersonHistory,
+        SourceUse,
+        TimelineEntry,
+        UnitHistory,
+    )
 
 __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 
@@ -500,6 +498,8 @@ class Timeline:
     ) -> Chronicle:
         """:meth:`events_between` as a result that carries the evidence of its events
         (``reorg timeline``); ``cite=False`` (a table without ``--why``) leaves it empty."""
+        from reorg_cli.engine.results_over_time import Chronicle
+
         entries = self.events_between(
             day_from,
             day_to,
@@ -514,6 +514,8 @@ class Timeline:
     def event_record(self, event_id: str) -> EventRecord:
         """One event as recorded, its evidence and what became of it (``reorg event``);
         raises :class:`KeyError` for an unknown id."""
+        from reorg_cli.engine.results_over_time import EventRecord
+
         event = self.events[event_id]
         replay, corrected_by, retracted_by = self.store.one(
             "SELECT replay, corrected_by, retracted_by FROM event_records WHERE id = ?", event_id

@@ -13,6 +13,24 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reorg_cli.events.changes import (
+    CHANGE_TYPES,
+    Change,
+    PersonLeft,
+    ReportingLineCleared,
+    ReportingLineConfirmed,
+    ReportingLineSet,
+    RoleAssigned,
+    RoleConfirmed,
+    RoleEnded,
+    UnitConfirmed,
+    UnitCreated,
+    UnitDissolved,
+    UnitMerged,
+    UnitMoved,
+    UnitReclassified,
+    UnitRenamed,
+)
 from reorg_cli.events.dates import parse_partial
 from reorg_cli.events.discovery import discover_event_files as discover_event_files
 from reorg_cli.events.discovery import read_event_file as read_event_file
@@ -41,9 +59,7 @@ from reorg_cli.events.fields import STREAMED_KEYS as STREAMED_KEYS
 from reorg_cli.events.fields import closest as closest
 from reorg_cli.events.fields import is_source_url as is_source_url
 from reorg_cli.events.model import (
-    CHANGE_TYPES,
     UNIT_KINDS,
-    Change,
     Dataset,
     DatasetSettings,
     DateBounds,
@@ -51,22 +67,8 @@ from reorg_cli.events.model import (
     Link,
     Naming,
     Person,
-    PersonLeft,
-    ReportingLineCleared,
-    ReportingLineConfirmed,
-    ReportingLineSet,
-    RoleAssigned,
-    RoleConfirmed,
-    RoleEnded,
     Source,
-    UnitConfirmed,
-    UnitCreated,
-    UnitDissolved,
     UnitInfo,
-    UnitMerged,
-    UnitMoved,
-    UnitReclassified,
-    UnitRenamed,
     correction_links,
     name_key,
     unit_namings,

@@ -21,7 +21,8 @@ from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from reorg_cli.engine.results import DiffChange, UnitState
+from reorg_cli.engine.results import UnitState
+from reorg_cli.engine.results_over_time import DiffChange
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import Confidence
 from reorg_cli.explore.actions import ACTIONS, bindings

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reorg_cli.engine.names import Named
-from reorg_cli.engine.results import DiffChange, OrgDiff, OrgState, UnitState
+from reorg_cli.engine.results import OrgState, UnitState
+from reorg_cli.engine.results_over_time import DiffChange, OrgDiff
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import (
     NEG_INF,

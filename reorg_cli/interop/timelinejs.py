@@ -12,10 +12,8 @@ import html
 from typing import Any
 
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import PartialDate, WindowKind
-from reorg_cli.events.model import (
+from reorg_cli.events.changes import (
     Change,
-    Event,
     PersonLeft,
     ReportingLineCleared,
     ReportingLineSet,
@@ -27,8 +25,9 @@ from reorg_cli.events.model import (
     UnitMoved,
     UnitReclassified,
     UnitRenamed,
-    kind_label,
 )
+from reorg_cli.events.dates import PartialDate, WindowKind
+from reorg_cli.events.model import Event, kind_label
 
 
 def _date_object(date: PartialDate) -> dict[str, Any]:

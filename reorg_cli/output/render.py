@@ -15,12 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results import (
-    DiffChange,
-    OrgDiff,
-    OrgState,
-    UnitState,
-)
+from reorg_cli.engine.results import OrgState, UnitState
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.layout import KEEP, Records, keep
@@ -39,6 +34,7 @@ from reorg_cli.output.render_text import unit_label as unit_label
 from reorg_cli.output.render_text import vacancy_label as vacancy_label
 
 if TYPE_CHECKING:
+    from reorg_cli.engine.results_over_time import DiffChange, OrgDiff
     from reorg_cli.output.render_details import render_person_at as render_person_at
     from reorg_cli.output.render_details import render_person_roles as render_person_roles
     from reorg_cli.output.render_details import render_unit_at as render_unit_at

@@ -8,12 +8,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results import (
-    OrgState,
-    PersonHistory,
-    ReportingLineState,
-    UnitHistory,
-)
+from reorg_cli.engine.results import OrgState, ReportingLineState
+from reorg_cli.engine.results_over_time import PersonHistory, UnitHistory
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.render_history import _span_row, person_header

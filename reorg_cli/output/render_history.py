@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results import (
+from reorg_cli.engine.results_over_time import (
     Chronicle,
     EventRecord,
     FactSummary,
@@ -268,7 +268,7 @@ def render_fact_summaries(facts: list[FactSummary], title: str) -> RenderableTyp
 
 def render_event(record: EventRecord) -> RenderableType:
     """One event in full."""
-    from reorg_cli.events.model import CHANGE_TYPE_NAMES
+    from reorg_cli.events.changes import CHANGE_TYPE_NAMES
 
     event = record.event
     text = Text()

@@ -8,20 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import (
-    Chronicle,
     Cited,
     Coverage,
-    DiffChange,
-    EventRecord,
-    FactSummary,
-    OrgDiff,
     OrgState,
-    PersonHistory,
     ReportingLineState,
-    RoleSpan,
     RoleState,
-    SourceUse,
-    UnitHistory,
     UnitState,
     VacancyState,
 )
@@ -32,6 +23,17 @@ from reorg_cli.output.fastjson import dumps_sorted_indented, dumps_sorted_indent
 
 if TYPE_CHECKING:
     from reorg_cli.engine.reports import CheckReport
+    from reorg_cli.engine.results_over_time import (
+        Chronicle,
+        DiffChange,
+        EventRecord,
+        FactSummary,
+        OrgDiff,
+        PersonHistory,
+        RoleSpan,
+        SourceUse,
+        UnitHistory,
+    )
 
 #: Bumped whenever a key is removed or changes meaning; adding keys does not bump it.
 SCHEMA_VERSION = 1
@@ -499,7 +501,7 @@ def fact_summaries_dict(facts: list[FactSummary]) -> dict[str, Any]:
 
 def event_dict(record: EventRecord) -> dict[str, Any]:
     """``reorg event ID --format json``: the event as recorded, and what became of it."""
-    from reorg_cli.events.model import CHANGE_TYPE_NAMES
+    from reorg_cli.events.changes import CHANGE_TYPE_NAMES
 
     event = record.event
     changes = []

@@ -115,15 +115,18 @@ def test_a_run_converts_only_the_command_it_invokes() -> None:
     assert listed[0] == "show" and listed[-1] == "import" and len(listed) == 21
 
 
-#: What a warm ``reorg show`` must not import: the other commands, the other views' renderers,
-#: and what only compiling needs (the explorer, YAML, pydantic, the loader and compiler).
+#: What a warm ``reorg show`` must not import: the other commands, the other views' renderers
+#: and results, and what only compiling needs (the explorer, YAML, pydantic, the loader and
+#: compiler, the change records).
 NOT_FOR_SHOW = {
     *(f"reorg_cli.cli.{name}" for name in ("diff", "history", "unit", "export", "validate")),
     "reorg_cli.output.render_history",
     "reorg_cli.output.render_details",
     "reorg_cli.engine.reports",
+    "reorg_cli.engine.results_over_time",
     "reorg_cli.engine.compiler",
     "reorg_cli.events.loader",
+    "reorg_cli.events.changes",
     "textual",
     "yaml",
     "pydantic",
@@ -132,7 +135,7 @@ NOT_FOR_SHOW = {
 _IMPORTED = """
 import sys
 from reorg_cli.cli.app import main
-sys.argv = ['reorg', 'show', '--at', '2025-06', '--events', sys.argv[1]]
+sys.argv = ['reorg', 'show', '--at', '2025-06', '--events', *sys.argv[1:]]
 try:
     main()
 except SystemExit:
@@ -141,7 +144,10 @@ print(repr(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "options", [[], ["--why"], ["--format", "json", "--why"]], ids=lambda o: " ".join(o)
+)
+def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str]) -> None:
     env = {**os.environ, "REORG_CACHE_DIR": str(tmp_path)}
     for name, value in CLI_ENV.items():
         env.pop(name, None)
@@ -150,9 +156,13 @@ def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path) -> None:
     env.pop("REORG_NO_CACHE", None)
     for _ in range(2):  # the first run compiles the history, the second reads its cache
         result = subprocess.run(
-            [sys.executable, "-c", _IMPORTED, str(MINI)], capture_output=True, text=True, env=env
+            [sys.executable, "-c", _IMPORTED, str(MINI), *options],
+            capture_output=True,
+            text=True,
+            env=env,
         )
         assert result.returncode == 0, result.stderr
     modules = ast.literal_eval(result.stderr.strip().splitlines()[-1])
-    assert "reorg_cli.cli.show" in modules and "reorg_cli.output.render" in modules
+    drawn_by = "reorg_cli.output.serialize" if "json" in options else "reorg_cli.output.render"
+    assert "reorg_cli.cli.show" in modules and drawn_by in modules
     assert NOT_FOR_SHOW.isdisjoint(modules), NOT_FOR_SHOW & set(modules)

@@ -247,7 +247,8 @@ def test_apply_diff_rebuilds_vacancies_in_order_and_says_what_is_wrong() -> None
     """build_state sorts vacancies by unit and title; apply_diff's refusals say why."""
     from reorg_cli.engine.diffapply import DiffMismatchError, apply_diff, build_state, state_entries
     from reorg_cli.engine.facts import Presence
-    from reorg_cli.engine.results import DiffChange, Entry, OrgDiff, OrgState, VacancyState
+    from reorg_cli.engine.results import Entry, OrgState, VacancyState
+    from reorg_cli.engine.results_over_time import DiffChange, OrgDiff
     from reorg_cli.events.dates import parse_window
     from reorg_cli.events.model import Confidence
 

@@ -8,7 +8,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
-from reorg_cli.engine.results import PersonHistory
+from reorg_cli.engine.results_over_time import PersonHistory
 from reorg_cli.engine.timeline import load_timeline
 from reorg_cli.output.gantt import Gantt, gantt_lines
 from tests.conftest import CLI_ENV, MINI, WriteEvents, day

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
 from reorg_cli.engine.compiler import compile_dataset
+from reorg_cli.events.changes import CHANGE_TYPES
 from reorg_cli.events.errors import Severity
 from reorg_cli.events.loader import load_dataset
-from reorg_cli.events.model import CHANGE_TYPES
 from tests.conftest import CLI_ENV
 from tools.synth import generate
 from tools.synth import main as synth_main
