@@ -1080,11 +1080,12 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 39,746 r
 
 ## Where the remaining time goes, and what would close the gaps
 
-- **Startup** (target 1.3×): a command imports only its own module and renderers, and the
-  warm path imports neither YAML, the loader nor the compiler (a test checks). What is left
-  over the floor is mostly creating the model's and results' ~45 frozen, slotted dataclasses
-  at import (`dataclasses` generates and compiles six methods for each, then rebuilds the
-  class for its slots) and Rich laying out the tree. A replacement decorator that compiled
+- **Startup** (target 1.3×): a command imports only its own module and renderers; the warm
+  path imports neither YAML, the loader nor the compiler, nor the change records
+  (`events/changes.py`) and the other commands' results (`engine/results_over_time.py`)
+  (a test checks). What is left over the floor is mostly creating the ~20 frozen, slotted
+  dataclasses a `show` does use (`dataclasses` generates and compiles six methods for each,
+  then rebuilds the class for its slots), our own imports and Rich laying out the tree. A replacement decorator that compiled
   those methods lazily was measured at 1.24-1.30×, and not taken: it is a hand-written copy
   of what `dataclasses` generates, with `exec`. Closing the gap cleanly needs the core
   compiled ahead of time (mypyc) or records from a compiled library.
