@@ -1085,10 +1085,11 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 39,746 r
   (`events/changes.py`) and the other commands' results (`engine/results_over_time.py`)
   (a test checks). What is left over the floor is mostly creating the ~20 frozen, slotted
   dataclasses a `show` does use (`dataclasses` generates and compiles six methods for each,
-  then rebuilds the class for its slots), our own imports and Rich laying out the tree. A replacement decorator that compiled
-  those methods lazily was measured at 1.24-1.30×, and not taken: it is a hand-written copy
-  of what `dataclasses` generates, with `exec`. Closing the gap cleanly needs the core
-  compiled ahead of time (mypyc) or records from a compiled library.
+  then rebuilds the class for its slots), our own imports and Rich laying out the tree. A
+  replacement decorator that compiled those methods lazily was measured at 1.24-1.30×, and
+  not taken: it is a hand-written copy of what `dataclasses` generates, with `exec`. Closing
+  the gap cleanly needs the core compiled ahead of time (mypyc) or records from a compiled
+  library.
 - **Cold compile** (target 1.5× the YAML parse at 100k): reorg reads the parser's event
   stream (never a node tree, so a huge file cannot exhaust memory) and converts each event in
   Python to values that remember their `path:line:col` and checks every field (about 1.8× the

@@ -214,7 +214,7 @@ class _Checker:
         roles_of: dict[str, list[Fact]] = {}
         for fact in self.timeline.role_facts:
             roles_of.setdefault(str(fact.slot[0]), []).append(fact)
-        for person_id, person in self.timeline.dataset.people.items():
+        for person_id, person in self.timeline.people.items():
             roles = roles_of.get(person_id, [])
             if not roles:
                 self.findings.append(

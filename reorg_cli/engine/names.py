@@ -79,11 +79,11 @@ def named(timeline: Timeline, kinds: Iterable[str] = KINDS) -> list[Named]:
     found: list[Named] = []
     for kind in kinds:
         if kind == "person":
-            for person in timeline.dataset.people.values():
+            for person in timeline.people.values():
                 names = (person.name, *(n for _, n in person.names), *person.aliases, person.id)
                 found.append(Named("person", person.id, person.name, names))
         elif kind == "unit":
-            infos = timeline.dataset.units
+            infos = timeline.unit_infos
             for unit, by_kind in timeline.unit_facts.items():
                 unit_names: list[str] = []
                 for fact in reversed(by_kind.get(FactKind.NAME, [])):
@@ -97,8 +97,10 @@ def named(timeline: Timeline, kinds: Iterable[str] = KINDS) -> list[Named]:
                 shown = timeline.unit_name_now(unit)
                 found.append(Named("unit", unit, shown, tuple(dict.fromkeys(unit_names))))
         elif kind == "event":
-            for event in timeline.dataset.events:
-                found.append(Named("event", event.id, event.title, (event.id, event.title)))
+            for event_id, title in timeline.store.rows(
+                "SELECT id, title FROM event_records ORDER BY position"
+            ):
+                found.append(Named("event", event_id, title, (event_id, title)))
         elif kind == "source":
             for source_id, source in timeline.dataset.sources.items():
                 label = source.title or source.publisher or source.url
@@ -229,7 +231,7 @@ def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]
             person.aliases,
             tuple(sorted(held.get(person.id, []))),
         )
-        for person in timeline.dataset.people.values()
+        for person in timeline.people.values()
         if day is None or person.id in held
     ]
     found.sort(key=lambda p: (p.name.casefold(), p.id))

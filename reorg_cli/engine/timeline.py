@@ -33,6 +33,7 @@ from reorg_cli.events.model import (
     Event,
     Person,
     Source,
+    UnitInfo,
     event_date_bounds,
 )
 
@@ -132,8 +133,19 @@ class Timeline:
     # -- whole-history views (exports walk these; queries do not) ---------------------------------
     @functools.cached_property
     def dataset(self) -> Dataset:
-        """Everything read from the event files."""
+        """Everything read from the event files (every event decoded: for exports that walk
+        the whole history; :attr:`people` and :attr:`unit_infos` read only what they say)."""
         return self.store.dataset()
+
+    @functools.cached_property
+    def people(self) -> dict[str, Person]:
+        """Every person, by id, in the order read."""
+        return self.store.people()
+
+    @functools.cached_property
+    def unit_infos(self) -> dict[str, UnitInfo]:
+        """Every unit's registry entry (aliases, description), by id, in the order read."""
+        return self.store.unit_infos()
 
     @functools.cached_property
     def order(self) -> list[Event]:

@@ -409,3 +409,16 @@ def test_a_retraction_and_what_it_retracts_in_the_chronicle(write_events: WriteE
     ]
     assert (timeline.statuses["r"].retracts, timeline.statuses["e2"].retracted_by) == ("e2", "r")
     assert timeline.state_at(day("2024-12-31")).units["corp"].name == "Corp"
+
+
+def test_looking_up_names_reads_no_event(timeline: Timeline) -> None:
+    """Resolving a person or unit (every command's argument) reads people, units and names,
+    never the whole history: decoding every event was most of `show --unit` on a big store."""
+    from reorg_cli.engine.names import named, people_list
+
+    found = {(n.kind, n.id) for n in named(timeline, ("person", "unit"))}
+    assert ("unit", "corp") in found and any(kind == "person" for kind, _ in found)
+    assert people_list(timeline)
+    assert "dataset" not in vars(timeline)  # the cached whole dataset was never built
+    events = [n.id for n in named(timeline, ("event",))]
+    assert events and "dataset" not in vars(timeline)
