@@ -70,27 +70,8 @@ def cited_evidence(timeline: Timeline, ids: Iterable[str]) -> dict[str, Evidence
 
     found_evidence: dict[str, Evidence] = {}
     for event_id in wanted:
-        row = rows.get(event_id)
-        if row is None:
-            continue
-        if row[9] is not None:  # a correction: with the evidence it corrects
+        if event_id in rows:
             found_evidence[event_id] = build(event_id, frozenset())
-            continue
-        _, date, lo, hi, title, confidence, path, line, notes = row[:9]
-        corrected_by, retracted_by, sources = row[10:]
-        made = Evidence(
-            event_id,
-            window(date, lo, hi),
-            title,
-            confidences[confidence],
-            sources,
-            path,
-            line,
-            notes,
-            "applied" if not (corrected_by or retracted_by) else status(corrected_by, retracted_by),
-            None,
-        )
-        found_evidence[event_id] = built.setdefault(event_id, made)
     return found_evidence
 
 
