@@ -105,16 +105,9 @@ class _Sources:
     def _add(self, source: Source) -> int:
         row = len(self.ids) + len(self.references) + 1
         self.conn.execute(
-            "INSERT INTO source_records VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                row,
-                source.id,
-                source.url,
-                source.publisher,
-                source.published,
-                source.title,
-                source.note,
-            ),
+            "INSERT INTO source_records (source_id, url, publisher, published, title, note, id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (*_source_fields(source), row),
         )
         return row
 
@@ -127,17 +120,14 @@ class _Sources:
             self.conn.execute(
                 "UPDATE source_records SET source_id = ?, url = ?, publisher = ?, published = ?, "
                 "title = ?, note = ? WHERE id = ?",
-                (
-                    source.id,
-                    source.url,
-                    source.publisher,
-                    source.published,
-                    source.title,
-                    source.note,
-                    row,
-                ),
+                (*_source_fields(source), row),
             )
             self.ids.setdefault(source, row)
+
+
+def _source_fields(source: Source) -> tuple[str | None, ...]:
+    """A source's columns of ``source_records``, but its row id."""
+    return (source.id, source.url, source.publisher, source.published, source.title, source.note)
 
 
 _FIELDS: dict[type[Change], tuple[str, ...]] = {}
