@@ -10,6 +10,7 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,7 +20,7 @@ from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, BATCH, Store, name_key
 from reorg_cli.events.changes import CHANGE_TYPE_NAMES, Change
-from reorg_cli.events.errors import Problem
+from reorg_cli.events.errors import EventFileError, Problem, Severity
 from reorg_cli.events.model import (
     Confidence,
     Dataset,
@@ -539,8 +540,6 @@ class StoreBuilder(EventReader):
 def build_store(conn: sqlite3.Connection, dataset: Dataset) -> list[Problem]:
     """Compile a dataset held in memory into an empty store; returns the problems found, and
     completes the store only when none is an error."""
-    from reorg_cli.events.errors import Severity
-
     builder = StoreBuilder(conn)
     for event in dataset.events:
         builder.event(event)
@@ -553,3 +552,48 @@ def build_store(conn: sqlite3.Connection, dataset: Dataset) -> list[Problem]:
     if not any(p.severity is Severity.ERROR for p in problems):
         builder.complete(dataset)
     return problems
+
+
+class FilesChanged(Exception):
+    """The event files found while reading are not those fingerprinted before: the store is
+    not cached (a later run could otherwise take it for a history it does not hold)."""
+
+
+def compile_files(
+    conn: sqlite3.Connection,
+    path: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+    meta: dict[str, str] | None = None,
+    scanned: tuple[str, ...] | None = None,
+) -> None:
+    """Read, compile and write the history under ``path`` into the empty store ``conn`` as
+    the files are read. ``meta`` marks a cache entry (its key), and ``scanned`` the files it
+    was fingerprinted from. Raises :class:`EventFileError` when the files have errors, and
+    :class:`FilesChanged` when ``scanned`` is not the list of files read.
+
+    ``progress``, if given, is called as ``progress("read", files_done, files_total)`` while
+    files are read, ``progress("compile", 0, 0)`` before the replay and, for a cache entry,
+    ``progress("cache", done, 2)`` while it is completed."""
+    from reorg_cli.events.loader import load_dataset
+
+    builder = StoreBuilder(conn)
+    dataset, problems = load_dataset(path, progress=progress, reader=builder)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise EventFileError(problems)
+    if scanned is not None and scanned != tuple(dataset.files):
+        raise FilesChanged()
+    if progress is not None:
+        progress("compile", 0, 0)
+    found = builder.compile(dataset)
+    if any(p.severity is Severity.ERROR for p in found):
+        raise EventFileError(found)
+    step = None
+    if progress is not None and meta is not None:
+        progress("cache", 0, 2)
+        done = [0]
+
+        def step() -> None:
+            done[0] += 1
+            progress("cache", done[0], 2)
+
+    builder.complete(dataset, meta, step)

@@ -54,7 +54,6 @@ from reorg_cli import __version__
 from reorg_cli.engine.schema import SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, PRIVATE, Store, StoreDamaged, connect
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.errors import EventFileError, Severity
 
 #: Files changed less than this long before they were fingerprinted are also hashed.
 RACY_SECONDS = 3.0
@@ -248,63 +247,23 @@ def load_timeline_cached(
         if cached is not None:
             return cached
     prints = fingerprint(files) if entry is not None and files else None  # before reading
+    # Only a run that compiles needs the builder (a warm run imports neither it nor YAML).
+    from reorg_cli.engine.build import FilesChanged, compile_files
+
     with _gc_paused():
         if entry is not None and files is not None and prints is not None:
             meta = {"code": _code_key(), "fingerprint": orjson.dumps(prints).decode()}
             scanned = tuple(display for display, _ in files)
-            with contextlib.suppress(OSError, sqlite3.Error, _FilesChanged):
-                _build_entry(entry, lambda conn: _compile_into(conn, path, progress, meta, scanned))
+            with contextlib.suppress(OSError, sqlite3.Error, FilesChanged):
+                _build_entry(entry, lambda conn: compile_files(conn, path, progress, meta, scanned))
                 opened = open_entry(entry, files, check=False)
                 if opened is not None:
                     opened.store.built = True
                     return opened
                 return _in_memory_from_entry_failure(path, progress)
         conn = connect(PRIVATE)
-        _compile_into(conn, path, progress)
+        compile_files(conn, path, progress)
     return Timeline(Store(conn))
-
-
-class _FilesChanged(Exception):
-    """The event files found while reading are not those fingerprinted before: the store is
-    not cached (a later run could otherwise take it for a history it does not hold)."""
-
-
-def _compile_into(
-    conn: sqlite3.Connection,
-    path: Path,
-    progress: Progress | None,
-    meta: dict[str, str] | None = None,
-    scanned: tuple[str, ...] | None = None,
-) -> None:
-    """Read, compile and write the history under ``path`` into the empty store ``conn``, as
-    the files are read (:class:`~reorg_cli.engine.build.StoreBuilder`). Raises
-    :class:`EventFileError` when the files have errors, and :class:`_FilesChanged` when
-    ``scanned`` is not the list of files read."""
-    # Only a run that compiles needs these (a warm run imports neither YAML nor the writer).
-    from reorg_cli.engine.build import StoreBuilder
-    from reorg_cli.events.loader import load_dataset
-
-    builder = StoreBuilder(conn)
-    dataset, problems = load_dataset(path, progress=progress, reader=builder)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise EventFileError(problems)
-    if scanned is not None and scanned != tuple(dataset.files):
-        raise _FilesChanged()
-    if progress is not None:
-        progress("compile", 0, 0)
-    found = builder.compile(dataset)
-    if any(p.severity is Severity.ERROR for p in found):
-        raise EventFileError(found)
-    step = None
-    if progress is not None:
-        progress("cache", 0, 2)
-        done = [0]
-
-        def step() -> None:
-            done[0] += 1
-            progress("cache", done[0], 2)
-
-    builder.complete(dataset, meta, step)
 
 
 def _in_memory_from_entry_failure(path: Path, progress: Progress | None) -> Timeline:

@@ -579,17 +579,20 @@ def window_display(window: DateWindow | None) -> str:
 def load_timeline(
     path: Path, *, progress: Callable[[str, int, int], None] | None = None
 ) -> Timeline:
-    """Read, check and compile the event files under ``path`` into an in-memory store.
+    """Read, check and compile the event files under ``path`` into an in-memory store, as
+    the files are read (:func:`reorg_cli.engine.build.compile_files`).
 
     Raises :class:`~reorg_cli.events.errors.EventFileError` listing every error found. ``progress``,
     if given, is called as ``progress("read", files_done, files_total)`` while files are read
     and ``progress("compile", 0, 0)`` before compiling.
     """
-    from reorg_cli.events.loader import load_dataset
+    from reorg_cli.engine.build import compile_files
+    from reorg_cli.engine.store import PRIVATE, connect
 
-    dataset, problems = load_dataset(path, progress=progress)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise EventFileError(problems)
-    if progress is not None:
-        progress("compile", 0, 0)
-    return Timeline.from_dataset(dataset)
+    conn = connect(PRIVATE)
+    try:
+        compile_files(conn, path, progress)
+    except BaseException:
+        conn.close()
+        raise
+    return Timeline(Store(conn))
