@@ -340,12 +340,13 @@ DEFAULT_TREE_UNITS = 300
 
 def top_of(state: OrgState, root: str | None, depth: int) -> tuple[OrgState, str]:
     """The state cut to its top ``depth`` levels, and a note on what is not shown."""
+    tree = state.tree()  # the whole day's, even when the state holds only the top levels
     cut, shown = state.top_levels(root, depth)
     note = (
-        f"Showing {depth} levels: {shown:,} of {len(state.units):,} units"
+        f"Showing {depth} levels: {shown:,} of {len(tree.units):,} units"
         + (
-            f", {len(cut.reporting_lines):,} of {len(state.reporting_lines):,} reporting lines"
-            if state.reporting_lines and root is None
+            f", {len(cut.reporting_lines):,} of {tree.reporting_lines:,} reporting lines"
+            if tree.reporting_lines and root is None
             else ""
         )
         + ". --depth N or --unit NAME shows more; --depth 99 shows everything."

@@ -87,7 +87,15 @@ def show(
     coverage_warning(timeline, query.day)
     # Citations are read only for what shows them: --why and the JSON.
     cite = why or output is ShowFormat.json
-    state = timeline.state_at(query.day, confidence, stale_after, cite=cite)
+    # A tree of default depth needs only the units it draws (a few hundred of a big org's).
+    cut_tree = unit is None and depth is None and output not in (ShowFormat.table, ShowFormat.json)
+    state = timeline.state_at(
+        query.day,
+        confidence,
+        stale_after,
+        cite=cite,
+        top_units=DEFAULT_TREE_UNITS if cut_tree else None,
+    )
     root = None
     keep: list[str] | None = None
     if unit is not None:

@@ -112,8 +112,72 @@ class ReportingLineState:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitOutline:
+    """The unit tree at the end of one day, with only what choosing and cutting its levels
+    needs: each unit's parent and name (children are ordered by name), and how many
+    reporting lines hold. A big organization's default tree is chosen from this before any
+    unit's full state is computed."""
+
+    #: unit id -> (its parent's id or None, its name)
+    units: dict[str, tuple[str | None, str]]
+    reporting_lines: int
+    _children: dict[str | None, list[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def children(self, unit: str | None) -> list[str]:
+        """Ids of the units whose parent is ``unit`` (``None``: the roots, whose parent is
+        none or not in the tree), sorted by name, then id."""
+        if not self._children and self.units:
+            units = self.units
+            for found, (parent, _) in units.items():
+                key = parent if parent is not None and parent in units else None
+                self._children.setdefault(key, []).append(found)
+            for ids in self._children.values():
+                ids.sort(key=lambda i: (units[i][1].casefold(), i))
+        return self._children.get(unit, [])
+
+    def levels(self, root: str | None) -> Iterator[list[str]]:
+        """Unit ids level by level, top first, from ``root`` (``None``: the roots)."""
+        level = [root] if root is not None else self.children(None)
+        while level:
+            yield level
+            level = [child for unit in level for child in self.children(unit)]
+
+    def depth_that_fits(self, root: str | None, limit: int) -> int | None:
+        """How many top levels to show so that at most ``limit`` units are drawn (at least
+        one level); ``None`` when the whole tree has no more than ``limit`` units, or all of
+        it fits."""
+        if len(self.units) <= limit:
+            return None
+        shown = 0
+        for depth, level in enumerate(self.levels(root), start=1):
+            if depth > 1 and shown + len(level) > limit:
+                return depth - 1
+            shown += len(level)
+        return None
+
+    def top(self, root: str | None, depth: int) -> set[str]:
+        """Ids of the units in the top ``depth`` levels from ``root``."""
+        return {unit for level in itertools.islice(self.levels(root), depth) for unit in level}
+
+    def below(self, unit: str) -> tuple[int, int]:
+        """How many units are directly under ``unit``, and how many are under it at all."""
+        direct = self.children(unit)
+        total = 0
+        stack = list(direct)
+        while stack:
+            total += 1
+            stack.extend(self.children(stack.pop()))
+        return len(direct), total
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
-    """The organization at the end of one day."""
+    """The organization at the end of one day.
+
+    A state may hold only the top levels of the day's unit tree (the default tree of a big
+    organization): then ``outline`` is the whole tree, which counts what is not shown."""
 
     day: int
     units: dict[str, UnitState]
@@ -123,10 +187,12 @@ class OrgState:
     #: The events behind every fact of the state, and those confirming them.
     cited: Cited = field(default_factory=_no_citations, compare=False, repr=False)
     coverage: Coverage | None = field(default=None, compare=False, repr=False)
+    outline: UnitOutline | None = field(default=None, compare=False, repr=False)
     # Per-unit groupings, built on first use (a 10k-unit state would be quadratic without).
     _groups: dict[str, dict[str | None, list[Any]]] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
+    _tree: list[UnitOutline] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def _grouped(self, what: str) -> dict[str | None, list[Any]]:
         groups = self._groups.get(what)
@@ -171,28 +237,28 @@ class OrgState:
         """Ids of ``root`` and every unit under it."""
         return [unit.id for level in self.levels(root) for unit in level]
 
+    def tree(self) -> UnitOutline:
+        """The day's unit tree: :attr:`outline`, or made from this state's units."""
+        if self.outline is not None:
+            return self.outline
+        if not self._tree:
+            units = {u.id: (u.parent, u.name) for u in self.units.values()}
+            self._tree.append(UnitOutline(units, len(self.reporting_lines)))
+        return self._tree[0]
+
     def depth_that_fits(self, root: str | None, limit: int) -> int | None:
-        """How many top levels to show so that at most ``limit`` units are drawn (at least
-        one level); ``None`` when the whole state has no more than ``limit`` units, or all of
-        the tree fits."""
-        if len(self.units) <= limit:
-            return None
-        shown = 0
-        for depth, level in enumerate(self.levels(root), start=1):
-            if depth > 1 and shown + len(level) > limit:
-                return depth - 1
-            shown += len(level)
-        return None
+        """How many top levels of the day's tree to show so that at most ``limit`` units are
+        drawn (:meth:`UnitOutline.depth_that_fits`)."""
+        return self.tree().depth_that_fits(root, limit)
 
     def top_levels(self, root: str | None, depth: int) -> tuple[OrgState, int]:
         """This state keeping only the reporting lines of people in the top ``depth`` levels,
-        and how many units those levels hold."""
-        shown: set[str] = set()
-        for level in itertools.islice(self.levels(root), depth):
-            shown.update(unit.id for unit in level)
+        and how many units those levels hold. Its :meth:`tree` stays the whole day's."""
+        tree = self.tree()
+        shown = tree.top(root, depth)
         people = {role.person for role in self.roles if role.unit in shown}
         lines = tuple(line for line in self.reporting_lines if line.person in people)
-        return dataclasses.replace(self, reporting_lines=lines), len(shown)
+        return dataclasses.replace(self, reporting_lines=lines, outline=tree), len(shown)
 
     def event_ids(self) -> set[str]:
         """Every event id behind any fact in this state."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from reorg_cli.engine.facts import Fact, FactKind, Presence
 from reorg_cli.engine.results import (
     OrgState,
     ReportingLineState,
     RoleState,
+    UnitOutline,
     UnitState,
     VacancyState,
 )
@@ -128,6 +131,60 @@ def unit_state(
     )
 
 
+#: A fact's :class:`Presence` on the day ``?1`` (its value), from its bounds, in SQL: what
+#: :meth:`Fact.presence` decides (a fact that ends where it starts never holds).
+PRESENCE_SQL = """CASE
+    WHEN f.start_lo > ?1 OR f.end_step = f.start_step OR f.end_hi <= ?1 THEN 0
+    WHEN f.end_lo <= ?1 OR f.start_hi > ?1 THEN 1
+    ELSE 2 END"""
+
+_UNIT, _NAME, _PARENT = FactKind.UNIT.value, FactKind.NAME.value, FactKind.PARENT.value
+_ROLE, _LINE = FactKind.ROLE.value, FactKind.REPORTING_LINE.value
+
+
+def unit_outline(timeline: Timeline, day: int) -> tuple[UnitOutline, list[tuple[Any, ...]]]:
+    """The unit tree at the end of ``day`` (every fact counted, as with no confidence
+    filter): each unit's parent and name, picked per slot as :func:`pick` picks them (the
+    first present fact, else the first possible one), and how many reporting lines hold.
+    Made from a few columns of each fact that may hold on the day, which are returned too:
+    ``id, kind, unit, person, value`` (of names and parents only) and its presence."""
+    # The day index drives the join (CROSS JOIN keeps SQLite from starting at the units).
+    rows = timeline.store.rows(
+        "SELECT f.id, f.kind, f.unit, f.person, "
+        f"CASE WHEN f.kind IN ('{_NAME}', '{_PARENT}') THEN f.value END, {PRESENCE_SQL} "
+        "FROM fact_days d CROSS JOIN facts f ON f.id = d.id WHERE d.lo <= ?1 AND d.hi >= ?1",
+        day,
+    )
+    picked: dict[tuple[str, str], tuple[int, int, str | None]] = {}
+    people: set[str] = set()
+    for fact_id, kind, unit, person, value, presence in rows:
+        if not presence:
+            continue
+        if kind == _LINE:
+            people.add(person)
+        elif kind in (_UNIT, _NAME, _PARENT):
+            held = picked.get((kind, unit))
+            # Rows come in no order: the earliest fact of the best presence.
+            if held is None or presence > held[0] or (presence == held[0] and fact_id < held[1]):
+                picked[(kind, unit)] = (presence, fact_id, value)
+    units: dict[str, tuple[str | None, str]] = {}
+    for kind, unit in picked:
+        if kind == _UNIT:
+            parent = picked.get((_PARENT, unit), (0, 0, None))[2]
+            units[unit] = (parent, str(picked.get((_NAME, unit), (0, 0, unit))[2]))
+    return UnitOutline(units, len(people)), rows
+
+
+def _facts_of(timeline: Timeline, rows: list[tuple[Any, ...]], units: set[str]) -> list[Fact]:
+    """Of ``rows`` (see :func:`unit_outline`), the facts of ``units``, their roles and
+    vacancies, and the reporting lines of the people holding roles in them."""
+    people = {row[3] for row in rows if row[1] == _ROLE and row[2] in units}
+    ids = [row[0] for row in rows if (row[3] in people if row[1] == _LINE else row[2] in units)]
+    return timeline.store.facts_selected(
+        "SELECT value FROM json_each(?)", orjson.dumps(ids).decode()
+    )
+
+
 def _live(timeline: Timeline, day: int, min_confidence: Confidence) -> list[Fact]:
     """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
     ignored ends the day index cannot know about), in creation order."""
@@ -151,8 +208,22 @@ def state_at(
     stale_after: int | None = None,
     *,
     cite: bool = True,
+    top_units: int | None = None,
 ) -> OrgState:
-    """The organization at the end of ``day`` (see :meth:`Timeline.state_at`)."""
+    """The organization at the end of ``day`` (see :meth:`Timeline.state_at`).
+
+    ``top_units`` (with no confidence filter): when the day's tree has more units, only the
+    top levels holding at most that many are computed, with their roles, vacancies and the
+    reporting lines of their people; the state's :attr:`~OrgState.outline` is the whole tree
+    (a big organization's default tree draws a few hundred of its units)."""
+    outline = live = None
+    if top_units is not None and min_confidence is Confidence.UNCERTAIN:
+        outline, rows = unit_outline(timeline, day)
+        depth = outline.depth_that_fits(None, top_units)
+        if depth is None:
+            outline = None
+        else:
+            live = _facts_of(timeline, rows, outline.top(None, depth))
     reference = timeline.staleness_day(day)
     threshold = timeline.stale_after_days(stale_after)
 
@@ -170,7 +241,8 @@ def state_at(
         FactKind.VACANCY: [],
         FactKind.REPORTING_LINE: [],
     }
-    live = _live(timeline, day, min_confidence)
+    if live is None:
+        live = _live(timeline, day, min_confidence)
     if min_confidence is not Confidence.UNCERTAIN:
         sure.update(
             timeline.store.event_confidences({e for fact in live for e in fact.confirmed_by})
@@ -266,6 +338,7 @@ def state_at(
         tuple(vacancies),
         tuple(lines),
         coverage=timeline.coverage(stale_after),
+        outline=outline,
     )
     if not cite:
         return result

@@ -392,6 +392,7 @@ class Timeline:
         stale_after: int | None = None,
         *,
         cite: bool = True,
+        top_units: int | None = None,
     ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
         ``min_confidence``. Facts with no end whose last confirmation is more than the
@@ -399,10 +400,11 @@ class Timeline:
         before the coverage end, when ``day`` is past it — are marked ``stale``.
 
         The state carries the evidence of the events it cites and the coverage; ``cite=False``
-        (a state only computed from, like the two a diff compares) leaves ``cited`` empty."""
+        (a state only computed from, like the two a diff compares) leaves ``cited`` empty.
+        ``top_units``: see :func:`reorg_cli.engine.state.state_at`."""
         from reorg_cli.engine.state import state_at
 
-        return state_at(self, day, min_confidence, stale_after, cite=cite)
+        return state_at(self, day, min_confidence, stale_after, cite=cite, top_units=top_units)
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(

@@ -128,21 +128,22 @@ def _add_one_unit(
         if why is not None:
             line.append_text(why.ref(vacancy.events))
         branch.add(line)
-    children = state.children(unit.id)
     by_depth = depth is not None and depth <= 1
     by_width = room is not None and room <= 1
     if by_depth or by_width:
-        if children:
-            hidden[0] += _count(state, children)
-            noun = "sub-unit" if len(children) == 1 else "sub-units"
+        # Counted in the day's whole tree: a state cut to its top levels lacks the rest.
+        direct, below = state.tree().below(unit.id)
+        if direct:
+            hidden[0] += below
+            noun = "sub-unit" if direct == 1 else "sub-units"
             why_not = (
                 "raise --depth"
                 if by_depth
                 else f"too deep for this width; --unit {unit.id} shows them"
             )
-            branch.add(Text(f"… {len(children)} {noun} not shown ({why_not})", "dim"))
+            branch.add(Text(f"… {direct} {noun} not shown ({why_not})", "dim"))
         return branch, []
-    return branch, children
+    return branch, state.children(unit.id)
 
 
 #: Columns a tree level takes (Rich's guides), and the least room left for a label.
@@ -163,16 +164,6 @@ class _FittedTree:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         fit = max(1, (options.max_width - _LABEL_COLUMNS) // _LEVEL_COLUMNS)
         yield self.tree if self.levels <= fit else self.build(fit)
-
-
-def _count(state: OrgState, units: list[UnitState]) -> int:
-    total = 0
-    stack = list(units)
-    while stack:
-        unit = stack.pop()
-        total += 1
-        stack.extend(state.children(unit.id))
-    return total
 
 
 def render_state_tree(
