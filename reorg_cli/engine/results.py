@@ -111,19 +111,20 @@ class ReportingLineState:
     confirmed_by: tuple[str, ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True, slots=True)
 class UnitOutline:
     """The unit tree at the end of one day, with only what choosing and cutting its levels
     needs: each unit's parent and name (children are ordered by name), and how many
     reporting lines hold. A big organization's default tree is chosen from this before any
-    unit's full state is computed."""
+    unit's full state is computed. (A plain class: it is on every ``show``'s path, and a
+    dataclass costs its creation at each start.)"""
 
-    #: unit id -> (its parent's id or None, its name)
-    units: dict[str, tuple[str | None, str]]
-    reporting_lines: int
-    _children: dict[str | None, list[str]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    __slots__ = ("_children", "reporting_lines", "units")
+
+    def __init__(self, units: dict[str, tuple[str | None, str]], reporting_lines: int) -> None:
+        #: unit id -> (its parent's id or None, its name)
+        self.units = units
+        self.reporting_lines = reporting_lines
+        self._children: dict[str | None, list[str]] = {}
 
     def children(self, unit: str | None) -> list[str]:
         """Ids of the units whose parent is ``unit`` (``None``: the roots, whose parent is
