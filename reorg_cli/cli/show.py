@@ -87,19 +87,19 @@ def show(
     coverage_warning(timeline, query.day)
     # Citations are read only for what shows them: --why and the JSON.
     cite = why or output is ShowFormat.json
+    root = timeline.find_unit(unit) if unit is not None else None
     # A tree of default depth needs only the units it draws (a few hundred of a big org's).
-    cut_tree = unit is None and depth is None and output not in (ShowFormat.table, ShowFormat.json)
+    cut_tree = depth is None and output not in (ShowFormat.table, ShowFormat.json)
     state = timeline.state_at(
         query.day,
         confidence,
         stale_after,
         cite=cite,
         top_units=DEFAULT_TREE_UNITS if cut_tree else None,
+        root=root,
     )
-    root = None
     keep: list[str] | None = None
-    if unit is not None:
-        root = timeline.find_unit(unit)
+    if root is not None:
         if root not in state.units:
             if (
                 min_confidence is not ConfidenceLevel.uncertain

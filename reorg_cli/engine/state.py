@@ -209,21 +209,25 @@ def state_at(
     *,
     cite: bool = True,
     top_units: int | None = None,
+    root: str | None = None,
 ) -> OrgState:
     """The organization at the end of ``day`` (see :meth:`Timeline.state_at`).
 
-    ``top_units`` (with no confidence filter): when the day's tree has more units, only the
-    top levels holding at most that many are computed, with their roles, vacancies and the
-    reporting lines of their people; the state's :attr:`~OrgState.outline` is the whole tree
-    (a big organization's default tree draws a few hundred of its units)."""
+    ``top_units`` (with no confidence filter): when the day's tree (below ``root``, if given
+    and it exists) has more units, only the top levels holding at most that many are
+    computed, with their roles, vacancies and the reporting lines of their people; the
+    state's :attr:`~OrgState.outline` is the whole tree (a big organization's default tree
+    draws a few hundred of its units)."""
     outline = live = None
     if top_units is not None and min_confidence is Confidence.UNCERTAIN:
         outline, rows = unit_outline(timeline, day)
-        depth = outline.depth_that_fits(None, top_units)
+        depth = None
+        if root is None or root in outline.units:
+            depth = outline.depth_that_fits(root, top_units)
         if depth is None:
             outline = None
         else:
-            live = _facts_of(timeline, rows, outline.top(None, depth))
+            live = _facts_of(timeline, rows, outline.top(root, depth))
     reference = timeline.staleness_day(day)
     threshold = timeline.stale_after_days(stale_after)
 

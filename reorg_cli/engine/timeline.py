@@ -20,11 +20,7 @@ from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.results import Coverage, Evidence, OrgState
 from reorg_cli.engine.store import EventsById, Store, name_key
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
-from reorg_cli.events.errors import (
-    EventFileError,
-    Problem,
-    Severity,
-)
+from reorg_cli.events.errors import EventFileError, Problem, Severity
 from reorg_cli.events.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Confidence,
@@ -393,6 +389,7 @@ class Timeline:
         *,
         cite: bool = True,
         top_units: int | None = None,
+        root: str | None = None,
     ) -> OrgState:
         """The organization at the end of ``day`` (an ordinal), keeping facts at or above
         ``min_confidence``. Facts with no end whose last confirmation is more than the
@@ -401,10 +398,12 @@ class Timeline:
 
         The state carries the evidence of the events it cites and the coverage; ``cite=False``
         (a state only computed from, like the two a diff compares) leaves ``cited`` empty.
-        ``top_units``: see :func:`reorg_cli.engine.state.state_at`."""
+        ``top_units`` and ``root``: see :func:`reorg_cli.engine.state.state_at`."""
         from reorg_cli.engine.state import state_at
 
-        return state_at(self, day, min_confidence, stale_after, cite=cite, top_units=top_units)
+        return state_at(
+            self, day, min_confidence, stale_after, cite=cite, top_units=top_units, root=root
+        )
 
     # -- the queries of the other modules ----------------------------------------------------------
     def diff(

@@ -53,3 +53,26 @@ def test_the_default_tree_counts_what_it_leaves_out_in_the_whole_tree(
     )
     assert deep.exit_code == 0, deep.output
     assert result.stdout.split("Reporting lines")[0] == deep.stdout.split("Reporting lines")[0]
+
+
+@pytest.mark.parametrize("limit", [2, 6])
+def test_the_tree_below_a_unit_is_cut_the_same_way(
+    history: Path, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(show, "DEFAULT_TREE_UNITS", limit)
+    whole = load_timeline(history).state_at(parse_query_date("2026-04-08").day, cite=False)
+    root = max(whole.units, key=lambda u: (len(whole.subtree(u)), u))
+    depth = whole.depth_that_fits(root, limit)
+    assert depth is not None
+    args = ["--no-cache", "show", "--at", "2026-04-08", "--unit", root, "--events", str(history)]
+    result = CliRunner().invoke(app, args, env={**CLI_ENV, "COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    tree, note = result.stdout.split("Showing ")
+    assert " ".join(note.split()).startswith(
+        f"{depth} levels: {whole.top_levels(root, depth)[1]} of {len(whole.units)} units. "
+    )
+    deep = CliRunner().invoke(
+        app, [*args, "--depth", str(depth)], env={**CLI_ENV, "COLUMNS": "100"}
+    )
+    assert deep.exit_code == 0, deep.output
+    assert tree == deep.stdout

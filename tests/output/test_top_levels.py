@@ -85,9 +85,40 @@ def test_a_state_of_the_top_levels_draws_what_the_whole_state_cut_draws(
             assert drawn(cut, depth, width, why) == drawn(whole, depth, width, why)
 
 
-def drawn(state: OrgState, depth: int, width: int, why: bool) -> str:
+def drawn(state: OrgState, depth: int, width: int, why: bool, root: str | None = None) -> str:
     notes = Footnotes(state.cited) if why else None
-    return draw(render_state_tree(state, depth=depth, why=notes), width)
+    return draw(render_state_tree(state, root=root, depth=depth, why=notes), width)
+
+
+@pytest.mark.parametrize("limit", [2, 6])
+@pytest.mark.parametrize("when", DAYS[2:])
+def test_the_top_levels_below_a_unit_draw_what_the_whole_state_cut_draws(
+    timeline: Timeline, when: str, limit: int
+) -> None:
+    full = timeline.state_at(day(when))
+    # The unit with the most units under it, and one with none.
+    roots = sorted(full.units, key=lambda u: (-len(full.subtree(u)), u))
+    for root in (roots[0], roots[-1]):
+        top = timeline.state_at(day(when), top_units=limit, root=root)
+        depth = full.depth_that_fits(root, limit)
+        if depth is None:
+            assert top.outline is None and top == full
+            continue
+        assert top.outline is not None and root in top.units
+        whole, shown = full.top_levels(root, depth)
+        cut, shown_too = top.top_levels(root, depth)
+        assert shown == shown_too == len(cut.units) < len(full.units)
+        assert cut.units == {unit: full.units[unit] for unit in cut.units}
+        assert cut.roles == tuple(r for r in full.roles if r.unit in cut.units)
+        for width in (50, 80):
+            for why in (False, True):
+                assert drawn(cut, depth, width, why, root) == drawn(whole, depth, width, why, root)
+
+
+def test_a_unit_that_does_not_exist_gets_the_whole_state(timeline: Timeline) -> None:
+    gone = timeline.state_at(day("2026-04-08"), cite=False)
+    early = timeline.state_at(day("1991-06-30"), top_units=2, root=max(gone.units))
+    assert early.outline is None and max(gone.units) not in early.units
 
 
 def test_a_confidence_filter_computes_the_whole_state(timeline: Timeline) -> None:
