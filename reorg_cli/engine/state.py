@@ -185,6 +185,13 @@ def _facts_of(timeline: Timeline, rows: list[tuple[Any, ...]], units: set[str]) 
     )
 
 
+def _created_more_units(timeline: Timeline, count: int) -> bool:
+    """Whether the history has more than ``count`` units (a smaller one never needs a tree
+    cut to its top levels, and skips the outline)."""
+    sql = "SELECT count(*) FROM (SELECT 1 FROM unit_records LIMIT ?)"
+    return bool(timeline.store.one(sql, count + 1)[0] > count)
+
+
 def _live(timeline: Timeline, day: int, min_confidence: Confidence) -> list[Fact]:
     """Every fact that may hold on ``day`` (a superset when filtering by confidence, whose
     ignored ends the day index cannot know about), in creation order."""
@@ -219,7 +226,11 @@ def state_at(
     state's :attr:`~OrgState.outline` is the whole tree (a big organization's default tree
     draws a few hundred of its units)."""
     outline = live = None
-    if top_units is not None and min_confidence is Confidence.UNCERTAIN:
+    if (
+        top_units is not None
+        and min_confidence is Confidence.UNCERTAIN
+        and _created_more_units(timeline, top_units)
+    ):
         outline, rows = unit_outline(timeline, day)
         depth = None
         if root is None or root in outline.units:
