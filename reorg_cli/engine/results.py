@@ -113,8 +113,7 @@ class ReportingLineState:
 
 class UnitOutline:
     """The unit tree at the end of one day, with only what choosing and cutting its levels
-    needs: each unit's parent and name (children are ordered by name), and how many
-    reporting lines hold. A big organization's default tree is chosen from this before any
+    needs: each unit's parent and name, and how many reporting lines hold. A big organization's default tree is chosen from this before any
     unit's full state is computed. (A plain class: it is on every ``show``'s path, and a
     dataclass costs its creation at each start.)"""
 
@@ -128,14 +127,13 @@ class UnitOutline:
 
     def children(self, unit: str | None) -> list[str]:
         """Ids of the units whose parent is ``unit`` (``None``: the roots, whose parent is
-        none or not in the tree), sorted by name, then id."""
+        none or not in the tree), in no particular order (a drawn tree orders the units it
+        draws by name; choosing levels and counting need no order)."""
         if not self._children and self.units:
             units = self.units
             for found, (parent, _) in units.items():
                 key = parent if parent is not None and parent in units else None
                 self._children.setdefault(key, []).append(found)
-            for ids in self._children.values():
-                ids.sort(key=lambda i: (units[i][1].casefold(), i))
         return self._children.get(unit, [])
 
     def levels(self, root: str | None) -> Iterator[list[str]]:
