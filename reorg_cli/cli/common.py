@@ -340,7 +340,7 @@ DEFAULT_TREE_UNITS = 300
 
 def top_of(state: OrgState, root: str | None, depth: int) -> tuple[OrgState, str]:
     """The state cut to its top ``depth`` levels, and a note on what is not shown."""
-    tree = state.tree()  # the whole day's, even when the state holds only the top levels
+    tree = state.whole_tree()  # the whole day's, even when the state holds only the top levels
     cut, shown = state.top_levels(root, depth)
     note = (
         f"Showing {depth} levels: {shown:,} of {len(tree.units):,} units"

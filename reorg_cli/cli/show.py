@@ -114,7 +114,8 @@ def show(
                 f"unit {timeline.unit_name_now(root)!r} does not exist on {query.iso()}",
                 f"see 'reorg unit {root}' for when it existed",
             )
-        keep = state.subtree(root)
+        if output in (ShowFormat.table, ShowFormat.json):
+            keep = state.subtree(root)
     if output is ShowFormat.json:
         from reorg_cli.output.serialize import state_dict
 

@@ -113,9 +113,10 @@ class ReportingLineState:
 
 class UnitOutline:
     """The unit tree at the end of one day, with only what choosing and cutting its levels
-    needs: each unit's parent and name, and how many reporting lines hold. A big organization's default tree is chosen from this before any
-    unit's full state is computed. (A plain class: it is on every ``show``'s path, and a
-    dataclass costs its creation at each start.)"""
+    needs: each unit's parent and name, and how many reporting lines hold. A big
+    organization's default tree is chosen from this before any unit's full state is
+    computed. (A plain class: it is on every ``show``'s path, and a dataclass costs its
+    creation at each start.)"""
 
     __slots__ = ("_children", "reporting_lines", "units")
 
@@ -156,19 +157,9 @@ class UnitOutline:
             shown += len(level)
         return None
 
-    def top(self, root: str | None, depth: int) -> set[str]:
-        """Ids of the units in the top ``depth`` levels from ``root``."""
+    def top(self, root: str | None, depth: int | None) -> set[str]:
+        """Ids of the units in the top ``depth`` levels from ``root`` (``None``: all)."""
         return {unit for level in itertools.islice(self.levels(root), depth) for unit in level}
-
-    def below(self, unit: str) -> tuple[int, int]:
-        """How many units are directly under ``unit``, and how many are under it at all."""
-        direct = self.children(unit)
-        total = 0
-        stack = list(direct)
-        while stack:
-            total += 1
-            stack.extend(self.children(stack.pop()))
-        return len(direct), total
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +227,7 @@ class OrgState:
         """Ids of ``root`` and every unit under it."""
         return [unit.id for level in self.levels(root) for unit in level]
 
-    def tree(self) -> UnitOutline:
+    def whole_tree(self) -> UnitOutline:
         """The day's unit tree: :attr:`outline`, or made from this state's units."""
         if self.outline is not None:
             return self.outline
@@ -248,12 +239,12 @@ class OrgState:
     def depth_that_fits(self, root: str | None, limit: int) -> int | None:
         """How many top levels of the day's tree to show so that at most ``limit`` units are
         drawn (:meth:`UnitOutline.depth_that_fits`)."""
-        return self.tree().depth_that_fits(root, limit)
+        return self.whole_tree().depth_that_fits(root, limit)
 
     def top_levels(self, root: str | None, depth: int) -> tuple[OrgState, int]:
         """This state keeping only the reporting lines of people in the top ``depth`` levels,
-        and how many units those levels hold. Its :meth:`tree` stays the whole day's."""
-        tree = self.tree()
+        and how many units those levels hold. Its :meth:`whole_tree` stays the whole day's."""
+        tree = self.whole_tree()
         shown = tree.top(root, depth)
         people = {role.person for role in self.roles if role.unit in shown}
         lines = tuple(line for line in self.reporting_lines if line.person in people)

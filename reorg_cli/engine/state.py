@@ -178,14 +178,14 @@ def unit_outline(timeline: Timeline, day: int) -> tuple[UnitOutline, list[tuple[
 def _facts_of(timeline: Timeline, rows: list[tuple[Any, ...]], units: set[str]) -> list[Fact]:
     """Of ``rows`` (see :func:`unit_outline`), the facts of ``units``, their roles and
     vacancies, and the reporting lines of the people holding roles in them."""
-    people = {row[3] for row in rows if row[1] == _ROLE and row[2] in units}
+    people = {row[3] for row in rows if row[1] == _ROLE and row[5] and row[2] in units}
     ids = [row[0] for row in rows if (row[3] in people if row[1] == _LINE else row[2] in units)]
     return timeline.store.facts_selected(
         "SELECT value FROM json_each(?)", orjson.dumps(ids).decode()
     )
 
 
-def _created_more_units(timeline: Timeline, count: int) -> bool:
+def _has_more_units(timeline: Timeline, count: int) -> bool:
     """Whether the history has more than ``count`` units (a smaller one never needs a tree
     cut to its top levels, and skips the outline)."""
     sql = "SELECT count(*) FROM (SELECT 1 FROM unit_records LIMIT ?)"
@@ -220,25 +220,26 @@ def state_at(
 ) -> OrgState:
     """The organization at the end of ``day`` (see :meth:`Timeline.state_at`).
 
-    ``top_units`` (with no confidence filter): when the day's tree (below ``root``, if given
-    and it exists) has more units, only the top levels holding at most that many are
-    computed, with their roles, vacancies and the reporting lines of their people; the
-    state's :attr:`~OrgState.outline` is the whole tree (a big organization's default tree
+    ``top_units`` (with no confidence filter): when the day's tree has more units, only the
+    top levels holding at most that many are computed, with their roles, vacancies and the
+    reporting lines of their people; with ``root`` (a unit that exists on the day), only the
+    units below it, the levels that fit or all of them. The state's
+    :attr:`~OrgState.outline` is then the whole tree (a big organization's default tree
     draws a few hundred of its units)."""
     outline = live = None
     if (
         top_units is not None
         and min_confidence is Confidence.UNCERTAIN
-        and _created_more_units(timeline, top_units)
+        and _has_more_units(timeline, top_units)
     ):
         outline, rows = unit_outline(timeline, day)
-        depth = None
-        if root is None or root in outline.units:
-            depth = outline.depth_that_fits(root, top_units)
-        if depth is None:
-            outline = None
-        else:
+        depth = outline.depth_that_fits(root, top_units)
+        if root is not None and root in outline.units:
             live = _facts_of(timeline, rows, outline.top(root, depth))
+        elif root is None and depth is not None:
+            live = _facts_of(timeline, rows, outline.top(None, depth))
+        else:
+            outline = None
     reference = timeline.staleness_day(day)
     threshold = timeline.stale_after_days(stale_after)
 

@@ -81,7 +81,6 @@ def _add_unit(
     unit: UnitState,
     depth: int | None,
     used: set[str],
-    hidden: list[int],
     why: Footnotes | None,
     fit: int | None = None,
 ) -> int:
@@ -96,7 +95,7 @@ def _add_unit(
         deepest = max(deepest, level)
         levels = None if depth is None else depth - level + 1
         room = None if fit is None else fit - level + 1
-        branch, children = _add_one_unit(parent, state, current, levels, room, used, hidden, why)
+        branch, children = _add_one_unit(parent, state, current, levels, room, used, why)
         stack.extend((branch, child, level + 1) for child in reversed(children))
     return deepest
 
@@ -108,7 +107,6 @@ def _add_one_unit(
     depth: int | None,
     room: int | None,
     used: set[str],
-    hidden: list[int],
     why: Footnotes | None,
 ) -> tuple[Tree, list[UnitState]]:
     """Add ``unit``'s own branch; return it with the children still to add."""
@@ -130,20 +128,20 @@ def _add_one_unit(
         branch.add(line)
     by_depth = depth is not None and depth <= 1
     by_width = room is not None and room <= 1
-    if by_depth or by_width:
-        # Counted in the day's whole tree: a state cut to its top levels lacks the rest.
-        direct, below = state.tree().below(unit.id)
+    children = [] if by_depth or by_width else state.children(unit.id)
+    if by_depth or by_width or (not children and state.outline is not None):
+        # Counted in the day's whole tree: a state of its top levels lacks what is below them
+        # (and drawn deeper than it holds, it says so rather than end the branch).
+        direct = len(state.whole_tree().children(unit.id))
         if direct:
-            hidden[0] += below
             noun = "sub-unit" if direct == 1 else "sub-units"
             why_not = (
-                "raise --depth"
-                if by_depth
-                else f"too deep for this width; --unit {unit.id} shows them"
+                f"too deep for this width; --unit {unit.id} shows them"
+                if by_width and not by_depth
+                else "raise --depth"
             )
             branch.add(Text(f"… {direct} {noun} not shown ({why_not})", "dim"))
-        return branch, []
-    return branch, state.children(unit.id)
+    return branch, children
 
 
 #: Columns a tree level takes (Rich's guides), and the least room left for a label.
@@ -178,13 +176,12 @@ def render_state_tree(
     tops = [state.units[root]] if root is not None else state.children(None)
 
     def build(fit: int | None) -> tuple[Tree, int]:
-        hidden = [0]
         tree = Tree(Text(f"Organization on {ordinal_iso(state.day)}", style="bold"))
         if not tops:
             tree.add(Text("no units exist on this date", style="italic"))
         levels = 0
         for unit in tops:
-            levels = max(levels, _add_unit(tree, state, unit, depth, used, hidden, why, fit))
+            levels = max(levels, _add_unit(tree, state, unit, depth, used, why, fit))
         return tree, levels
 
     tree, levels = build(None)
