@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
     from rich.console import Console, RenderableType
 
+    from reorg_cli.engine.evidence import Evidence
     from reorg_cli.engine.knowledge import KnowledgeReport
-    from reorg_cli.engine.results import Evidence, OrgState
+    from reorg_cli.engine.results import OrgState
     from reorg_cli.engine.timeline import Timeline
     from reorg_cli.events.dates import QueryDate
     from reorg_cli.events.model import Confidence

@@ -21,17 +21,9 @@ from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, BATCH, Store, name_key
 from reorg_cli.events.changes import CHANGE_TYPE_NAMES, Change
 from reorg_cli.events.errors import EventFileError, Problem, Severity
-from reorg_cli.events.model import (
-    Confidence,
-    Dataset,
-    Event,
-    Link,
-    Naming,
-    Source,
-    correction_links,
-    unit_namings,
-)
+from reorg_cli.events.model import Confidence, Link, Naming, Source, correction_links, unit_namings
 from reorg_cli.events.reader import EventReader
+from reorg_cli.events.records import Dataset, Event
 
 _STATEMENTS = [part.strip() for part in re.sub(r"--[^\n]*", "", SCHEMA).split(";") if part.strip()]
 #: Indexes are made once the rows are in (faster than keeping them up to date row by row),

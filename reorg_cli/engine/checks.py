@@ -18,7 +18,8 @@ from reorg_cli.engine.reports import CheckReport as CheckReport
 from reorg_cli.engine.reports import Finding as Finding
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, Precision, ordinal_iso, parse_partial
-from reorg_cli.events.model import Confidence, Event
+from reorg_cli.events.model import Confidence
+from reorg_cli.events.records import Event
 
 #: A person with no role for at least this many days before the coverage end is reported.
 NO_ROLE_DAYS = 730

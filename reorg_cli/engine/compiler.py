@@ -36,7 +36,8 @@ from reorg_cli.events.changes import (
     UnitRenamed,
 )
 from reorg_cli.events.errors import Location
-from reorg_cli.events.model import Dataset, Event, Link, correction_links
+from reorg_cli.events.model import Link, correction_links
+from reorg_cli.events.records import Dataset, Event
 
 
 class _Compiler(_RolesAndChecks):

@@ -20,7 +20,8 @@ from reorg_cli.events.changes import (
     RoleEnded,
 )
 from reorg_cli.events.dates import POS_INF
-from reorg_cli.events.model import Person, name_key
+from reorg_cli.events.model import name_key
+from reorg_cli.events.records import Person
 
 
 class _RolesAndChecks(_CompilerState):

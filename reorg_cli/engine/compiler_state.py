@@ -11,7 +11,8 @@ from reorg_cli.engine.facts import Edge, Fact, FactKind, confirmation_day
 from reorg_cli.events.changes import Change, RoleAssigned, UnitCreated
 from reorg_cli.events.dates import DateWindow, WindowKind
 from reorg_cli.events.errors import Location, Problem, Severity
-from reorg_cli.events.model import Confidence, Dataset, Event, Naming, unit_namings
+from reorg_cli.events.model import Confidence, Naming, unit_namings
+from reorg_cli.events.records import Dataset, Event
 
 
 def closest(word: str, choices: Iterable[str]) -> str:

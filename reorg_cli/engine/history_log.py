@@ -15,7 +15,8 @@ from reorg_cli.engine.reports import LogEntry as LogEntry
 from reorg_cli.engine.results_over_time import DiffChange, TimelineEntry
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF
-from reorg_cli.events.model import Confidence, Event
+from reorg_cli.events.model import Confidence
+from reorg_cli.events.records import Event
 
 
 def units_below(timeline: Timeline, unit: str) -> set[str]:

@@ -17,7 +17,8 @@ from reorg_cli.engine.reports import KnowledgeEntry as KnowledgeEntry
 from reorg_cli.engine.reports import KnowledgeReport as KnowledgeReport
 from reorg_cli.events.dates import DateSyntaxError, PartialDate, parse_partial
 from reorg_cli.events.errors import Problem, Severity
-from reorg_cli.events.model import Dataset, Event, Source
+from reorg_cli.events.model import Source
+from reorg_cli.events.records import Dataset, Event
 
 #: How an event stands on the knowledge date.
 KNOWN, UNDATED, POSSIBLY, NOT_YET, DEPENDS = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from reorg_cli.engine.evidence import Evidence
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results import Evidence
 from reorg_cli.events.model import Confidence, Source, kind_label
 
 if TYPE_CHECKING:

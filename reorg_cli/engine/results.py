@@ -1,7 +1,8 @@
 """Plain data returned by queries: what renderers and serializers draw from.
 
-Here: the org on one date (``OrgState`` and its entries), its coverage, and the ``Evidence``
-any result cites: all that ``reorg show`` needs. The results of the questions asked over time
+Here: the org on one date (``OrgState`` and its entries) and its coverage: all that
+``reorg show`` needs. The ``Evidence`` a result cites is in :mod:`reorg_cli.engine.evidence`,
+imported only where citations are shown. The results of the questions asked over time
 (diffs, histories, the chronicle, event records, the sources report) are in
 :mod:`reorg_cli.engine.results_over_time`, which a warm ``show`` never imports.
 """
@@ -12,11 +13,14 @@ import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.events.dates import DateWindow, PartialDate
-from reorg_cli.events.model import Confidence, Source
+from reorg_cli.events.model import Confidence
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.evidence import Evidence
 
 #: What a result cites: every event its facts rest on (and the events confirming them), by id,
 #: as :class:`Evidence`. Filled by the query that builds the result, in one batched lookup, so
@@ -272,19 +276,3 @@ class OrgState:
 
 
 Entry = UnitState | RoleState | VacancyState | ReportingLineState
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Why a fact is believed: one event with its sources, and what corrected it."""
-
-    id: str
-    date: DateWindow
-    title: str
-    confidence: Confidence
-    sources: tuple[Source, ...]
-    path: str
-    line: int
-    notes: str | None = None
-    status: str = "applied"
-    corrects: Evidence | None = None

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reorg_cli.engine.results import Cited, Coverage, Entry, Evidence
+from reorg_cli.engine.evidence import Evidence
+from reorg_cli.engine.results import Cited, Coverage, Entry
 from reorg_cli.events.dates import DateWindow
-from reorg_cli.events.model import Confidence, Event, Source
+from reorg_cli.events.model import Confidence, Source
+from reorg_cli.events.records import Event
 
 
 def _no_citations() -> Cited:

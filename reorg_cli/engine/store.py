@@ -20,20 +20,13 @@ import orjson
 from reorg_cli.engine.facts import Edge, Fact, FactKind
 from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
 from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
-from reorg_cli.events.model import (
-    Confidence,
-    Dataset,
-    DatasetSettings,
-    Event,
-    Person,
-    Source,
-    UnitInfo,
-)
+from reorg_cli.events.model import Confidence, DatasetSettings, Source
 from reorg_cli.events.model import name_key as name_key  # re-exported
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import EventStatus
     from reorg_cli.events.changes import Change
+    from reorg_cli.events.records import Dataset, Event, Person, UnitInfo
 
 #: Rows written per statement batch while building a store.
 BATCH = 5000
@@ -270,6 +263,8 @@ class Store:
 
     def person(self, row: Sequence[Any]) -> Person:
         """Decode a row of ``people``."""
+        from reorg_cli.events.records import Person
+
         pid, name, names, aliases, description, notes, path, line, col, _ = row
         return Person(
             pid,
@@ -288,40 +283,32 @@ class Store:
             row[0]: self.person(row) for row in self.rows("SELECT * FROM people ORDER BY position")
         }
 
+    _REGISTERED_UNITS = (
+        "SELECT id, aliases, description, notes, path, line, col FROM unit_records "
+        "WHERE aliases IS NOT NULL"
+    )
+
     def unit_infos(self) -> dict[str, UnitInfo]:
         """The registry of units (``units:``), in file order."""
-        found = {}
-        for row in self.rows(
-            "SELECT id, aliases, description, notes, path, line, col FROM unit_records "
-            "WHERE aliases IS NOT NULL ORDER BY position"
-        ):
-            uid, aliases, description, notes, path, line, col = row
-            found[uid] = UnitInfo(
-                uid,
-                tuple(orjson.loads(aliases)),
-                description,
-                notes,
-                self.sources_of("unit_sources", "unit", uid),
-                Location(path, line, col),
-            )
-        return found
+        rows = self.rows(self._REGISTERED_UNITS + " ORDER BY position")
+        return {row[0]: self._unit_info(row) for row in rows}
 
     def unit_info(self, unit: str) -> UnitInfo | None:
         """One unit's registry entry, if it has one."""
-        row = self.one(
-            "SELECT aliases, description, notes, path, line, col FROM unit_records "
-            "WHERE id = ? AND aliases IS NOT NULL",
-            unit,
-        )
-        if row is None:
-            return None
-        aliases, description, notes, path, line, col = row
+        row = self.one(self._REGISTERED_UNITS + " AND id = ?", unit)
+        return None if row is None else self._unit_info(row)
+
+    def _unit_info(self, row: Sequence[Any]) -> UnitInfo:
+        from reorg_cli.events.records import UnitInfo
+
+        uid, aliases, description, notes, path, line, col = row
+        sources = self.sources_of("unit_sources", "unit", uid)
         return UnitInfo(
-            unit,
+            uid,
             tuple(orjson.loads(aliases)),
             description,
             notes,
-            self.sources_of("unit_sources", "unit", unit),
+            sources,
             Location(path, line, col),
         )
 
@@ -406,6 +393,8 @@ class Store:
         """Events matching a WHERE clause, decoded with their sources (unless not ``sources``:
         the replay does not need them) and changes (unless not ``changes``: citing an event
         needs only its date, title and sources)."""
+        from reorg_cli.events.records import Event
+
         rows = self.rows(
             f"SELECT {self._EVENT_COLUMNS} FROM event_records WHERE {where} ORDER BY {order}",
             *args,
@@ -489,6 +478,8 @@ class Store:
 
     def dataset(self) -> Dataset:
         """The whole dataset, decoded (for exports that walk all of it)."""
+        from reorg_cli.events.records import Dataset
+
         registered = {
             key: self.source(source)
             for key, source in self.rows(
@@ -528,7 +519,7 @@ class Store:
         ]
 
 
-class EventsById(Mapping[str, Event]):
+class EventsById(Mapping[str, "Event"]):
     """Events by id, read from the store one at a time (all at once when iterated)."""
 
     def __init__(self, store: Store) -> None:

@@ -17,24 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results import Coverage, Evidence, OrgState
+from reorg_cli.engine.results import Coverage, OrgState
 from reorg_cli.engine.store import EventsById, Store, name_key
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, PartialDate
 from reorg_cli.events.errors import EventFileError, Problem, Severity
 from reorg_cli.events.model import (
     DEFAULT_STALE_AFTER_DAYS,
     Confidence,
-    Dataset,
     DatasetSettings,
-    Event,
-    Person,
     Source,
-    UnitInfo,
     event_date_bounds,
 )
 
 if TYPE_CHECKING:
     from reorg_cli.engine.compiler import EventStatus
+    from reorg_cli.engine.evidence import Evidence
     from reorg_cli.engine.results_over_time import (
         Chronicle,
         EventRecord,
@@ -45,6 +42,7 @@ if TYPE_CHECKING:
         TimelineEntry,
         UnitHistory,
     )
+    from reorg_cli.events.records import Dataset, Event, Person, UnitInfo
 
 __all__ = ["Timeline", "load_timeline", "name_key", "window_display"]
 

@@ -10,15 +10,9 @@ from collections.abc import Iterable
 
 from reorg_cli.events.dates import DateSyntaxError, DateWindow, parse_partial, parse_window
 from reorg_cli.events.errors import Location, Problem, Severity
-from reorg_cli.events.model import (
-    Confidence,
-    DatasetSettings,
-    Event,
-    Person,
-    Source,
-    UnitInfo,
-)
+from reorg_cli.events.model import Confidence, DatasetSettings, Source
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
+from reorg_cli.events.records import Event, Person, UnitInfo
 from reorg_cli.events.yamlfile import (
     YamlList,
     YamlMap,

@@ -60,15 +60,11 @@ from reorg_cli.events.fields import closest as closest
 from reorg_cli.events.fields import is_source_url as is_source_url
 from reorg_cli.events.model import (
     UNIT_KINDS,
-    Dataset,
     DatasetSettings,
     DateBounds,
-    Event,
     Link,
     Naming,
-    Person,
     Source,
-    UnitInfo,
     correction_links,
     name_key,
     unit_namings,
@@ -76,6 +72,7 @@ from reorg_cli.events.model import (
 )
 from reorg_cli.events.paths import default_events_path as default_events_path  # re-exported
 from reorg_cli.events.reader import EventReader
+from reorg_cli.events.records import Dataset, Event, Person, UnitInfo
 from reorg_cli.events.yamlfile import (
     YamlList,
     YamlMap,

@@ -1,7 +1,10 @@
-"""The event vocabulary: immutable records for people, units, sources and events.
+"""The event vocabulary: confidence, sources, a dataset's settings, and what is read off
+events (their replay links, unit names and date bounds).
 
-An event groups the changes that one dated announcement made; the change records themselves
-(``UnitRenamed``, ``RoleAssigned``) are in :mod:`reorg_cli.events.changes`.
+The records a dataset is read into (people, units, events, the dataset) are in
+:mod:`reorg_cli.events.records`, and the change records (``UnitRenamed``, ``RoleAssigned``)
+in :mod:`reorg_cli.events.changes`: a warm query imports neither, and creating their classes
+was a measurable part of every command's start.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from reorg_cli.events.dates import DateWindow, PartialDate
 from reorg_cli.events.errors import Location
 
 if TYPE_CHECKING:
-    from reorg_cli.events.changes import Change
+    from reorg_cli.events.records import Event
 
 
 class Confidence(IntEnum):
@@ -93,57 +96,6 @@ class Source:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A person, with every name they are known by."""
-
-    id: str
-    name: str
-    names: tuple[tuple[str, str], ...] = ()
-    aliases: tuple[str, ...] = ()
-    description: str | None = None
-    notes: str | None = None
-    sources: tuple[Source, ...] = ()
-    location: Location = field(default=Location(""), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitInfo:
-    """What does not change about a unit: aliases and a description."""
-
-    id: str
-    aliases: tuple[str, ...] = ()
-    description: str | None = None
-    notes: str | None = None
-    sources: tuple[Source, ...] = ()
-    location: Location = field(default=Location(""), compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One dated announcement and the changes it made."""
-
-    id: str
-    date: DateWindow
-    title: str
-    confidence: Confidence
-    changes: tuple[Change, ...] = ()
-    sources: tuple[Source, ...] = ()
-    seq: int = 0
-    summary: str | None = None
-    notes: str | None = None
-    announced: DateWindow | None = None
-    corrects: str | None = None
-    retracts: str | None = None
-    location: Location = field(default=Location(""), compare=False)
-    path: str = field(default="", compare=False)
-    position: int = field(default=0, compare=False)
-
-    def sort_key(self) -> tuple[int, int, str, int]:
-        """The documented replay order: date, seq, file path, position in file."""
-        return (self.date.sort_day, self.seq, self.path, self.position)
-
-
 #: Days after its last confirmation that an open fact is called stale, unless a dataset says.
 DEFAULT_STALE_AFTER_DAYS = 180
 
@@ -213,15 +165,3 @@ def widen_date_bounds(bounds: DateBounds, window: DateWindow) -> DateBounds:
     if last is None or late.last_day() > last.last_day():
         last = late
     return first, last
-
-
-@dataclass(frozen=True, slots=True)
-class Dataset:
-    """Everything read from a set of event files, before compiling."""
-
-    people: dict[str, Person]
-    units: dict[str, UnitInfo]
-    sources: dict[str, Source]
-    events: tuple[Event, ...]
-    files: tuple[str, ...] = ()
-    settings: DatasetSettings = DatasetSettings()

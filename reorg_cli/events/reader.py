@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from reorg_cli.events.model import Event, Link, Naming
+from reorg_cli.events.model import Link, Naming
+from reorg_cli.events.records import Event
 
 
 class EventReader:

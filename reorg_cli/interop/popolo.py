@@ -19,7 +19,8 @@ from reorg_cli import __version__
 from reorg_cli.engine.facts import Edge, Fact, FactKind, Presence
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import ordinal_iso
-from reorg_cli.events.model import Confidence, Event, Source
+from reorg_cli.events.model import Confidence, Source
+from reorg_cli.events.records import Event
 from reorg_cli.interop.common import (
     distinct_sources,
     exact_date,

@@ -27,7 +27,8 @@ from reorg_cli.events.changes import (
     UnitRenamed,
 )
 from reorg_cli.events.dates import PartialDate, WindowKind
-from reorg_cli.events.model import Event, kind_label
+from reorg_cli.events.model import kind_label
+from reorg_cli.events.records import Event
 
 
 def _date_object(date: PartialDate) -> dict[str, Any]:

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results import (
-    Evidence,
-    RoleState,
-    UnitState,
-    VacancyState,
-)
+from reorg_cli.engine.results import RoleState, UnitState, VacancyState
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, kind_label
 from reorg_cli.output.layout import KEEP, Wrapped
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.evidence import Evidence
 
 _UNSAFE_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000]"

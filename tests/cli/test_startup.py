@@ -127,6 +127,7 @@ NOT_FOR_SHOW = {
     "reorg_cli.engine.compiler",
     "reorg_cli.events.loader",
     "reorg_cli.events.changes",
+    "reorg_cli.events.records",
     "textual",
     "yaml",
     "pydantic",
@@ -166,3 +167,5 @@ def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str
     drawn_by = "reorg_cli.output.serialize" if "json" in options else "reorg_cli.output.render"
     assert "reorg_cli.cli.show" in modules and drawn_by in modules
     assert NOT_FOR_SHOW.isdisjoint(modules), NOT_FOR_SHOW & set(modules)
+    # Evidence is read only for what shows it.
+    assert ("reorg_cli.engine.evidence" in modules) == bool(options)

@@ -26,7 +26,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
-from reorg_cli.engine.results import Evidence
+from reorg_cli.engine.evidence import Evidence
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.changes import (
     ReportingLineSet,
@@ -37,7 +37,8 @@ from reorg_cli.events.changes import (
 )
 from reorg_cli.events.dates import parse_window
 from reorg_cli.events.errors import Location, Problem
-from reorg_cli.events.model import Confidence, Dataset, Event, Person, Source
+from reorg_cli.events.model import Confidence, Source
+from reorg_cli.events.records import Dataset, Event, Person
 from reorg_cli.output import render
 from tests.conftest import CLI_ENV, day
 

@@ -29,7 +29,8 @@ from reorg_cli.engine.results import (
 from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.events.dates import parse_window
 from reorg_cli.events.loader import load_dataset
-from reorg_cli.events.model import Confidence, Dataset
+from reorg_cli.events.model import Confidence
+from reorg_cli.events.records import Dataset
 from reorg_cli.output.serialize import diff_dict, dumps, history_dict, state_dict, unit_history_dict
 from tests.conftest import WriteEvents, examples
 from tests.conftest import day as query_day

@@ -15,7 +15,7 @@ from reorg_cli.engine.compiler import compile_dataset
 from reorg_cli.engine.facts import Fact
 from reorg_cli.engine.store import Store
 from reorg_cli.events.loader import load_dataset
-from reorg_cli.events.model import Event
+from reorg_cli.events.records import Event
 from tools.synth import generate
 
 SIZE = 3000

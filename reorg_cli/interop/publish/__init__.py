@@ -18,7 +18,8 @@ from typing import Any
 from reorg_cli.engine.facts import Fact, FactKind, confirmation_day
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
-from reorg_cli.events.model import Event, Source
+from reorg_cli.events.model import Source
+from reorg_cli.events.records import Event
 from reorg_cli.interop.timelinejs import describe_change
 
 #: Version of the data document embedded in the page (``window.REORG`` reads it).
