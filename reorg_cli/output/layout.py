@@ -19,6 +19,7 @@ The rules (docs/architecture.md, "Layouts"):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,19 +80,27 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
     in ``text`` are kept. Trailing spaces are removed.
     """
     lines: list[Text] = []
-    for number, paragraph in enumerate(text.split("\n", allow_blank=True)):
+    # Without a line break the text is its only paragraph (split would copy it; it is only read).
+    paragraphs = text.split("\n", allow_blank=True) if "\n" in text.plain else [text]
+    for number, paragraph in enumerate(paragraphs):
         paragraph = _unkeep_wider_than(paragraph, width - indent)
+        runs = _WORD_RE.findall(paragraph.plain)
+        if number == 0 and not paragraph.spans and _fits(runs, width - first):
+            lines.append(_whole(paragraph, runs))
+            continue
         current = Text() if number == 0 else Text(" " * indent)
         used = first if number == 0 else indent
         empty = True
-        for found in _WORD_RE.finditer(paragraph.plain):
-            piece = paragraph[found.start() : found.end()]
-            word = found.group().rstrip(" ")
-            size = cell_len(word)
+        # Every piece cut in one pass, each as ``paragraph[start:end]`` would cut it (that
+        # slice is the middle of ``divide([start, end])``).
+        pieces = paragraph.divide([0, *itertools.accumulate(map(len, runs))])[1:] if runs else []
+        for run, piece in zip(runs, pieces[: len(runs)], strict=True):
+            word = run.rstrip(" ")
             if not word:  # leading spaces are kept
                 current.append_text(piece)
-                used += cell_len(found.group())
+                used += cell_len(run)
                 continue
+            size = cell_len(word)
             if not empty and used + size > width:
                 current.rstrip()
                 lines.append(current)
@@ -99,7 +108,7 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
                 current = Text(" " * margin)
                 used = margin
             current.append_text(piece)
-            used += cell_len(found.group())
+            used += cell_len(run)
             empty = False
         current.rstrip()
         lines.append(current)
@@ -111,6 +120,33 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
             if bare and cell_len(bare) <= width and number:
                 lines[number] = line[len(plain) - len(bare) :]
     return lines
+
+
+def _fits(runs: list[str], width: int) -> bool:
+    """Whether :func:`wrap` keeps these runs (words with their spaces) on one line."""
+    used = 0
+    empty = True
+    for run in runs:
+        word = run.rstrip(" ")
+        if word:
+            if not empty and used + cell_len(word) > width:
+                return False
+            empty = False
+        used += cell_len(run)
+    return True
+
+
+def _whole(paragraph: Text, runs: list[str]) -> Text:
+    """The one line :func:`wrap` makes of an unbroken ``paragraph`` without spans: the same
+    text and spans as its runs appended one by one (each carries the paragraph's style)."""
+    line = Text(paragraph.plain)
+    if paragraph.style:
+        start = 0
+        for run in runs:
+            line.stylize(paragraph.style, start, start + len(run))
+            start += len(run)
+    line.rstrip()
+    return line
 
 
 def _unkeep_wider_than(text: Text, width: int) -> Text:
