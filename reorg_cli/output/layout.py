@@ -79,15 +79,18 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
     indent. A word wider than the width (a URL) goes alone on its own line, whole. Line breaks
     in ``text`` are kept. Trailing spaces are removed.
     """
+    if "\n" not in text.plain:
+        paragraph = _unkeep_wider_than(text, width - indent)
+        if not paragraph.spans:
+            runs = _WORD_RE.findall(paragraph.plain)
+            if _fits(runs, width - first):
+                return [_whole(paragraph, runs)]
     lines: list[Text] = []
     # Without a line break the text is its only paragraph (split would copy it; it is only read).
     paragraphs = text.split("\n", allow_blank=True) if "\n" in text.plain else [text]
     for number, paragraph in enumerate(paragraphs):
         paragraph = _unkeep_wider_than(paragraph, width - indent)
         runs = _WORD_RE.findall(paragraph.plain)
-        if number == 0 and not paragraph.spans and _fits(runs, width - first):
-            lines.append(_whole(paragraph, runs))
-            continue
         current = Text() if number == 0 else Text(" " * indent)
         used = first if number == 0 else indent
         empty = True
@@ -179,7 +182,7 @@ def _emit(console: Console, lines: Iterable[Text]) -> RenderResult:
     for line in lines:
         line.rstrip()
         if KEEP in line.plain:
-            line = Text(line.plain.replace(KEEP, " "), style=line.style, spans=list(line.spans))
+            line.plain = line.plain.replace(KEEP, " ")
         yield from line.render(console)
         yield Segment.line()
 
@@ -343,7 +346,16 @@ class Records:
                 if i:
                     line.append(" " * GAP)
                 part = cell[number] if number < len(cell) else Text()
-                line.append_text(_pad(part, size, cols[i].justify))
+                gap = size - cell_len(part.plain)
+                # As ``_pad``, without copying the cell when the padding carries no style.
+                if gap > 0 and cols[i].justify == "right":
+                    line.append(" " * gap)
+                    line.append(part)
+                elif gap > 0 and not part.style:
+                    line.append_text(part)
+                    line.append(" " * gap)
+                else:
+                    line.append_text(_pad(part, size, cols[i].justify))
             line.rstrip()
             lines.append(line)
         return lines

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Span, Text
 
-from reorg_cli.output.layout import KEEP, wrap
+from reorg_cli.output.layout import KEEP, Column, Records, wrap
 
 _WORD_RE = re.compile(r"[^ ]+ *| +")
 
@@ -96,3 +96,55 @@ def test_a_line_that_fits_keeps_a_span_per_word_as_appended_words_have() -> None
     assert line.plain == "  Title: Head"
     assert line.spans == [Span(0, 2, "dim"), Span(2, 9, "dim"), Span(9, 13, "dim")]
     assert shape(wrap(text, 80, indent=4)) == shape(reference_wrap(text, 80, indent=4))
+
+
+def reference_join(cells: list[list[Text]], sizes: list[int], justify: list[str]) -> list[Text]:
+    """Table lines as first written: every cell padded as a copy (``_pad``), then appended."""
+
+    def pad(line: Text, width: int, how: str) -> Text:
+        gap = width - cell_len(line.plain)
+        if gap <= 0:
+            return line
+        return Text(" " * gap) + line if how == "right" else line + Text(" " * gap)
+
+    lines = []
+    for number in range(max((len(c) for c in cells), default=0)):
+        line = Text()
+        for i, (cell, size) in enumerate(zip(cells, sizes, strict=True)):
+            if i:
+                line.append("  ")
+            line.append_text(pad(cell[number] if number < len(cell) else Text(), size, justify[i]))
+        line.rstrip()
+        lines.append(line)
+    return lines
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(
+                texts().map(lambda t: Text(t.plain.replace("\n", " "), style=t.style)), max_size=3
+            ),
+            st.integers(0, 30),
+            st.sampled_from(["left", "right"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_table_lines_are_those_of_padded_copies(columns: list[tuple[list[Text], int, str]]) -> None:
+    cells = [cell for cell, _, _ in columns]
+    sizes = [size for _, size, _ in columns]
+    justify = [how for _, _, how in columns]
+    cols = [Column("", justify=how) for how in justify]  # type: ignore[arg-type]
+    copies = [[part.copy() for part in cell] for cell in cells]
+    expected = shape(reference_join(copies, sizes, justify))
+    assert shape(Records._join(cells, sizes, cols)) == expected
+
+
+def test_an_empty_styled_cell_adds_no_span_to_its_line() -> None:
+    cells = [[Text("", style="bold")], [Text("ab", style="dim")], [Text("", style="red")]]
+    cols = [Column("", justify="right"), Column(""), Column("")]
+    expected = shape(reference_join(cells, [3, 4, 2], ["right", "left", "left"]))
+    assert shape(Records._join(cells, [3, 4, 2], cols)) == expected
+    assert expected == [("     ab", "", [Span(5, 7, "dim")])]
