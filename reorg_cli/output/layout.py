@@ -61,14 +61,17 @@ def keep(value: Text | str) -> Text:
     return Text(text.plain.replace(" ", KEEP), style=text.style, spans=list(text.spans))
 
 
+_BREAKS_RE = re.compile(r"[ \n]+")
+
+
 def longest_word(text: Text | str) -> int:
     """Cells of the longest run of characters without a breaking space."""
-    return max((cell_len(word) for word in re.split(r"[ \n]+", str(text))), default=0)
+    return max(map(cell_len, _BREAKS_RE.split(str(text))))  # split gives at least one
 
 
 def longest_line(text: Text | str) -> int:
     """Cells of the longest line."""
-    return max((cell_len(line) for line in str(text).split("\n")), default=0)
+    return max(map(cell_len, str(text).split("\n")))  # split gives at least one
 
 
 def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Text]:
