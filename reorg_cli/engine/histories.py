@@ -7,18 +7,13 @@ import itertools
 from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import Fact, FactKind
-from reorg_cli.engine.results_over_time import (
-    PersonHistory,
-    RoleSpan,
-    TimelineEntry,
-    UnitChange,
-    UnitHistory,
-)
+from reorg_cli.engine.results_person import PersonHistory, RoleSpan
 from reorg_cli.engine.store import window
 from reorg_cli.events.dates import POS_INF, today_ordinal
 from reorg_cli.events.model import Confidence, kind_label
 
 if TYPE_CHECKING:
+    from reorg_cli.engine.results_over_time import TimelineEntry, UnitChange, UnitHistory
     from reorg_cli.engine.timeline import Timeline
 
 _CONFIDENCES = tuple(Confidence)
@@ -141,6 +136,8 @@ def unit_history(
 ) -> UnitHistory:
     """A unit's creation, renames, reclassifications, moves, merges, end and heads (see
     :meth:`Timeline.unit_history`)."""
+    from reorg_cli.engine.results_over_time import UnitChange, UnitHistory
+
     today, reference, threshold = _today_and_staleness(timeline, stale_after, today)
     by_kind = timeline.facts_of_unit(unit)
     if not by_kind[FactKind.UNIT]:
@@ -290,6 +287,8 @@ def events_between(
 ) -> list[TimelineEntry]:
     """Events dated from ``day_from`` to ``day_to`` (inclusive), oldest first, optionally only
     those touching ``person`` or ``unit``; corrected and retracted events included."""
+    from reorg_cli.engine.results_over_time import TimelineEntry
+
     store = timeline.store
     wanted = events_touching(timeline, person, unit) if person or unit else None
     rows = store.rows(

@@ -3,7 +3,9 @@ lookups and listings, ``check``, ``--known-as-of``): plain data, like
 :mod:`reorg_cli.engine.results`, that renderers and serializers draw from without the engine.
 The queries that build them live in :mod:`reorg_cli.engine.history_log`,
 :mod:`~reorg_cli.engine.when`, :mod:`~reorg_cli.engine.names`, :mod:`~reorg_cli.engine.checks`
-and :mod:`~reorg_cli.engine.knowledge`, which re-export them.
+and :mod:`~reorg_cli.engine.knowledge`, which re-export them. The results of name lookups and
+listings are in :mod:`reorg_cli.engine.results_names` (re-exported here), so that resolving a
+name does not create all of these classes.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reorg_cli.engine.facts import Edge
+from reorg_cli.engine.results_names import Match as Match
+from reorg_cli.engine.results_names import Named as Named
+from reorg_cli.engine.results_names import PersonEntry as PersonEntry
+from reorg_cli.engine.results_names import UnitEntry as UnitEntry
 from reorg_cli.engine.results_over_time import DiffChange, TimelineEntry
-from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, Source
 
 # -- log and blame (reorg_cli.engine.history_log) ------------------------------------------------
@@ -108,68 +113,6 @@ class WhenResult:
 
     condition: Condition
     windows: tuple[WhenWindow, ...]
-
-
-# -- names (reorg_cli.engine.names) -----------------------------------------------------------
-
-EXACT, PREFIX, WORDS, INSIDE, CLOSE = 0, 1, 2, 3, 4
-HOW = {EXACT: "exact", PREFIX: "prefix", WORDS: "words", INSIDE: "substring", CLOSE: "close"}
-
-
-@dataclass(frozen=True, slots=True)
-class Named:
-    """Something that can be found by name: its kind, id, display name and every name."""
-
-    kind: str
-    id: str
-    name: str
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One search result: what was found, by which of its names, and how well."""
-
-    kind: str
-    id: str
-    name: str
-    matched: str
-    rank: int
-
-    @property
-    def how(self) -> str:
-        """How the query matched: exact, prefix, words, substring or close."""
-        return HOW[self.rank]
-
-    def label(self) -> str:
-        """``Name (id)``, or the id alone when it is the name."""
-        return self.name if self.name == self.id else f"{self.name} ({self.id})"
-
-
-@dataclass(frozen=True, slots=True)
-class PersonEntry:
-    """A person for ``reorg people``: names, and the roles held on the day asked about."""
-
-    id: str
-    name: str
-    names: tuple[tuple[str, str], ...]
-    aliases: tuple[str, ...]
-    roles: tuple[tuple[str, str, str], ...]  # (title, unit id, unit name) on the day
-
-
-@dataclass(frozen=True, slots=True)
-class UnitEntry:
-    """A unit for ``reorg units``: its name, kind and parent (on the day, or latest), and
-    when it existed."""
-
-    id: str
-    name: str
-    kind: str
-    parent: str | None
-    parent_name: str | None
-    since: DateWindow | None
-    until: DateWindow | None
-    former_names: tuple[str, ...]
 
 
 # -- check (reorg_cli.engine.checks) ----------------------------------------------------------

@@ -14,7 +14,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from reorg_cli.engine.results_over_time import PersonHistory, RoleSpan
+from reorg_cli.engine.results_person import PersonHistory, RoleSpan
 from reorg_cli.events.dates import NEG_INF, POS_INF
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.render import legend, safe_text, sanitize

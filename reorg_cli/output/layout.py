@@ -19,6 +19,7 @@ The rules (docs/architecture.md, "Layouts"):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,14 +61,17 @@ def keep(value: Text | str) -> Text:
     return Text(text.plain.replace(" ", KEEP), style=text.style, spans=list(text.spans))
 
 
+_BREAKS_RE = re.compile(r"[ \n]+")
+
+
 def longest_word(text: Text | str) -> int:
     """Cells of the longest run of characters without a breaking space."""
-    return max((cell_len(word) for word in re.split(r"[ \n]+", str(text))), default=0)
+    return max(map(cell_len, _BREAKS_RE.split(str(text))))  # split gives at least one
 
 
 def longest_line(text: Text | str) -> int:
     """Cells of the longest line."""
-    return max((cell_len(line) for line in str(text).split("\n")), default=0)
+    return max(map(cell_len, str(text).split("\n")))  # split gives at least one
 
 
 def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Text]:
@@ -78,20 +82,31 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
     indent. A word wider than the width (a URL) goes alone on its own line, whole. Line breaks
     in ``text`` are kept. Trailing spaces are removed.
     """
+    if "\n" not in text.plain:
+        paragraph = _unkeep_wider_than(text, width - indent)
+        if not paragraph.spans:
+            runs = _WORD_RE.findall(paragraph.plain)
+            if _fits(runs, width - first):
+                return [_whole(paragraph, runs)]
     lines: list[Text] = []
-    for number, paragraph in enumerate(text.split("\n", allow_blank=True)):
+    # Without a line break the text is its only paragraph (split would copy it; it is only read).
+    paragraphs = text.split("\n", allow_blank=True) if "\n" in text.plain else [text]
+    for number, paragraph in enumerate(paragraphs):
         paragraph = _unkeep_wider_than(paragraph, width - indent)
+        runs = _WORD_RE.findall(paragraph.plain)
         current = Text() if number == 0 else Text(" " * indent)
         used = first if number == 0 else indent
         empty = True
-        for found in _WORD_RE.finditer(paragraph.plain):
-            piece = paragraph[found.start() : found.end()]
-            word = found.group().rstrip(" ")
-            size = cell_len(word)
+        # Every piece cut in one pass, each as ``paragraph[start:end]`` would cut it (that
+        # slice is the middle of ``divide([start, end])``).
+        pieces = paragraph.divide([0, *itertools.accumulate(map(len, runs))])[1:] if runs else []
+        for run, piece in zip(runs, pieces[: len(runs)], strict=True):
+            word = run.rstrip(" ")
             if not word:  # leading spaces are kept
                 current.append_text(piece)
-                used += cell_len(found.group())
+                used += cell_len(run)
                 continue
+            size = cell_len(word)
             if not empty and used + size > width:
                 current.rstrip()
                 lines.append(current)
@@ -99,7 +114,7 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
                 current = Text(" " * margin)
                 used = margin
             current.append_text(piece)
-            used += cell_len(found.group())
+            used += cell_len(run)
             empty = False
         current.rstrip()
         lines.append(current)
@@ -111,6 +126,33 @@ def wrap(text: Text, width: int, *, indent: int = 0, first: int = 0) -> list[Tex
             if bare and cell_len(bare) <= width and number:
                 lines[number] = line[len(plain) - len(bare) :]
     return lines
+
+
+def _fits(runs: list[str], width: int) -> bool:
+    """Whether :func:`wrap` keeps these runs (words with their spaces) on one line."""
+    used = 0
+    empty = True
+    for run in runs:
+        word = run.rstrip(" ")
+        if word:
+            if not empty and used + cell_len(word) > width:
+                return False
+            empty = False
+        used += cell_len(run)
+    return True
+
+
+def _whole(paragraph: Text, runs: list[str]) -> Text:
+    """The one line :func:`wrap` makes of an unbroken ``paragraph`` without spans: the same
+    text and spans as its runs appended one by one (each carries the paragraph's style)."""
+    line = Text(paragraph.plain)
+    if paragraph.style:
+        start = 0
+        for run in runs:
+            line.stylize(paragraph.style, start, start + len(run))
+            start += len(run)
+    line.rstrip()
+    return line
 
 
 def _unkeep_wider_than(text: Text, width: int) -> Text:
@@ -143,7 +185,7 @@ def _emit(console: Console, lines: Iterable[Text]) -> RenderResult:
     for line in lines:
         line.rstrip()
         if KEEP in line.plain:
-            line = Text(line.plain.replace(KEEP, " "), style=line.style, spans=list(line.spans))
+            line.plain = line.plain.replace(KEEP, " ")
         yield from line.render(console)
         yield Segment.line()
 
@@ -307,7 +349,16 @@ class Records:
                 if i:
                     line.append(" " * GAP)
                 part = cell[number] if number < len(cell) else Text()
-                line.append_text(_pad(part, size, cols[i].justify))
+                gap = size - cell_len(part.plain)
+                # As ``_pad``, without copying the cell when the padding carries no style.
+                if gap > 0 and cols[i].justify == "right":
+                    line.append(" " * gap)
+                    line.append(part)
+                elif gap > 0 and not part.style:
+                    line.append_text(part)
+                    line.append(" " * gap)
+                else:
+                    line.append_text(_pad(part, size, cols[i].justify))
             line.rstrip()
             lines.append(line)
         return lines

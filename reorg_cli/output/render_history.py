@@ -10,15 +10,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
-from reorg_cli.engine.results_over_time import (
-    Chronicle,
-    EventRecord,
-    FactSummary,
-    PersonHistory,
-    RoleSpan,
-    SourceUse,
-    UnitHistory,
-)
 from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.errors import Problem, Severity
 from reorg_cli.events.model import Confidence
@@ -37,6 +28,15 @@ from reorg_cli.output.render_text import (
 
 if TYPE_CHECKING:
     from reorg_cli.engine.reports import CheckReport
+    from reorg_cli.engine.results_over_time import (
+        Chronicle,
+        EventRecord,
+        FactSummary,
+        PersonHistory,
+        RoleSpan,
+        SourceUse,
+        UnitHistory,
+    )
 
 
 def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> list[Text | str]:

@@ -169,3 +169,50 @@ def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str
     assert NOT_FOR_SHOW.isdisjoint(modules), NOT_FOR_SHOW & set(modules)
     # Evidence is read only for what shows it.
     assert ("reorg_cli.engine.evidence" in modules) == bool(options)
+
+
+#: What a warm ``reorg history`` must not import: the other results (diffs, unit histories, the
+#: chronicle, the git-like reports) and what only compiling needs.
+NOT_FOR_HISTORY = {
+    *(f"reorg_cli.cli.{name}" for name in ("show", "diff", "unit", "export", "validate")),
+    "reorg_cli.output.render_details",
+    "reorg_cli.engine.reports",
+    "reorg_cli.engine.results_over_time",
+    "reorg_cli.engine.compiler",
+    "reorg_cli.events.loader",
+    "reorg_cli.events.changes",
+    "textual",
+    "yaml",
+    "pydantic",
+}
+
+_IMPORTED_HISTORY = _IMPORTED.replace(
+    "['reorg', 'show', '--at', '2025-06', '--events', *sys.argv[1:]]",
+    "['reorg', 'history', 'Ann Lee', '--events', *sys.argv[1:]]",
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--why"], ["--format", "json"], ["--format", "gantt"]],
+    ids=lambda o: " ".join(o),
+)
+def test_a_warm_history_imports_only_what_it_uses(tmp_path: Path, options: list[str]) -> None:
+    assert _IMPORTED_HISTORY != _IMPORTED
+    env = {**os.environ, "REORG_CACHE_DIR": str(tmp_path)}
+    for name, value in CLI_ENV.items():
+        env.pop(name, None)
+        if value is not None:
+            env[name] = value
+    env.pop("REORG_NO_CACHE", None)
+    for _ in range(2):  # the first run compiles the history, the second reads its cache
+        result = subprocess.run(
+            [sys.executable, "-c", _IMPORTED_HISTORY, str(MINI), *options],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert result.returncode == 0, result.stderr
+    modules = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    assert "reorg_cli.cli.history" in modules and "reorg_cli.engine.results_person" in modules
+    assert NOT_FOR_HISTORY.isdisjoint(modules), NOT_FOR_HISTORY & set(modules)
