@@ -1051,8 +1051,7 @@ warm `show` grows with its answer, not with the history (412, 4,094 and 39,746 r
   histories, lookups and events between dates from indexes; only the rows a query needs are
   decoded, each once per run (the explorer's steps and a diff's two states share them); the
   events a result cites are read in a few batched queries, and only when the answer shows
-  them (JSON, `--why`). A cached store is read through a memory map (no `read()` per page;
-  safe because an entry is never written in place).
+  them (JSON, `--why`).
 - **Citations grow with the answer.** A change to a unit or a role in it confirms the unit in
   passing; only the latest such confirmation is cited (every explicit `unit_confirmed` is).
   Citing them all made the root unit of the 100k history cite most of its events: `show

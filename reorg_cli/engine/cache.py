@@ -93,10 +93,6 @@ def _entry_path(directory: Path, events: Path) -> Path:
     return directory / (name + _SUFFIX)
 
 
-#: The most of a store read through a memory map (SQLite caps it at its compile-time limit).
-MMAP_BYTES = 1 << 31
-
-
 def _code_key() -> str:
     """The version of everything that shapes a compiled store."""
     engine = Path(__file__).resolve().parent
@@ -335,10 +331,6 @@ def _open_regular(entry: Path) -> sqlite3.Connection | None:
         uri = "file:" + quote(str(entry.absolute())) + "?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA cache_size = -65536")
-        # Pages are read through a memory map, not a read() each: a query at a million
-        # events reads ~80,000 scattered rows. Safe here: an entry is never written in
-        # place (stores are built in a temporary file and renamed over it).
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         # The connection has the file open now: make sure it is the one that was checked.
         after = os.stat(entry)
         if (after.st_dev, after.st_ino) != (held.st_dev, held.st_ino):

@@ -377,16 +377,6 @@ def test_a_reader_keeps_its_entry_while_another_run_replaces_it(
     assert not list(cache_dir.glob("*.tmp"))
 
 
-def test_a_cached_store_is_read_through_a_memory_map(
-    cache_dir: Path, write_events: WriteEvents
-) -> None:
-    root = write_events({"a.yaml": FOUNDING})
-    load_timeline_cached(root)
-    reader = load_timeline_cached(root)
-    assert cached(reader)
-    assert reader.store.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0
-
-
 def test_concurrent_runs_all_succeed_and_agree(cache_dir: Path, synthetic: Path) -> None:
     command = [sys.executable, "-m", "reorg_cli", "show", "--format", "json", "--at", "2020"]
     env = {**os.environ, "REORG_CACHE_DIR": str(cache_dir), "NO_COLOR": "1"}
