@@ -145,10 +145,8 @@ print(repr(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize(
-    "options", [[], ["--why"], ["--format", "json", "--why"]], ids=lambda o: " ".join(o)
-)
-def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str]) -> None:
+def warm_modules(tmp_path: Path, script: str, options: list[str]) -> list[str]:
+    """The modules ``script`` has imported when it ends, run on a warm cache of MINI."""
     env = {**os.environ, "REORG_CACHE_DIR": str(tmp_path)}
     for name, value in CLI_ENV.items():
         env.pop(name, None)
@@ -157,13 +155,21 @@ def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str
     env.pop("REORG_NO_CACHE", None)
     for _ in range(2):  # the first run compiles the history, the second reads its cache
         result = subprocess.run(
-            [sys.executable, "-c", _IMPORTED, str(MINI), *options],
+            [sys.executable, "-c", script, str(MINI), *options],
             capture_output=True,
             text=True,
             env=env,
         )
         assert result.returncode == 0, result.stderr
-    modules = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    modules: list[str] = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    return modules
+
+
+@pytest.mark.parametrize(
+    "options", [[], ["--why"], ["--format", "json", "--why"]], ids=lambda o: " ".join(o)
+)
+def test_a_warm_show_imports_only_what_it_uses(tmp_path: Path, options: list[str]) -> None:
+    modules = warm_modules(tmp_path, _IMPORTED, options)
     drawn_by = "reorg_cli.output.serialize" if "json" in options else "reorg_cli.output.render"
     assert "reorg_cli.cli.show" in modules and drawn_by in modules
     assert NOT_FOR_SHOW.isdisjoint(modules), NOT_FOR_SHOW & set(modules)
@@ -199,20 +205,6 @@ _IMPORTED_HISTORY = _IMPORTED.replace(
 )
 def test_a_warm_history_imports_only_what_it_uses(tmp_path: Path, options: list[str]) -> None:
     assert _IMPORTED_HISTORY != _IMPORTED
-    env = {**os.environ, "REORG_CACHE_DIR": str(tmp_path)}
-    for name, value in CLI_ENV.items():
-        env.pop(name, None)
-        if value is not None:
-            env[name] = value
-    env.pop("REORG_NO_CACHE", None)
-    for _ in range(2):  # the first run compiles the history, the second reads its cache
-        result = subprocess.run(
-            [sys.executable, "-c", _IMPORTED_HISTORY, str(MINI), *options],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        assert result.returncode == 0, result.stderr
-    modules = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    modules = warm_modules(tmp_path, _IMPORTED_HISTORY, options)
     assert "reorg_cli.cli.history" in modules and "reorg_cli.engine.results_person" in modules
     assert NOT_FOR_HISTORY.isdisjoint(modules), NOT_FOR_HISTORY & set(modules)
