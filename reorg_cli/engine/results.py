@@ -122,13 +122,16 @@ class UnitOutline:
     computed. (A plain class: it is on every ``show``'s path, and a dataclass costs its
     creation at each start.)"""
 
-    __slots__ = ("_children", "reporting_lines", "units")
+    __slots__ = ("_children", "_fits", "reporting_lines", "units")
 
     def __init__(self, units: dict[str, tuple[str | None, str]], reporting_lines: int) -> None:
         #: unit id -> (its parent's id or None, its name)
         self.units = units
         self.reporting_lines = reporting_lines
         self._children: dict[str | None, list[str]] = {}
+        # Depths already chosen: ``state_at`` chooses the levels to compute, and ``show`` asks
+        # again for the levels to draw (a walk of the whole tree each time).
+        self._fits: dict[tuple[str | None, int], int | None] = {}
 
     def children(self, unit: str | None) -> list[str]:
         """Ids of the units whose parent is ``unit`` (``None``: the roots, whose parent is
@@ -154,6 +157,12 @@ class UnitOutline:
         it fits."""
         if len(self.units) <= limit:
             return None
+        key = (root, limit)
+        if key not in self._fits:
+            self._fits[key] = self._depth_that_fits(root, limit)
+        return self._fits[key]
+
+    def _depth_that_fits(self, root: str | None, limit: int) -> int | None:
         shown = 0
         for depth, level in enumerate(self.levels(root), start=1):
             if depth > 1 and shown + len(level) > limit:

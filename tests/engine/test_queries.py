@@ -81,6 +81,16 @@ def test_depth_that_fits_below_a_unit(timeline: Timeline) -> None:
     assert state.depth_that_fits("lab", 3) is None
 
 
+def test_depth_that_fits_asked_again_of_one_state(timeline: Timeline) -> None:
+    """Asked in turn for other roots and limits, one state answers as a fresh one does (each
+    answer is kept: ``show`` asks again for the depth its state was cut to)."""
+    state = timeline.state_at(day("2024-01-01"))
+    asked = [(None, 3), ("lab", 2), (None, 1), ("lab", 3), (None, 3), (None, 5), ("lab", 2)]
+    answers = [state.depth_that_fits(root, limit) for root, limit in asked]
+    fresh = [timeline.state_at(day("2024-01-01")).depth_that_fits(r, n) for r, n in asked]
+    assert answers == fresh == [2, 1, 1, None, 2, None, 1]
+
+
 def test_top_levels_keep_the_lines_of_the_people_shown(timeline: Timeline) -> None:
     state = timeline.state_at(day("2024-01-01"))
     lines = {
