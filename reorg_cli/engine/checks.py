@@ -88,7 +88,9 @@ class _Checker:
             FactKind.REPORTING_LINE: "reporting_line_cleared or a new reporting_line_set",
         }
         for fact in self.timeline.facts:
-            if fact.kind not in confirm or not self.open_at_reference(fact):
+            # A fact whose end is still to come on the reference day is judged too: an end
+            # that no source states does not show it holding until then.
+            if fact.kind not in confirm or fact.presence(self.reference) is Presence.ABSENT:
                 continue
             if not fact.stale_on(self.reference, self.threshold):
                 continue

@@ -112,9 +112,21 @@ class Fact:
         return self.confirmed_by[-1]
 
     def stale_on(self, reference_day: int, stale_after_days: int) -> bool:
-        """True when the fact has no end and its last confirmation is more than
-        ``stale_after_days`` before ``reference_day`` (see :func:`is_stale`)."""
-        return self.end is None and is_stale(self.confirmed_window, reference_day, stale_after_days)
+        """True when nothing shows the fact holding within ``stale_after_days`` before
+        ``reference_day`` (see :func:`is_stale`): neither its last confirmation nor its end.
+
+        An end that a source states (reported or confirmed) shows the fact holding until the
+        first day the end may have come, so a fact is never stale before such an end. An end
+        that is only uncertain (no source states it, or sources conflict) shows nothing: the
+        fact is judged on its confirmations alone, as if it had no end. So is a fact that
+        ``--min-confidence`` shows running on past an end it leaves out, from that end's
+        first day."""
+        if not is_stale(self.confirmed_window, reference_day, stale_after_days):
+            return False
+        end = self.end
+        if end is None or self.end_confidence is Confidence.UNCERTAIN:
+            return True
+        return end.window.lo < reference_day - stale_after_days
 
     @property
     def confidence(self) -> Confidence:
