@@ -16,18 +16,30 @@ if TYPE_CHECKING:
     from reorg_cli.engine.timeline import Timeline
 
 
-def _events_in(facts: Iterable[Fact], day_from: int, day_to: int) -> tuple[str, ...]:
+def _edges_in(
+    facts: Iterable[Fact], day_from: int, day_to: int
+) -> tuple[tuple[str, ...], Confidence | None]:
+    """The events of the starts and ends of ``facts`` that may fall between the two days, in
+    replay order, and the least sure of those starts and ends (None: there are none)."""
     lo, hi = min(day_from, day_to), max(day_from, day_to)
     found: list[tuple[int, str]] = []
+    least: Confidence | None = None
     for fact in facts:
-        for edge in (fact.start, fact.end):
+        for edge, sure in (
+            (fact.start, fact.start_confidence),
+            (
+                fact.end,
+                fact.start_confidence if fact.end_confidence is None else fact.end_confidence,
+            ),
+        ):
             if edge is not None and edge.lo <= hi and edge.hi > lo:
                 found.append((edge.order, edge.event))
+                least = sure if least is None else min(least, sure)
     result: list[str] = []
     for _, event in sorted(found):
         if event not in result:
             result.append(event)
-    return tuple(result)
+    return tuple(result), least
 
 
 def diff(
@@ -47,15 +59,22 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
     filter (the explorer's slider keeps the state it leaves)."""
     day_from, day_to = before.day, after.day
     changes: list[DiffChange] = []
-    unit_label = {
-        **{u: s.name for u, s in before.units.items()},
-        **{u: s.name for u, s in after.units.items()},
-    }
+    # A unit is named as it was on the side a change is read from: what was removed by its
+    # name before, what was added or changed by its name after (a unit renamed in between
+    # held its old roles under its old name).
+    names_before = {u: s.name for u, s in before.units.items()}
+    names_after = {u: s.name for u, s in after.units.items()}
 
-    def label(unit: str | None) -> str:
-        if unit is None:
-            return "top level"
-        return unit_label.get(unit) or timeline.unit_name_now(unit)
+    def named(first: dict[str, str], then: dict[str, str]) -> Callable[[str | None], str]:
+        def label(unit: str | None) -> str:
+            if unit is None:
+                return "top level"
+            return first.get(unit) or then.get(unit) or timeline.unit_name_now(unit)
+
+        return label
+
+    label_before = named(names_before, names_after)
+    label = named(names_after, names_before)
 
     for unit in sorted(set(before.units) | set(after.units)):
         old, new = before.units.get(unit), after.units.get(unit)
@@ -63,12 +82,16 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
             continue
         unit_facts = timeline.facts_of_unit(unit)
         facts = [f for fs in unit_facts.values() for f in fs]
-        events = _events_in(facts, day_from, day_to)
+        events, sure = _edges_in(facts, day_from, day_to)
         if old is None and new is not None:
             summary = f"{new.name} ({kind_label(new.kind)}) created"
             if new.parent:
                 summary += f" under {label(new.parent)}"
-            changes.append(DiffChange("unit_added", summary, events, ("unit", unit), None, new))
+            changes.append(
+                DiffChange(
+                    "unit_added", summary, events, ("unit", unit), None, new, confidence=sure
+                )
+            )
             continue
         if new is None and old is not None:
             end = unit_facts[FactKind.UNIT][-1]
@@ -78,7 +101,11 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
                 summary = f"{old.name} merged into {label(end.successor)}"
             else:
                 summary = f"{old.name} dissolved"
-            changes.append(DiffChange("unit_removed", summary, events, ("unit", unit), old, None))
+            changes.append(
+                DiffChange(
+                    "unit_removed", summary, events, ("unit", unit), old, None, confidence=sure
+                )
+            )
             continue
         assert old is not None and new is not None
         parts = []
@@ -94,7 +121,7 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
             parts.append(f"reclassified from {kind_label(old.kind)} to {kind_label(new.kind)}")
             kinds.append("reclassified")
         if old.parent != new.parent:
-            parts.append(f"moved from {label(old.parent)} to {label(new.parent)}")
+            parts.append(f"moved from {label_before(old.parent)} to {label(new.parent)}")
             kinds.append("moved")
         if not parts:
             certain = new.presence is Presence.PRESENT and not new.uncertain_fields
@@ -108,7 +135,13 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
         change_type = "unit_" + kinds[0] if len(kinds) == 1 else "unit_changed"
         changes.append(
             DiffChange(
-                change_type, f"{old.name} " + "; ".join(parts), events, ("unit", unit), old, new
+                change_type,
+                f"{old.name} " + "; ".join(parts),
+                events,
+                ("unit", unit),
+                old,
+                new,
+                confidence=sure,
             )
         )
     _diff_entries(
@@ -117,7 +150,8 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
         FactKind.ROLE,
         {(r.person, r.unit, r.title): r for r in before.roles},
         {(r.person, r.unit, r.title): r for r in after.roles},
-        lambda r: f"{r.person_name} — {r.title}, {label(r.unit)}",
+        lambda r, label: f"{r.person_name} — {r.title}, {label(r.unit)}",
+        (label_before, label),
         day_from,
         day_to,
     )
@@ -127,10 +161,11 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
         FactKind.VACANCY,
         {(v.unit, v.title): v for v in before.vacancies},
         {(v.unit, v.title): v for v in after.vacancies},
-        lambda v: (
+        lambda v, label: (
             f"{v.title}, {label(v.unit)}: holder "
             + ("unknown" if v.vacancy == "unknown" else "vacant")
         ),
+        (label_before, label),
         day_from,
         day_to,
     )
@@ -140,7 +175,8 @@ def diff_states(timeline: Timeline, before: OrgState, after: OrgState) -> OrgDif
         FactKind.REPORTING_LINE,
         {(r.person,): r for r in before.reporting_lines},
         {(r.person,): r for r in after.reporting_lines},
-        lambda r: f"{r.person_name} reports to {r.reports_to_name}",
+        lambda r, label: f"{r.person_name} reports to {r.reports_to_name}",
+        (label_before, label),
         day_from,
         day_to,
     )
@@ -178,24 +214,34 @@ def _diff_entries(
     kind: FactKind,
     old: Mapping[tuple[str, ...], Entry],
     new: Mapping[tuple[str, ...], Entry],
-    describe: Callable[[Any], str],
+    describe: Callable[[Any, Callable[[str | None], str]], str],
+    labels: tuple[Callable[[str | None], str], Callable[[str | None], str]],
     day_from: int,
     day_to: int,
 ) -> None:
+    """Add the changes of one kind of entry: ``describe`` words an entry with one of
+    ``labels``, the units' names before and after (a removed entry is worded as it was)."""
+    before, after = labels
     noun = kind.value
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        events = _events_in(timeline.facts_of_slot(kind, key), day_from, day_to)
+        events, sure = _edges_in(timeline.facts_of_slot(kind, key), day_from, day_to)
         if a is None:
-            changes.append(DiffChange(f"{noun}_added", describe(b), events, (noun, *key), None, b))
+            changes.append(
+                DiffChange(
+                    f"{noun}_added", describe(b, after), events, (noun, *key), None, b, 0, sure
+                )
+            )
         elif b is None:
             changes.append(
-                DiffChange(f"{noun}_removed", describe(a), events, (noun, *key), a, None)
+                DiffChange(
+                    f"{noun}_removed", describe(a, before), events, (noun, *key), a, None, 0, sure
+                )
             )
         else:
-            summary = describe(b)
+            summary = describe(b, after)
             if (
                 isinstance(a, ReportingLineState)
                 and isinstance(b, ReportingLineState)
@@ -208,4 +254,6 @@ def _diff_entries(
                     if getattr(b, "presence", None) is Presence.PRESENT
                     else " (now uncertain)"
                 )
-            changes.append(DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b))
+            changes.append(
+                DiffChange(f"{noun}_changed", summary, events, (noun, *key), a, b, 0, sure)
+            )

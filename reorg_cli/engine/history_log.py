@@ -194,6 +194,14 @@ def blame(
         facts += [f for f in timeline.role_facts if f.slot[1] == unit]
         facts += [f for f in timeline.vacancy_facts if f.slot[0] == unit]
         kind, subject, name = "unit", unit, timeline.unit_name_now(unit)
+        if day is not None:  # named as it was that day (the latest name that may hold then)
+            named = [
+                f
+                for f in by_kind.get(FactKind.NAME, [])
+                if f.presence_at(day, min_confidence) is not Presence.ABSENT
+            ]
+            if named:
+                name = str(max(named, key=lambda f: f.start.order).value[0])
     else:
         assert person is not None
         facts = [f for f in timeline.role_facts if f.slot[0] == person]

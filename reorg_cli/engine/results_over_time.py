@@ -36,6 +36,9 @@ class DiffChange:
     before: Entry | None
     after: Entry | None
     sort_order: int = 0
+    #: How sure the change itself is: the least sure of the starts and ends (of ``events``)
+    #: that made it, so a removal is as sure as the end that removed it. None: no such edge.
+    confidence: Confidence | None = None
 
 
 @dataclass(frozen=True, slots=True)

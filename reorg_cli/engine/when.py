@@ -15,6 +15,7 @@ opens and closes at an event, and keeps that event's date window at its precisio
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
@@ -112,6 +113,11 @@ def _counted(facts: Sequence[Fact], min_confidence: Confidence) -> list[Fact]:
     return [f for f in facts if f.start_confidence >= min_confidence]
 
 
+def _end_confidence(fact: Fact) -> Confidence:
+    # Not ``end_confidence or ...``: an uncertain end is rank 0, and falsy.
+    return fact.start_confidence if fact.end_confidence is None else fact.end_confidence
+
+
 def _end_order(fact: Fact, min_confidence: Confidence) -> int | None:
     return fact.end.order if fact.end is not None and fact.counts_end(min_confidence) else None
 
@@ -131,7 +137,7 @@ def when(
         edges.setdefault(fact.start.order, (fact.start, fact.start_confidence))
         end = _end_order(fact, min_confidence)
         if end is not None and fact.end is not None:
-            edges.setdefault(end, (fact.end, fact.end_confidence or fact.start_confidence))
+            edges.setdefault(end, (fact.end, _end_confidence(fact)))
     windows: list[WhenWindow] = []
     opened: tuple[Edge, Confidence] | None = None
     for order in sorted(edges):
@@ -144,7 +150,30 @@ def when(
             opened = None
     if opened is not None:
         windows.append(WhenWindow(opened[0], None, opened[1], None))
-    return WhenResult(condition, tuple(windows))
+    return WhenResult(_named_when_held(timeline, condition, windows), tuple(windows))
+
+
+def _named_when_held(
+    timeline: Timeline, condition: Condition, windows: Sequence[WhenWindow]
+) -> Condition:
+    """``condition`` with its units named as they were the last time it held (a unit renamed
+    since held its roles under the old name), or as now when it holds still or never did."""
+    if not windows or windows[-1].end is None:
+        return condition
+    order = windows[-1].end.order - 1
+
+    def name(unit: str | None, now: str | None) -> str | None:
+        return timeline.unit_name_at_order(unit, order) if unit is not None else now
+
+    if condition.kind in ("exists", "under"):
+        return dataclasses.replace(
+            condition,
+            subject_name=str(name(condition.subject, condition.subject_name)),
+            other_name=name(condition.other, condition.other_name),
+        )
+    if condition.kind in ("holds", "in"):
+        return dataclasses.replace(condition, other_name=name(condition.other, None))
+    return condition
 
 
 def _reader(

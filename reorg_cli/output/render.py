@@ -313,7 +313,11 @@ def render_diff(diff: OrgDiff, why: Footnotes | None = None) -> RenderableType:
                 presence = entry.presence
                 if isinstance(entry, UnitState) and entry.uncertain_fields:
                     presence = Presence.UNCERTAIN
-                summary.append_text(_marks(presence, entry.confidence, used))
+                confidence = entry.confidence
+                if change.after is None and change.confidence is not None:
+                    # A removal is no surer than what removed it (nor than what it removed).
+                    confidence = min(confidence, change.confidence)
+                summary.append_text(_marks(presence, confidence, used))
             cell = Text()
             for i, event in enumerate(events):
                 if i:

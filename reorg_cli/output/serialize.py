@@ -299,6 +299,9 @@ def diff_change_dict(change: DiffChange) -> dict[str, Any]:
         "key": list(change.key),
         "before": _entry_dict(change.before),
         "after": _entry_dict(change.after),
+        "confidence": (
+            _CONFIDENCE_LABELS[change.confidence] if change.confidence is not None else None
+        ),
     }
 
 

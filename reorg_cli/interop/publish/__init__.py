@@ -18,7 +18,7 @@ from typing import Any
 from reorg_cli.engine.facts import Fact, FactKind, confirmation_day
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
-from reorg_cli.events.model import Source
+from reorg_cli.events.model import Confidence, Source
 from reorg_cli.events.records import Event
 from reorg_cli.interop.timelinejs import describe_change
 
@@ -54,10 +54,11 @@ def _source_row(source: Source) -> list[str | None]:
 def _fact_row(fact: Fact, event_index: dict[str, int], stale_after: int) -> list[Any]:
     """``[kind, slot..., value, start lo, start hi, start event, start confidence,
     end lo, end hi, end event, end confidence, stale from, last confirmed by]`` (the end
-    fields null while the fact holds; the last two null once it has an end). A fact with no
-    end is stale on the days from ``stale from`` (judged on the coverage end past it, as
-    :meth:`Timeline.staleness_day` does); ``last confirmed by`` is the confirming event
-    later than its start, if any."""
+    fields null while the fact holds). The fact is stale on the days from ``stale from``
+    (judged on the coverage end past it, as :meth:`Timeline.staleness_day` does; null when
+    it never is while it holds), the rule of :meth:`Fact.stale_on`: nothing, neither a
+    confirmation nor an end a source states, shows it holding within ``stale_after`` days.
+    ``last confirmed by`` is the confirming event later than its start, if any."""
     start = fact.start
     row: list[Any] = [_KIND_CODES[fact.kind], *fact.slot]
     if fact.kind is FactKind.NAME:
@@ -67,23 +68,27 @@ def _fact_row(fact: Fact, event_index: dict[str, int], stale_after: int) -> list
     else:
         row.append(fact.value[0] if fact.value else None)
     row += [start.lo, start.hi, event_index[start.event], int(fact.start_confidence)]
-    if fact.end is None:
-        confirmed = fact.latest_confirmation
+    end = fact.end
+    shown_until = POS_INF
+    vouched = confirmation_day(fact.confirmed_window)
+    if end is None:
         row += [None, None, None, None]
-        row += [
-            confirmation_day(fact.confirmed_window) + stale_after + 1,
-            event_index[confirmed] if confirmed is not None else None,
-        ]
     else:
-        end_confidence = fact.end_confidence if fact.end_confidence is not None else None
         row += [
-            fact.end.lo,
-            fact.end.hi,
-            event_index[fact.end.event],
-            None if end_confidence is None else int(end_confidence),
-            None,
-            None,
+            end.lo,
+            end.hi,
+            event_index[end.event],
+            None if fact.end_confidence is None else int(fact.end_confidence),
         ]
+        shown_until = end.hi
+        if fact.end_confidence is not Confidence.UNCERTAIN:  # a stated end vouches until it
+            vouched = max(vouched, end.window.lo)
+    stale_from = vouched + stale_after + 1
+    if stale_from >= shown_until:
+        row += [None, None]
+    else:
+        confirmed = fact.latest_confirmation
+        row += [stale_from, event_index[confirmed] if confirmed is not None else None]
     return row
 
 
