@@ -110,6 +110,14 @@ def known_as_of(
         for owner in owners:
             assert owner is not None
             status[owner] = DEPENDS
+    # The registry's descriptions and notes are not dated, and are written with hindsight
+    # ("Group CEO from 2023-09-10 …"): as of an earlier day they would tell what was not
+    # yet known. Names and aliases stay (a later name of a person is still that person).
+    candidate = replace(
+        candidate,
+        people={k: replace(p, description=None, notes=None) for k, p in dataset.people.items()},
+        units={k: replace(u, description=None, notes=None) for k, u in dataset.units.items()},
+    )
     by_id = {e.id: e for e in dataset.events}
     ordered = sorted(dataset.events, key=Event.sort_key)
     report = KnowledgeReport(

@@ -66,6 +66,7 @@ from reorg_cli.events.model import (
     Naming,
     Source,
     correction_links,
+    coverage_end_problem,
     name_key,
     unit_namings,
     widen_date_bounds,
@@ -121,6 +122,7 @@ class _DatasetBuilder(_FieldReader):
         super().__init__()
         self.reader = reader
         self.bounds: DateBounds = (None, None)
+        self.latest_known: tuple[int, Event] | None = None  # see coverage_end_problem
         self.links: list[Link] = []
         self.namings: list[Naming] = []
 
@@ -372,6 +374,9 @@ class _DatasetBuilder(_FieldReader):
     def keep(self, event: Event) -> None:
         """Note what the whole history needs of an event, and keep it or hand it on."""
         self.bounds = widen_date_bounds(self.bounds, event.date)
+        known = event.announced or event.date
+        if known.first is not None and (self.latest_known or (known.lo - 1,))[0] < known.lo:
+            self.latest_known = (known.lo, event)
         self.links.extend(correction_links((event,)))
         self.namings.extend(unit_namings((event,)))
         if self.reader is not None:
@@ -555,6 +560,7 @@ class _DatasetBuilder(_FieldReader):
             for uid, u in self.units.items()
         }
         first, last = self.bounds
+        self.problems.extend(filter(None, [coverage_end_problem(self.settings, self.latest_known)]))
         if self.reader is not None:
             self.reader.finish(self.event_ids, self.links, self.namings)
         settings = dataclasses.replace(

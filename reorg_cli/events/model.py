@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from reorg_cli.events.dates import DateWindow, PartialDate
-from reorg_cli.events.errors import Location
+from reorg_cli.events.errors import Location, Problem, Severity
 
 if TYPE_CHECKING:
     from reorg_cli.events.records import Event
@@ -165,3 +165,27 @@ def widen_date_bounds(bounds: DateBounds, window: DateWindow) -> DateBounds:
     if last is None or late.last_day() > last.last_day():
         last = late
     return first, last
+
+
+def coverage_end_problem(
+    settings: DatasetSettings | None, latest_known: tuple[int, Event] | None
+) -> Problem | None:
+    """A warning when ``coverage_end`` is before the event known latest (``latest_known``: the
+    first day of its announcement, else of its date, and the event): the data would say its
+    knowledge stops before what it records, and every answer would be judged on that date."""
+    if settings is None or settings.coverage_end is None or latest_known is None:
+        return None
+    end = settings.coverage_end
+    day, event = latest_known
+    if day <= end.last_day():
+        return None
+    how = "announced" if event.announced is not None else "dated"
+    known = event.announced or event.date
+    return Problem(
+        settings.location,
+        f"coverage_end {end.iso()} is before event {event.id!r} ({event.location}), "
+        f"{how} {known.display()}",
+        "set coverage_end to the date up to which the sources were searched; an event "
+        "announced before it for a later date gives 'announced:'",
+        Severity.WARNING,
+    )

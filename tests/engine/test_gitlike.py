@@ -199,3 +199,20 @@ def test_known_as_of_leaves_out_what_depends_on_the_unknown(write_events: WriteE
     assert "again" not in [e.id for e in kept.events]
     assert {e.event: e.status for e in report.left_out}["again"] == DEPENDS
     Timeline.from_dataset(kept)  # compiles
+
+
+def test_known_as_of_leaves_out_the_registry_descriptions(write_events: WriteEvents) -> None:
+    """Caught by an audit: ``history eddie-wu --known-as-of 2020`` printed "Group CEO from
+    2023-09-10" from the person's description (undated text written with hindsight)."""
+    people = (
+        "people:\n"
+        "  - {id: ann, name: Ann Lee, description: CEO of Corp from 2025, notes: later text}\n"
+        "  - {id: bo, name: Bo Chen}\n  - {id: cy, name: Cy Wu}\n"
+        'sources:\n  - {id: s1, url: "https://example.com/1", publisher: Example}\n'
+        "units:\n  - {id: lab, description: renamed Forge in 2025}\n"
+    )
+    dataset = load_dataset_or_raise(write_events({"h.yaml": HISTORY}, people=people))
+    assert dataset.people["ann"].description == "CEO of Corp from 2025"
+    kept, _ = known_as_of(dataset, day("2024-04-15"), "2024-04-15")
+    assert (kept.people["ann"].description, kept.people["ann"].notes) == (None, None)
+    assert kept.people["ann"].name == "Ann Lee" and kept.units["lab"].description is None

@@ -289,3 +289,32 @@ def test_a_unit_cites_every_explicit_confirmation_but_only_its_latest_implicit_o
     assert corp.last_confirmed == parse_window("2024-05-01")
     state = timeline.state_at(ordinal("2024-06-01"))
     assert state.units["corp"].confirmed_by == ("corp-confirmed", "hire-cy")
+
+
+@pytest.mark.parametrize(
+    ("coverage_end", "announced", "warned"),
+    [
+        ("2024-03", None, False),  # the last event is in March 2024 ("2024-03")
+        ("2024-02-29", None, True),
+        ("2024-02-29", "2024-02-15", False),  # announced before, for a later date
+        ("2024-02-14", "2024-02-15", True),
+    ],
+)
+def test_a_coverage_end_before_an_event_was_known_is_a_warning(
+    write_events: WriteEvents, coverage_end: str, announced: str | None, warned: bool
+) -> None:
+    """An audit set ``coverage_end: 1999-01-01`` above a 2026 history and validate said ok."""
+    history = HISTORY.replace(
+        "    title: Ann still CEO\n",
+        "    title: Ann still CEO\n" + (f"    announced: {announced}\n" if announced else ""),
+    )
+    root = write_events(
+        {"history.yaml": history, "dataset.yaml": f"dataset:\n  coverage_end: {coverage_end}\n"}
+    )
+    _, problems = load_dataset(root)
+    found = [str(p) for p in problems if "coverage_end" in p.message]
+    assert len(found) == warned
+    if warned:
+        assert found[0].startswith(f"{root / 'dataset.yaml'}:2:3: warning: coverage_end ")
+        assert "is before event 'ann-confirmed' (" in found[0]
+        assert all(p.severity is Severity.WARNING for p in problems)
