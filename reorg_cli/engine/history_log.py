@@ -164,7 +164,6 @@ def _line(
     timeline: Timeline,
     fact: Fact,
     min_confidence: Confidence,
-    today: int | None,
     reference: int,
     threshold: int,
 ) -> BlameLine:
@@ -178,10 +177,10 @@ def _line(
     if ended and fact.end is not None and fact.end.event != fact.start.event:
         cited.append(_blame_event(timeline, fact.end.event, "ended"))
     # Stale as show (with --at) and history (on today) judge it: only the facts they mark
-    # (a unit's existence, roles, reporting lines), with no end shown, not yet to come on
-    # today, and no confirmation within the threshold of the reference day.
+    # (a unit's existence, roles, reporting lines), with no end shown and no confirmation
+    # within the threshold of the reference day (a fact yet to start is never stale: the
+    # reference day is at most today).
     confirmable = fact.kind in _CONFIRMABLE
-    planned = today is not None and fact.start.window.lo > today
     return BlameLine(
         kind=fact.kind.value,
         description=timeline.describe(fact),
@@ -190,7 +189,7 @@ def _line(
         confidence=fact.confidence if ended else fact.start_confidence,
         events=tuple(cited),
         last_confirmed=fact.confirmed_window if confirmable else None,
-        stale=confirmable and not ended and not planned and fact.stale_on(reference, threshold),
+        stale=confirmable and not ended and fact.stale_on(reference, threshold),
         confirmed_by=fact.confirmed_by if confirmable else (),
     )
 
@@ -236,9 +235,7 @@ def blame(
         subject_id=subject,
         subject_name=name,
         at=at_text,
-        lines=tuple(
-            _line(timeline, f, min_confidence, today, reference, threshold) for f in facts
-        ),
+        lines=tuple(_line(timeline, f, min_confidence, reference, threshold) for f in facts),
         coverage_end=coverage.iso() if coverage is not None else None,
         stale_after_days=threshold,
     )

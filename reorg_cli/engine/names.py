@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import FactKind
 from reorg_cli.engine.results_names import CLOSE, EXACT, INSIDE, PREFIX, WORDS
+from reorg_cli.engine.results_names import HeldRole as HeldRole
 from reorg_cli.engine.results_names import Match as Match
 from reorg_cli.engine.results_names import Named as Named
-from reorg_cli.engine.results_names import HeldRole as HeldRole
 from reorg_cli.engine.results_names import PersonEntry as PersonEntry
 from reorg_cli.engine.results_names import UnitEntry as UnitEntry
 from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError
