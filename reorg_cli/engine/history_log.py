@@ -176,10 +176,9 @@ def _line(
     ended = fact.end is not None and fact.counts_end(min_confidence)
     if ended and fact.end is not None and fact.end.event != fact.start.event:
         cited.append(_blame_event(timeline, fact.end.event, "ended"))
-    # Stale as show (with --at) and history (on today) judge it: only the facts they mark
-    # (a unit's existence, roles, reporting lines), with no end shown and no confirmation
-    # within the threshold of the reference day (a fact yet to start is never stale: the
-    # reference day is at most today).
+    # Stale as show (with --at) and history (on today) judge it, by Fact.stale_on (which
+    # decides which ends exempt a fact): only the facts they mark (a unit's existence, roles,
+    # reporting lines). A fact yet to start is never stale: the reference day is at most today.
     confirmable = fact.kind in _CONFIRMABLE
     return BlameLine(
         kind=fact.kind.value,
@@ -189,7 +188,7 @@ def _line(
         confidence=fact.confidence if ended else fact.start_confidence,
         events=tuple(cited),
         last_confirmed=fact.confirmed_window if confirmable else None,
-        stale=confirmable and not ended and fact.stale_on(reference, threshold),
+        stale=confirmable and fact.stale_on(reference, threshold),
         confirmed_by=fact.confirmed_by if confirmable else (),
     )
 
