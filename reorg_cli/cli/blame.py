@@ -10,11 +10,15 @@ from reorg_cli.cli.common import (
     ConfidenceLevel,
     EventsOption,
     MinConfidenceOption,
+    StaleAfterOption,
     TableFormat,
     confidence_of,
+    coverage_warning,
+    coverage_warning_today,
     load,
     parse_date,
     print_out,
+    run_today,
     write_json,
 )
 
@@ -31,11 +35,16 @@ def blame(
         TableFormat.table
     ),
     min_confidence: MinConfidenceOption = ConfidenceLevel.uncertain,
+    stale_after: StaleAfterOption = None,
     events: EventsOption = None,
 ) -> None:
     """Show each fact about a unit or person with the event that established it, the events
     that ended, corrected or confirmed it, their sources, and (in a git repository) the
     commit that last changed each event's file.
+
+    A fact with no end that no source confirms within --stale-after days of the --at date
+    (else of today), or of the data's coverage end when that date is past it, is marked [?]
+    with its last confirmation, as show and history mark it.
 
     Example: reorg blame "Group Technology Committee"
     """
@@ -74,7 +83,13 @@ def blame(
         day=query.day if query is not None else None,
         at_text=query.iso() if query is not None else None,
         min_confidence=confidence_of(min_confidence),
+        stale_after=stale_after,
+        today=run_today(),
     )
+    if query is not None:
+        coverage_warning(timeline, query.day)
+    else:
+        coverage_warning_today(timeline, any(line.end is None for line in result.lines))
     paths = sorted({e.path for line in result.lines for e in line.events})
     found = last_commits([Path(p) for p in paths])
     commits = {p: found[Path(p).resolve()] for p in paths if Path(p).resolve() in found}

@@ -294,6 +294,28 @@ def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = Non
         )
 
 
+def coverage_warning_today(timeline: Timeline, shows_open_facts: bool) -> None:
+    """For a command without a date asked about (``history``, ``unit``, ``when``, ``blame``
+    without ``--at``): one line on stderr when today is past the data's coverage end and the
+    output shows a fact with no end ("current", "last confirmed …", "no end recorded"),
+    which a reader takes as holding today (docs/event-format.md, "Coverage")."""
+    if not shows_open_facts:
+        return
+    end = timeline.coverage_end
+    today = run_today()
+    if end is not None and today > end.last_day():
+        coverage_warning(timeline, today)
+
+
+def coverage_warning_span(timeline: Timeline, day_from: int | None, day_to: int | None) -> None:
+    """For a command over a range of dates (``log``, ``timeline``, ``publish``): the coverage
+    line when a bound that was given lies past the coverage end or before the first event
+    (a bound left out means "all the data has", which claims nothing)."""
+    days = [day for day in (day_from, day_to) if day is not None]
+    if days:
+        coverage_warning(timeline, min(days), max(days))
+
+
 def run_today() -> int:
     """Today for this run, as a day ordinal: ``REORG_TODAY`` (YYYY-MM-DD) when set, else the
     clock, read once per run here and handed to every query, renderer and export that needs

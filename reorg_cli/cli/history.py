@@ -16,6 +16,7 @@ from reorg_cli.cli.common import (
     WhyOption,
     complete_person,
     confidence_of,
+    coverage_warning_today,
     footnotes,
     load_known,
     print_knowledge,
@@ -46,7 +47,8 @@ def history(
     """Show every role a person has held, with dates at their recorded precision.
 
     A role with no end reads "current" only if a source confirms it within --stale-after days
-    of the data's coverage end; otherwise it reads "last confirmed DATE".
+    of the data's coverage end; otherwise it reads "last confirmed DATE". When today is past
+    the coverage end, a line on stderr says so.
 
     Example: reorg history "Zhou Jingren"
     """
@@ -54,6 +56,11 @@ def history(
     found = timeline.find_person(person)
     result = timeline.person_history(
         found.id, confidence_of(min_confidence), stale_after, today=run_today()
+    )
+    coverage_warning_today(
+        timeline,
+        any(span.end is None for span in result.roles)
+        or any(line[3] is None for line in result.reporting_lines),
     )
     if output is HistoryFormat.json:
         from reorg_cli.output.serialize import history_dict

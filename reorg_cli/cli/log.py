@@ -13,6 +13,7 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     TableFormat,
     confidence_of,
+    coverage_warning_span,
     load_known,
     parse_date,
     print_knowledge,
@@ -73,6 +74,11 @@ def log(
         )
     json_out = output is TableFormat.json
     timeline, report = load_known(events, known_as_of, quiet=json_out)
+    coverage_warning_span(
+        timeline,
+        first.start if first is not None else None,
+        last.day if last is not None else None,
+    )
     entries = log_entries(
         timeline,
         day_from=first.start if first is not None else None,

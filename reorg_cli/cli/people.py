@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from reorg_cli.cli.common import EventsOption, TableFormat, load, parse_date, print_out, write_json
+from reorg_cli.cli.common import (
+    EventsOption,
+    StaleAfterOption,
+    TableFormat,
+    coverage_warning,
+    load,
+    parse_date,
+    print_out,
+    write_json,
+)
 
 AtOption = Annotated[
     str | None,
@@ -19,9 +28,12 @@ def people(
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
+    stale_after: StaleAfterOption = None,
     events: EventsOption = None,
 ) -> None:
-    """List people with their ids and other names (with --at: those holding a role that day).
+    """List people with their ids and other names (with --at: those holding a role that day;
+    a role no source confirms within --stale-after days of that day, or of the data's
+    coverage end when the day is past it, is marked [?] with its last confirmation).
 
     Example: reorg people --at 2026-04-08
     """
@@ -29,12 +41,14 @@ def people(
 
     query = parse_date(at, "--at") if at is not None else None
     timeline = load(events, quiet=output is TableFormat.json)
-    found = people_list(timeline, query.day if query is not None else None)
+    if query is not None:
+        coverage_warning(timeline, query.day)
+    found = people_list(timeline, query.day if query is not None else None, stale_after)
     shown = query.iso() if query is not None else None
     if output is TableFormat.json:
         from reorg_cli.output.directory import people_dict
 
-        write_json(people_dict(found, at=shown))
+        write_json(people_dict(found, at=shown, coverage=timeline.coverage(stale_after)))
         return
     from reorg_cli.output.directory import render_people
 
@@ -46,9 +60,11 @@ def units(
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
         TableFormat.table
     ),
+    stale_after: StaleAfterOption = None,
     events: EventsOption = None,
 ) -> None:
-    """List units with their ids, kinds and parents (with --at: those existing that day).
+    """List units with their ids, kinds and parents (with --at: those existing that day,
+    a unit no source confirms within --stale-after days marked [?] as in show).
 
     Example: reorg units --at 2026-04-08
     """
@@ -56,12 +72,14 @@ def units(
 
     query = parse_date(at, "--at") if at is not None else None
     timeline = load(events, quiet=output is TableFormat.json)
-    found = units_list(timeline, query.day if query is not None else None)
+    if query is not None:
+        coverage_warning(timeline, query.day)
+    found = units_list(timeline, query.day if query is not None else None, stale_after)
     shown = query.iso() if query is not None else None
     if output is TableFormat.json:
         from reorg_cli.output.directory import units_dict
 
-        write_json(units_dict(found, at=shown))
+        write_json(units_dict(found, at=shown, coverage=timeline.coverage(stale_after)))
         return
     from reorg_cli.output.directory import render_units
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from reorg_cli.cli.common import EventsOption, load, parse_date
+from reorg_cli.cli.common import EventsOption, coverage_warning_span, load, parse_date
 
 
 def publish(
@@ -65,6 +65,7 @@ def publish(
     if out.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--out {str(out)!r} is not an .html file", "name the page FILE.html")
     timeline = load(events)
+    coverage_warning_span(timeline, first, last)
     from reorg_cli.interop.publish import default_title, publish_data, render_page
 
     data = publish_data(

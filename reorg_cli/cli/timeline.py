@@ -15,6 +15,7 @@ from reorg_cli.cli.common import (
     complete_person,
     complete_unit,
     confidence_of,
+    coverage_warning_span,
     footnotes,
     load,
     parse_date,
@@ -62,6 +63,7 @@ def timeline(
     loaded = load(events, quiet=output is TableFormat.json)
     person_id = loaded.find_person(person).id if person else None
     unit_id = loaded.find_unit(unit) if unit else None
+    coverage_warning_span(loaded, day_from, last.day if last else None)
     chronicle = loaded.chronicle(
         day_from,
         last.day if last else None,

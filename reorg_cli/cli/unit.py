@@ -16,6 +16,7 @@ from reorg_cli.cli.common import (
     WhyOption,
     complete_unit,
     confidence_of,
+    coverage_warning_today,
     footnotes,
     load_known,
     print_knowledge,
@@ -44,6 +45,10 @@ def unit(
 ) -> None:
     """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
 
+    A role with no end reads "current" only if a source confirms it within --stale-after days
+    of today or of the data's coverage end; otherwise "last confirmed DATE". When today is
+    past the coverage end, a line on stderr says so.
+
     Example: reorg unit "Tongyi Lab"
     """
     timeline, report = load_known(events, known_as_of, quiet=output is TableFormat.json)
@@ -51,6 +56,7 @@ def unit(
     result = timeline.unit_history(
         found, confidence_of(min_confidence), stale_after, today=run_today()
     )
+    coverage_warning_today(timeline, any(s.end is None for s in (*result.heads, *result.roles)))
     if output is TableFormat.json:
         from reorg_cli.output.serialize import unit_history_dict
 

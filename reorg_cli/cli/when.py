@@ -13,6 +13,7 @@ from reorg_cli.cli.common import (
     MinConfidenceOption,
     TableFormat,
     confidence_of,
+    coverage_warning_today,
     load_known,
     print_knowledge,
     print_out,
@@ -38,7 +39,9 @@ def when(
     events: EventsOption = None,
 ) -> None:
     """Show when a condition became true and stopped being true, with the events that made
-    each change; dates keep their precision. Exit 0 whether or not it ever held.
+    each change; dates keep their precision. Exit 0 whether or not it ever held. A window
+    with no end recorded, asked about when today is past the data's coverage end, gets a
+    line on stderr saying how far the data reaches.
 
     Example: reorg when "Zhou Jingren reports to Wu Yongming"
     """
@@ -50,6 +53,7 @@ def when(
     result = when_query(
         timeline, parse_condition(timeline, condition), confidence_of(min_confidence)
     )
+    coverage_warning_today(timeline, any(window.end is None for window in result.windows))
     if json_out:
         from reorg_cli.output.gitlike_json import when_dict
 

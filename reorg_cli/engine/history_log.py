@@ -156,7 +156,17 @@ def _blame_event(timeline: Timeline, event_id: str, role: str) -> BlameEvent:
     )
 
 
-def _line(timeline: Timeline, fact: Fact, min_confidence: Confidence) -> BlameLine:
+#: The kinds of fact that sources confirm and that can be stale (docs/event-format.md).
+_CONFIRMABLE = frozenset((FactKind.UNIT, FactKind.ROLE, FactKind.REPORTING_LINE))
+
+
+def _line(
+    timeline: Timeline,
+    fact: Fact,
+    min_confidence: Confidence,
+    reference: int,
+    threshold: int,
+) -> BlameLine:
     cited = [_blame_event(timeline, fact.start.event, "established")]
     corrects = timeline.events[fact.start.event].corrects
     if corrects is not None and corrects in timeline.events:
@@ -166,6 +176,10 @@ def _line(timeline: Timeline, fact: Fact, min_confidence: Confidence) -> BlameLi
     ended = fact.end is not None and fact.counts_end(min_confidence)
     if ended and fact.end is not None and fact.end.event != fact.start.event:
         cited.append(_blame_event(timeline, fact.end.event, "ended"))
+    # Stale as show (with --at) and history (on today) judge it, by Fact.stale_on (which
+    # decides which ends exempt a fact): only the facts they mark (a unit's existence, roles,
+    # reporting lines). A fact yet to start is never stale: the reference day is at most today.
+    confirmable = fact.kind in _CONFIRMABLE
     return BlameLine(
         kind=fact.kind.value,
         description=timeline.describe(fact),
@@ -173,6 +187,9 @@ def _line(timeline: Timeline, fact: Fact, min_confidence: Confidence) -> BlameLi
         end=fact.end.window.display() if ended and fact.end is not None else None,
         confidence=fact.confidence if ended else fact.start_confidence,
         events=tuple(cited),
+        last_confirmed=fact.confirmed_window if confirmable else None,
+        stale=confirmable and fact.stale_on(reference, threshold),
+        confirmed_by=fact.confirmed_by if confirmable else (),
     )
 
 
@@ -184,9 +201,15 @@ def blame(
     day: int | None = None,
     at_text: str | None = None,
     min_confidence: Confidence = Confidence.UNCERTAIN,
+    stale_after: int | None = None,
+    today: int | None = None,
 ) -> Blame:
     """Every fact about ``unit`` (what ``show --unit`` shows of it) or ``person`` (what
-    ``history`` shows), each with its events; with ``day``, only the facts holding then."""
+    ``history`` shows), each with its events; with ``day``, only the facts holding then.
+
+    A fact with no end is ``stale`` as ``show --at day`` (with ``day``) or ``history`` (on
+    ``today``) judges it: no confirmation within ``stale_after`` days (else the dataset's
+    threshold) of that day, or of the coverage end when the day is past it."""
     facts: list[Fact]
     if unit is not None:
         by_kind = timeline.unit_facts.get(unit, {})
@@ -211,10 +234,15 @@ def blame(
     if day is not None:
         facts = [f for f in facts if f.presence_at(day, min_confidence) is not Presence.ABSENT]
     facts.sort(key=lambda f: (f.start.order, f.kind.value, f.slot))
+    reference = timeline.staleness_day(day if day is not None else today)
+    threshold = timeline.stale_after_days(stale_after)
+    coverage = timeline.coverage_end
     return Blame(
         subject_kind=kind,
         subject_id=subject,
         subject_name=name,
         at=at_text,
-        lines=tuple(_line(timeline, f, min_confidence) for f in facts),
+        lines=tuple(_line(timeline, f, min_confidence, reference, threshold) for f in facts),
+        coverage_end=coverage.iso() if coverage is not None else None,
+        stale_after_days=threshold,
     )

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from reorg_cli.engine.facts import FactKind
 from reorg_cli.engine.results_names import CLOSE, EXACT, INSIDE, PREFIX, WORDS
+from reorg_cli.engine.results_names import HeldRole as HeldRole
 from reorg_cli.engine.results_names import Match as Match
 from reorg_cli.engine.results_names import Named as Named
 from reorg_cli.engine.results_names import PersonEntry as PersonEntry
@@ -215,21 +216,34 @@ def resolve(
 # -- listings (``reorg people``, ``reorg units``) ----------------------------------------------
 
 
-def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]:
-    """Every person (with ``day``: those holding a role that day), sorted by name then id."""
-    held: dict[str, list[tuple[str, str, str]]] = {}
+def people_list(
+    timeline: Timeline, day: int | None = None, stale_after: int | None = None
+) -> list[PersonEntry]:
+    """Every person (with ``day``: those holding a role that day, each role marked stale as
+    ``show`` marks it, with ``stale_after`` days or the dataset's threshold), sorted by name
+    then id."""
+    held: dict[str, list[HeldRole]] = {}
     if day is not None:
-        state = timeline.state_at(day, cite=False)
+        state = timeline.state_at(day, stale_after=stale_after, cite=False)
         for role in state.roles:
             name = state.units[role.unit].name if role.unit in state.units else role.unit
-            held.setdefault(role.person, []).append((role.title, role.unit, name))
+            held.setdefault(role.person, []).append(
+                HeldRole(
+                    role.title,
+                    role.unit,
+                    name,
+                    role.last_confirmed,
+                    role.stale,
+                    role.confirmed_by,
+                )
+            )
     found = [
         PersonEntry(
             person.id,
             person.name,
             person.names,
             person.aliases,
-            tuple(sorted(held.get(person.id, []))),
+            tuple(sorted(held.get(person.id, []), key=lambda r: (r.title, r.unit, r.unit_name))),
         )
         for person in timeline.people.values()
         if day is None or person.id in held
@@ -238,12 +252,14 @@ def people_list(timeline: Timeline, day: int | None = None) -> list[PersonEntry]
     return found
 
 
-def units_list(timeline: Timeline, day: int | None = None) -> list[UnitEntry]:
-    """Every unit that ever existed (with ``day``: those existing that day, named as then),
-    sorted by name then id."""
+def units_list(
+    timeline: Timeline, day: int | None = None, stale_after: int | None = None
+) -> list[UnitEntry]:
+    """Every unit that ever existed (with ``day``: those existing that day, named as then and
+    marked stale as ``show`` marks them), sorted by name then id."""
     found: list[UnitEntry] = []
     if day is not None:
-        state = timeline.state_at(day, cite=False)
+        state = timeline.state_at(day, stale_after=stale_after, cite=False)
         for unit in state.units.values():
             parent = state.units.get(unit.parent) if unit.parent else None
             found.append(
@@ -256,6 +272,9 @@ def units_list(timeline: Timeline, day: int | None = None) -> list[UnitEntry]:
                     unit.since,
                     None,
                     (),
+                    unit.last_confirmed,
+                    unit.stale,
+                    unit.confirmed_by,
                 )
             )
     else:

@@ -18,6 +18,7 @@ from reorg_cli.engine.results_names import Named as Named
 from reorg_cli.engine.results_names import PersonEntry as PersonEntry
 from reorg_cli.engine.results_names import UnitEntry as UnitEntry
 from reorg_cli.engine.results_over_time import DiffChange, TimelineEntry
+from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, Source
 
 # -- log and blame (reorg_cli.engine.history_log) ------------------------------------------------
@@ -56,6 +57,11 @@ class BlameLine:
     end: str | None
     confidence: Confidence
     events: tuple[BlameEvent, ...]
+    # Staleness (docs/event-format.md, "Stale"): the latest date a source shows the fact
+    # holding, whether that is too long ago, and the confirming events (latest last).
+    last_confirmed: DateWindow | None = None
+    stale: bool = False
+    confirmed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,9 @@ class Blame:
     subject_name: str
     at: str | None
     lines: tuple[BlameLine, ...]
+    #: The data's coverage end (ISO, None: no dated events) and the staleness threshold used.
+    coverage_end: str | None = None
+    stale_after_days: int = 180
 
 
 # -- when (reorg_cli.engine.when) --------------------------------------------------------------

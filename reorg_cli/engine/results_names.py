@@ -44,6 +44,19 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldRole:
+    """A role held on the day ``reorg people --at`` asks about, with its staleness
+    (docs/event-format.md, "Stale")."""
+
+    title: str
+    unit: str
+    unit_name: str
+    last_confirmed: DateWindow | None = None
+    stale: bool = False
+    confirmed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PersonEntry:
     """A person for ``reorg people``: names, and the roles held on the day asked about."""
 
@@ -51,7 +64,7 @@ class PersonEntry:
     name: str
     names: tuple[tuple[str, str], ...]
     aliases: tuple[str, ...]
-    roles: tuple[tuple[str, str, str], ...]  # (title, unit id, unit name) on the day
+    roles: tuple[HeldRole, ...]  # on the day asked about, by title then unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +80,7 @@ class UnitEntry:
     since: DateWindow | None
     until: DateWindow | None
     former_names: tuple[str, ...]
+    # Staleness on the day asked about (``--at`` only; docs/event-format.md, "Stale").
+    last_confirmed: DateWindow | None = None
+    stale: bool = False
+    confirmed_by: tuple[str, ...] = ()

@@ -5,16 +5,26 @@ Every row shows the id, so that a name found here can be written in an event fil
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from reorg_cli.engine.reports import Match, PersonEntry, UnitEntry
 from reorg_cli.events.model import kind_label
 from reorg_cli.output.layout import Records, keep
-from reorg_cli.output.render import safe_text, sanitize
-from reorg_cli.output.serialize import SCHEMA_VERSION
+from reorg_cli.output.render import legend, safe_text, sanitize
+from reorg_cli.output.render_text import _stale
+from reorg_cli.output.serialize import SCHEMA_VERSION, coverage_dict
+
+if TYPE_CHECKING:
+    from reorg_cli.engine.results import Coverage
+    from reorg_cli.events.dates import DateWindow
+
+
+def _with_legend(table: Records, used: set[str]) -> RenderableType:
+    note = legend(used)
+    return table if note is None else Group(table, note)
 
 
 def render_people(people: list[PersonEntry], *, at: str | None = None) -> RenderableType:
@@ -26,17 +36,21 @@ def render_people(people: list[PersonEntry], *, at: str | None = None) -> Render
     table.add_column("Name")
     table.add_column("Id")
     table.add_column("Roles on that day" if at else "Also known as")
+    used: set[str] = set()
     for person in people:
         if at:
-            other = Text("; ").join(
-                Text.assemble(safe_text(title), ", ", keep(safe_text(unit_name)))
-                for title, _, unit_name in person.roles
-            )
+            held = []
+            for role in person.roles:
+                line = Text.assemble(safe_text(role.title), ", ", keep(safe_text(role.unit_name)))
+                if role.stale:
+                    line.append_text(_stale(role.last_confirmed, used))
+                held.append(line)
+            other = Text("; ").join(held)
         else:
             names = [n for _, n in person.names] + list(person.aliases)
             other = Text(", ").join(keep(safe_text(n)) for n in names)
         table.add_row(keep(safe_text(person.name)), safe_text(person.id, "dim"), other)
-    return table
+    return _with_legend(table, used)
 
 
 def render_units(units: list[UnitEntry], *, at: str | None = None) -> RenderableType:
@@ -47,6 +61,7 @@ def render_units(units: list[UnitEntry], *, at: str | None = None) -> Renderable
     table = Records(title=title)
     table.add_column("Id")
     table.add_column("Unit")
+    used: set[str] = set()
     for unit in units:
         name = keep(safe_text(unit.name, "bold"))
         name.append(f" ({kind_label(unit.kind)})", style="dim")
@@ -61,8 +76,10 @@ def render_units(units: list[UnitEntry], *, at: str | None = None) -> Renderable
             name.append(f"; {start} to {unit.until.short()}", style="dim")
         else:
             name.append(f"; since {start}", style="dim")
+            if unit.stale:
+                name.append_text(_stale(unit.last_confirmed, used, since=unit.since))
         table.add_row(safe_text(unit.id), name)
-    return table
+    return _with_legend(table, used)
 
 
 def render_matches(query: str, matches: list[Match]) -> RenderableType:
@@ -91,11 +108,23 @@ def render_matches(query: str, matches: list[Match]) -> RenderableType:
     return table
 
 
-def people_dict(people: list[PersonEntry], *, at: str | None) -> dict[str, Any]:
-    """``reorg people --format json``."""
+def _staleness(last_confirmed: DateWindow | None, stale: bool, by: tuple[str, ...]) -> Any:
+    return {
+        "last_confirmed": last_confirmed.text() if last_confirmed is not None else None,
+        "stale": stale,
+        "confirmed_by": list(by),
+    }
+
+
+def people_dict(
+    people: list[PersonEntry], *, at: str | None, coverage: Coverage | None = None
+) -> dict[str, Any]:
+    """``reorg people --format json`` (with ``at``: each role's staleness, and the coverage
+    the staleness was judged with)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "at": at,
+        **(coverage_dict(coverage) if at else {}),
         "people": [
             {
                 "id": p.id,
@@ -105,8 +134,13 @@ def people_dict(people: list[PersonEntry], *, at: str | None) -> dict[str, Any]:
                 **(
                     {
                         "roles": [
-                            {"title": title, "unit": unit, "unit_name": unit_name}
-                            for title, unit, unit_name in p.roles
+                            {
+                                "title": role.title,
+                                "unit": role.unit,
+                                "unit_name": role.unit_name,
+                                **_staleness(role.last_confirmed, role.stale, role.confirmed_by),
+                            }
+                            for role in p.roles
                         ]
                     }
                     if at
@@ -118,11 +152,15 @@ def people_dict(people: list[PersonEntry], *, at: str | None) -> dict[str, Any]:
     }
 
 
-def units_dict(units: list[UnitEntry], *, at: str | None) -> dict[str, Any]:
-    """``reorg units --format json``."""
+def units_dict(
+    units: list[UnitEntry], *, at: str | None, coverage: Coverage | None = None
+) -> dict[str, Any]:
+    """``reorg units --format json`` (with ``at``: each unit's staleness, and the coverage
+    the staleness was judged with)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "at": at,
+        **(coverage_dict(coverage) if at else {}),
         "units": [
             {
                 "id": u.id,
@@ -133,6 +171,7 @@ def units_dict(units: list[UnitEntry], *, at: str | None) -> dict[str, Any]:
                 "since": u.since.text() if u.since else None,
                 "until": u.until.text() if u.until else None,
                 "former_names": list(u.former_names),
+                **(_staleness(u.last_confirmed, u.stale, u.confirmed_by) if at else {}),
             }
             for u in units
         ],

@@ -15,7 +15,8 @@ from rich.text import Text
 from reorg_cli.engine.reports import Blame, KnowledgeReport, LogEntry, WhenResult
 from reorg_cli.events.gitinfo import FileCommit
 from reorg_cli.events.model import Source
-from reorg_cli.output.render import safe_text, sanitize
+from reorg_cli.output.render import legend, safe_text, sanitize
+from reorg_cli.output.render_text import _stale
 
 _STATUS_WORDS = {
     "corrected": "corrected by",
@@ -144,11 +145,18 @@ def render_blame(result: Blame, commits: Mapping[str, FileCommit] | None = None)
     if not result.lines:
         return Group(head, Text("no facts", style="italic"))
     parts: list[RenderableType] = [head]
+    used: set[str] = set()
     for line in result.lines:
         parts.append(Text(""))
         parts.append(safe_text(line.description, "bold"))
-        span = f"since {line.start}" + (f", until {line.end}" if line.end else "")
-        parts.append(Text(f"  {span}; {line.confidence.label}", style="dim"))
+        span = Text(f"  since {line.start}" + (f", until {line.end}" if line.end else ""))
+        if line.stale:
+            last = line.last_confirmed
+            since = last if last is not None and last.display() == line.start else None
+            span.append_text(_stale(last, used, since=since))
+        span.append(f"; {line.confidence.label}")
+        span.stylize("dim", 0, len(span))
+        parts.append(span)
         detail = _unwrapped()
         for j, event in enumerate(line.events):
             detail.append("\n" if j else "")
@@ -172,6 +180,9 @@ def render_blame(result: Blame, commits: Mapping[str, FileCommit] | None = None)
             detail.append("\n")
             detail.append_text(_source_lines(event.sources, " " * 14))
         parts.append(detail)
+    note = legend(used)
+    if note is not None:
+        parts.extend((Text(""), note))
     return Group(*parts)
 
 

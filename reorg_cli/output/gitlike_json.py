@@ -79,6 +79,11 @@ def blame_dict(result: Blame, commits: Mapping[str, FileCommit] | None) -> dict[
                 "confidence": line.confidence.label,
                 "event": line.events[0].id if line.events else None,
                 "events": events,
+                "last_confirmed": line.last_confirmed.text()
+                if line.last_confirmed is not None
+                else None,
+                "stale": line.stale,
+                "confirmed_by": list(line.confirmed_by),
             }
         )
     return {
@@ -89,6 +94,8 @@ def blame_dict(result: Blame, commits: Mapping[str, FileCommit] | None) -> dict[
             "name": result.subject_name,
         },
         "at": result.at,
+        "coverage_end": result.coverage_end,
+        "stale_after_days": result.stale_after_days,
         "facts": facts,
     }
 
