@@ -4,6 +4,7 @@ never an internal error, never an answer from another run's store."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from reorg_cli.engine.cache import load_timeline_cached
 from reorg_cli.engine.store import StoreDamaged
 from reorg_cli.engine.storeerrors import StorageError, storage_error
 from reorg_cli.engine.timeline import load_timeline
+from reorg_cli.events.dates import parse_query_date
 from tests.conftest import CLI_ENV, MINI
 
 SHOW = ["show", "--at", "2025-06", "--format", "json", "--events", str(MINI)]
@@ -195,19 +197,26 @@ def test_only_full_disks_and_unopenable_files_are_storage_errors() -> None:
 def test_a_run_answers_from_the_store_it_built_even_if_another_replaces_it(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    other = tmp_path / "other.sqlite"
-    other.write_bytes(b"not this run's store")
+    # A slower run's entry, built from older files: a complete, current-looking store.
+    older = tmp_path / "older"
+    shutil.copytree(MINI, older)
+    (older / "2025-03-upgrade.yaml").unlink()
+    load_timeline_cached(older)
+    [other] = entries(cache_dir)
+    stale = tmp_path / "stale.sqlite"
+    other.rename(stale)
     real_replace = os.replace
 
     def replace_then_lose_the_race(source: str, target: str) -> None:
         real_replace(source, target)
         if str(target).endswith(".sqlite"):
-            real_replace(other, target)  # a slower run renames its entry over ours
+            real_replace(stale, target)  # the slower run renames its entry over ours
 
     monkeypatch.setattr(os, "replace", replace_then_lose_the_race)
     timeline = load_timeline_cached(MINI)
-    assert timeline.store.built
-    assert timeline.state_at(800_000) == load_timeline(MINI).state_at(800_000)
+    day = parse_query_date("2025-06-30").day
+    assert timeline.state_at(day) == load_timeline(MINI).state_at(day)
+    assert timeline.state_at(day) != load_timeline(older).state_at(day)
 
 
 # -- 7. stale temporary files --------------------------------------------------------------------
