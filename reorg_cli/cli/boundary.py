@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
+import click
 import typer
 
 from reorg_cli.cli.common import (
@@ -99,18 +100,52 @@ def report_problems(problems: list[Any]) -> None:
 
 
 def guarded(function: Callable[P, R]) -> Callable[P, R]:
-    """``function`` run inside :func:`error_boundary` (every command is registered this way)."""
+    """``function`` run inside :func:`error_boundary` (every command is registered this way).
+
+    A command that read a cache entry and failed because the entry is damaged runs once more
+    without the cache (the entry removed, so the next run rebuilds it): when SQLite noticed
+    (:class:`~reorg_cli.engine.store.StoreDamaged`), or when the command failed with an
+    unexpected error, which bytes damaged where SQLite cannot see can cause (docs/reliability.md,
+    "The store trusts its pages"). If the second run fails too, that error is reported. No
+    output of the first run has reached stdout then: commands print only once their result is
+    complete, and the store is read only while building it.
+    """
 
     @functools.wraps(function)
     def wrapper(*call_args: P.args, **call_kwargs: P.kwargs) -> R:
         with error_boundary():
+            _forget_cache_entries(remove=False)  # only those this command reads count
             try:
                 return function(*call_args, **call_kwargs)
             except Exception as err:
-                # A damaged cache entry (already removed): compile and answer after all.
-                if not getattr(err, "retry_without_cache", False):
+                if not _retry_without_cache(err):
                     raise
                 settings.use_cache = False
                 return function(*call_args, **call_kwargs)
 
     return wrapper
+
+
+def _retry_without_cache(err: Exception) -> bool:
+    """Whether ``err`` may come from a damaged cache entry: then the entries read are removed.
+
+    Expected failures (bad input, usage, exits) and the environment's (``OSError``: a closed
+    pipe, a full disk) are never blamed on the cache."""
+    from reorg_cli.events.errors import ReorgError
+
+    if getattr(err, "retry_without_cache", False):
+        _forget_cache_entries(remove=True)
+        return True
+    if isinstance(err, ReorgError | OSError | typer.Exit | click.exceptions.ClickException):
+        return False
+    return _forget_cache_entries(remove=True)
+
+
+def _forget_cache_entries(*, remove: bool) -> bool:
+    """Forget (and, with ``remove``, delete) the cache entries read so far; whether there
+    were any. Never imports the cache: a command that did not load it read no entry."""
+    cache = sys.modules.get("reorg_cli.engine.cache")
+    if cache is None:
+        return False
+    found: bool = cache.forget_opened(remove=remove)
+    return found

@@ -92,11 +92,10 @@ def export(
     query = parse_date(at, "--at") if at is not None else None
     timeline = load(events, quiet=out is None)
     if output is ExportFormat.sqlite:
-        from reorg_cli.events.files import write_atomic
-        from reorg_cli.interop.sqliteexport import store_bytes
+        from reorg_cli.interop.sqliteexport import write_store
 
         assert out is not None
-        write_atomic(out, store_bytes(timeline), force=force)
+        write_store(timeline, out, force=force)
         return
     today = run_today()
     day = query.day if query is not None else today

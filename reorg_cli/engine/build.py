@@ -19,6 +19,7 @@ from reorg_cli.engine.compiler import APPLIED, _Compiler, resolve_corrections
 from reorg_cli.engine.facts import Fact, FactKind
 from reorg_cli.engine.schema import SCHEMA, SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, BATCH, Store, name_key
+from reorg_cli.engine.storeerrors import storage_errors
 from reorg_cli.events.changes import CHANGE_TYPE_NAMES, Change
 from reorg_cli.events.errors import EventFileError, Problem, Severity
 from reorg_cli.events.model import Confidence, Link, Naming, Source, correction_links, unit_namings
@@ -568,24 +569,25 @@ def compile_files(
     ``progress("cache", done, 2)`` while it is completed."""
     from reorg_cli.events.loader import load_dataset
 
-    builder = StoreBuilder(conn)
-    dataset, problems = load_dataset(path, progress=progress, reader=builder)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise EventFileError(problems)
-    if scanned is not None and scanned != tuple(dataset.files):
-        raise FilesChanged()
-    if progress is not None:
-        progress("compile", 0, 0)
-    found = builder.compile(dataset)
-    if any(p.severity is Severity.ERROR for p in found):
-        raise EventFileError(found)
-    step = None
-    if progress is not None and meta is not None:
-        progress("cache", 0, 2)
-        done = [0]
+    with storage_errors(conn):
+        builder = StoreBuilder(conn)
+        dataset, problems = load_dataset(path, progress=progress, reader=builder)
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise EventFileError(problems)
+        if scanned is not None and scanned != tuple(dataset.files):
+            raise FilesChanged()
+        if progress is not None:
+            progress("compile", 0, 0)
+        found = builder.compile(dataset)
+        if any(p.severity is Severity.ERROR for p in found):
+            raise EventFileError(found)
+        step = None
+        if progress is not None and meta is not None:
+            progress("cache", 0, 2)
+            done = [0]
 
-        def step() -> None:
-            done[0] += 1
-            progress("cache", done[0], 2)
+            def step() -> None:
+                done[0] += 1
+                progress("cache", done[0], 2)
 
-    builder.complete(dataset, meta, step)
+        builder.complete(dataset, meta, step)

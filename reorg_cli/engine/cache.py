@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -53,6 +54,7 @@ import orjson
 from reorg_cli import __version__
 from reorg_cli.engine.schema import SCHEMA_VERSION
 from reorg_cli.engine.store import APPLICATION_ID, PRIVATE, Store, StoreDamaged, connect
+from reorg_cli.engine.storeerrors import StorageError
 from reorg_cli.engine.timeline import Timeline
 
 #: Files changed less than this long before they were fingerprinted are also hashed.
@@ -246,6 +248,9 @@ def load_timeline_cached(
         cached = open_entry(entry, files)
         if cached is not None:
             return cached
+        if not _replaceable(entry):
+            entry = None  # a directory there: compile into memory, not into a file
+
     prints = fingerprint(files) if entry is not None and files else None  # before reading
     # Only a run that compiles needs the builder (a warm run imports neither it nor YAML).
     from reorg_cli.engine.build import FilesChanged, compile_files
@@ -254,28 +259,37 @@ def load_timeline_cached(
         if entry is not None and files is not None and prints is not None:
             meta = {"code": _code_key(), "fingerprint": orjson.dumps(prints).decode()}
             scanned = tuple(display for display, _ in files)
-            with contextlib.suppress(OSError, sqlite3.Error, FilesChanged):
-                _build_entry(entry, lambda conn: compile_files(conn, path, progress, meta, scanned))
-                opened = open_entry(entry, files, check=False)
-                if opened is not None:
-                    opened.store.built = True
-                    return opened
-                return _in_memory_from_entry_failure(path, progress)
+            with contextlib.suppress(OSError, sqlite3.Error, FilesChanged, StorageError):
+                built = _build_entry(
+                    entry, lambda conn: compile_files(conn, path, progress, meta, scanned)
+                )
+                store = Store(built, file=str(entry))
+                store.built = True
+                return Timeline(store)
         conn = connect(PRIVATE)
         compile_files(conn, path, progress)
     return Timeline(Store(conn))
 
 
-def _in_memory_from_entry_failure(path: Path, progress: Progress | None) -> Timeline:
-    """The entry just written cannot be opened (it was replaced or removed at once): compile
-    into memory instead."""
-    from reorg_cli.engine.timeline import load_timeline
+def _replaceable(entry: Path) -> bool:
+    """Whether a new entry can be renamed to ``entry``: not when a directory is there (a file
+    is never renamed over one); anything else in the cache's own directory (a FIFO, a
+    damaged file) is replaced."""
+    try:
+        return not stat.S_ISDIR(os.lstat(entry).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
-    return load_timeline(path, progress=progress)
 
+def _build_entry(entry: Path, fill: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    """Build a store in a temporary file next to ``entry``, rename it over ``entry`` and return
+    a read-only connection to the file built.
 
-def _build_entry(entry: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
-    """Build a store in a temporary file next to ``entry`` and rename it over ``entry``."""
+    The connection is opened before the rename, so it reads this run's store even if another
+    run renames its own entry over ``entry`` a moment later; if the rename fails, the store
+    built is still used (and its file removed), rather than compiling the history again."""
     import tempfile
 
     entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -283,29 +297,44 @@ def _build_entry(entry: Path, fill: Callable[[sqlite3.Connection], None]) -> Non
     handle, name = tempfile.mkstemp(dir=entry.parent, prefix=entry.name + ".", suffix=".tmp")
     os.close(handle)
     try:
-        conn = sqlite3.connect(name, isolation_level=None)
+        conn = sqlite3.connect(os.fsencode(name), isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # a half-built file is never renamed
             conn.execute("PRAGMA synchronous = OFF")
             fill(conn)
         finally:
             conn.close()
-        os.replace(name, entry)
+        reader = _open_regular(Path(name))
+        if reader is None:
+            raise OSError(f"cannot open {name}")
+        try:
+            os.replace(name, entry)
+        except OSError:
+            os.unlink(name)  # the reader keeps the file it opened
+        return reader
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)
         raise
 
 
+#: The names :func:`_build_entry`'s temporary files have: an entry's name, then ``mkstemp``'s
+#: eight random characters.
+_TEMPORARY = re.compile(r"[0-9a-f]{19}\.sqlite\.[a-z0-9_]{8}\.tmp")
+
+
 def _remove_stale_temporaries(directory: Path) -> None:
-    """Temporary files left by runs that were killed while writing."""
+    """Temporary files left by runs that were killed while writing: only regular files with
+    exactly the names reorg gives them, not changed for an hour."""
     limit = time.time() - 3600
     with contextlib.suppress(OSError):
         for item in os.scandir(directory):
-            if item.name.endswith(".tmp") and _SUFFIX in item.name:
-                with contextlib.suppress(OSError):
-                    if item.stat().st_mtime < limit:
-                        os.unlink(item.path)
+            if not _TEMPORARY.fullmatch(item.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = item.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                    os.unlink(item.path)
 
 
 def _open_regular(entry: Path) -> sqlite3.Connection | None:
@@ -328,7 +357,8 @@ def _open_regular(entry: Path) -> sqlite3.Connection | None:
             info.st_ino,
         ):
             return None
-        uri = "file:" + quote(str(entry.absolute())) + "?mode=ro&immutable=1"
+        # Quoted from the path's bytes: a name that is not UTF-8 works too.
+        uri = "file:" + quote(os.fsencode(entry.absolute())) + "?mode=ro&immutable=1"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA cache_size = -65536")
         # The connection has the file open now: make sure it is the one that was checked.
@@ -341,6 +371,10 @@ def _open_regular(entry: Path) -> sqlite3.Connection | None:
         return None
     finally:
         os.close(fd)
+
+
+#: The stores read from cache entries (not built) in this process: see :func:`forget_opened`.
+_opened: list[Store] = []
 
 
 def open_entry(entry: Path, files: list[tuple[str, str]], *, check: bool = True) -> Timeline | None:
@@ -360,12 +394,37 @@ def open_entry(entry: Path, files: list[tuple[str, str]], *, check: bool = True)
         stored = tuple(tuple(e) for e in orjson.loads(meta["fingerprint"]))
         if check and not _still_matches(stored, files):
             raise ValueError("stale")
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        held = os.stat(entry)
+    except (sqlite3.Error, ValueError, KeyError, TypeError, OSError):
         conn.close()
         return None
 
     def remove() -> None:
+        # Only the file this run read: another run may have put a new entry there since.
         with contextlib.suppress(OSError):
-            os.unlink(entry)
+            now = os.lstat(entry)
+            if (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+                os.unlink(entry)
 
-    return Timeline(Store(conn, on_damage=remove, file=str(entry)))
+    store = Store(conn, on_damage=remove, file=str(entry))
+    _opened.append(store)
+    return Timeline(store)
+
+
+def forget_opened(*, remove: bool = True) -> bool:
+    """Forget the cache entries this process read (not those it built), and with ``remove``
+    delete them as damaged; whether there were any.
+
+    A store trusts its pages like any SQLite database, so bytes damaged in a way SQLite does
+    not notice can make the engine fail in unexpected ways while it reads them (a date that no
+    longer parses, an id that is not there). The CLI's error boundary calls this when a command
+    that read a cache entry fails with an unexpected error, and then runs the command once more
+    without the cache: the entry is rebuilt on the next run, never read again.
+    """
+    found = bool(_opened)
+    if remove:
+        for store in _opened:
+            if store.on_damage is not None:
+                store.on_damage()
+    _opened.clear()
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 -- The compiled store of a reorg history (docs/sqlite.md). Days are ordinals (day 1 is
@@ -208,8 +208,10 @@ WHERE f.kind = 'unit';
 
 CREATE VIEW vacancies AS
 SELECT f.id AS fact, f.unit, f.title, f.value AS holder,
-       f.start_date AS start, f.start_lo AS start_lo, f.start_hi AS start_hi,
-       f.end_date AS "end", f.end_lo AS end_lo, f.end_hi AS end_hi,
+       f.start_date AS start, ISO(f.start_lo) AS start_first_day,
+       ISO(f.start_hi) AS start_last_day, f.start_lo AS start_lo, f.start_hi AS start_hi,
+       f.end_date AS "end", ISO(f.end_lo) AS end_first_day, ISO(f.end_hi) AS end_last_day,
+       f.end_lo AS end_lo, f.end_hi AS end_hi,
        c.label AS confidence, f.start_event AS event, f.end_event AS end_event
 FROM facts f JOIN confidence_labels c ON c.rank = f.confidence
 WHERE f.kind = 'vacancy';

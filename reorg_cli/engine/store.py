@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from reorg_cli.engine.facts import Edge, Fact, FactKind
+from reorg_cli.engine.storeerrors import storage_error
 from reorg_cli.events.dates import DateWindow, PartialDate, parse_partial, parse_window
 from reorg_cli.events.errors import Location, Problem, ReorgError, Severity
 from reorg_cli.events.model import Confidence, DatasetSettings, Source
@@ -120,6 +121,9 @@ class Store:
         except sqlite3.DatabaseError as err:
             if isinstance(err, sqlite3.ProgrammingError | sqlite3.InterfaceError):
                 raise
+            full = storage_error(err, self.conn)
+            if full is not None:  # not damage: the disk is full
+                raise full from None
             raise self._damaged(err) from err
 
     def one(self, sql: str, *args: Any) -> Any:

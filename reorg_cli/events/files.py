@@ -8,7 +8,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from reorg_cli.events.errors import ReorgError
@@ -27,6 +27,25 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
     Raises :class:`ReorgError` when the file exists, the directory is missing or writing fails.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+
+    def fill(handle: int, temp: str) -> None:
+        del temp
+        with os.fdopen(handle, "wb", closefd=False) as out:
+            out.write(payload)
+
+    write_atomic_with(path, fill, force=force)
+
+
+def write_atomic_with(path: Path, fill: Callable[[int, str], None], *, force: bool = False) -> None:
+    """Write ``path`` all at once, its content written by ``fill(handle, temp)``: ``temp`` is
+    a new empty file in the same directory (``handle`` an open descriptor of it, closed
+    afterwards here), which is then synced and renamed into place under the rules of
+    :func:`write_atomic` (never over an existing file unless ``force``, never over anything
+    but a regular file, and the directory must exist). Whatever happens, even Ctrl-C, the
+    temporary file is removed unless it became ``path``.
+
+    ``fill`` may raise :class:`ReorgError`; an :class:`OSError` becomes "cannot write".
+    """
     directory = path.parent
     if not directory.is_dir():
         raise ReorgError(f"{path}: directory {str(directory)!r} does not exist")
@@ -40,11 +59,13 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as err:
         raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
+    placed = False
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            fill(handle, temp)
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         os.chmod(temp, mode)
         if force:
             # Checked again just before the rename: whatever appeared meanwhile must also be
@@ -53,16 +74,15 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
             os.replace(temp, path)
         else:
             _link_no_clobber(Path(temp), path)
+        placed = True
     except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
         if err.errno == errno.EEXIST:
             raise ReorgError(f"{path}: file exists", "pass --force to overwrite it") from None
         raise ReorgError(f"{path}: cannot write ({err.strerror})") from None
-    except ReorgError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    finally:
+        if not placed:  # an error, or an interrupt (KeyboardInterrupt) while writing
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
 
 
 def _existing_regular_file(path: Path) -> os.stat_result | None:

@@ -3,34 +3,44 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from reorg_cli import __version__
 from reorg_cli.engine.timeline import Timeline
+from reorg_cli.events.errors import ReorgError
+from reorg_cli.events.files import write_atomic_with
 
 #: Cache bookkeeping that means nothing outside this machine (file stats, code versions).
 _PRIVATE_META = ("code", "fingerprint")
 
 
-def store_bytes(timeline: Timeline) -> bytes:
-    """The timeline's store as the bytes of a standalone SQLite database file.
+def write_store(timeline: Timeline, out: Path, *, force: bool = False) -> None:
+    """Write the timeline's store to ``out`` as a standalone SQLite database file.
 
-    Copied with SQLite's backup API into a temporary file (so the copy is consistent), with
-    the cache's private bookkeeping removed, then read back for the caller's atomic writer.
+    The store is copied page by page with SQLite's backup API straight into a temporary file
+    next to ``out`` (so the copy is consistent, and memory does not grow with the store), the
+    cache's private bookkeeping is removed (its bytes overwritten, not only unlinked), and the
+    file is put in place by :func:`~reorg_cli.events.files.write_atomic_with`: never over an
+    existing file unless ``force``, never over anything but a regular file.
     """
-    with tempfile.TemporaryDirectory(prefix="reorg-export-") as directory:
-        path = Path(directory) / "store.sqlite"
-        target = sqlite3.connect(path, isolation_level=None)
+
+    def fill(handle: int, temp: str) -> None:
+        del handle
         try:
-            timeline.store.conn.backup(target)
-            marks = ", ".join("?" * len(_PRIVATE_META))
-            target.execute(f"DELETE FROM meta WHERE key IN ({marks})", _PRIVATE_META)
-            target.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('reorg_version', ?)", (__version__,)
-            )
-            target.execute("VACUUM")
-        finally:
-            target.close()
-        return path.read_bytes()
+            target = sqlite3.connect(os.fsencode(temp), isolation_level=None)
+            try:
+                timeline.store.conn.backup(target)
+                target.execute("PRAGMA secure_delete = ON")  # no file stats left in free pages
+                marks = ", ".join("?" * len(_PRIVATE_META))
+                target.execute(f"DELETE FROM meta WHERE key IN ({marks})", _PRIVATE_META)
+                target.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('reorg_version', ?)", (__version__,)
+                )
+            finally:
+                target.close()
+        except sqlite3.Error as err:
+            raise ReorgError(f"{out}: cannot write ({err})") from None
+
+    write_atomic_with(out, fill, force=force)
