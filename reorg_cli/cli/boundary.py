@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
-import click
 import typer
 
 from reorg_cli.cli.common import (
@@ -136,7 +135,8 @@ def _retry_without_cache(err: Exception) -> bool:
     if getattr(err, "retry_without_cache", False):
         _forget_cache_entries(remove=True)
         return True
-    if isinstance(err, ReorgError | OSError | typer.Exit | click.exceptions.ClickException):
+    # typer.TyperException: Click's exceptions (usage errors, aborts) as Typer vendors them.
+    if isinstance(err, ReorgError | OSError | typer.Exit | typer.Abort | typer.TyperException):
         return False
     return _forget_cache_entries(remove=True)
 

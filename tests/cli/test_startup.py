@@ -130,6 +130,7 @@ NOT_FOR_SHOW = {
     "reorg_cli.events.records",
     "textual",
     "yaml",
+    "click",  # Click itself, installed beside the copy Typer vendors (typer._click)
     "pydantic",
 }
 
