@@ -233,7 +233,9 @@ def test_export_bundled_data_in_every_format() -> None:
     for output in ("popolo", "timelinejs", "mermaid", "dot", "csv"):
         result = run("export", "--format", output, "--at", "2026-04-09")
         assert result.exit_code == 0, (output, result.stderr)
-        assert result.stderr == ""
+        # csv and popolo statuses are of today (2026-11-29), past the coverage end.
+        past = "reorg: note: events known up to 2026-06-17; later changes are not in this data\n"
+        assert result.stderr == (past if output in ("popolo", "csv") else "")
         if output in ("popolo", "timelinejs"):
             json.loads(result.stdout)
     chart = run("export", "-f", "mermaid", "--at", "2026-04-09").stdout
