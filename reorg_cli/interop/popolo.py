@@ -93,7 +93,13 @@ def never_held(fact: Fact) -> bool:
     return fact.end_confidence is None or fact.end_confidence >= fact.start_confidence
 
 
-def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
+def _confirmation(fact: Fact, staleness: tuple[int, int]) -> dict[str, Any]:
+    """``last_confirmed`` (event-file syntax) and ``stale`` of a fact, judged on
+    ``staleness`` (the reference day and the threshold in days)."""
+    return {"last_confirmed": fact.confirmed_window.text(), "stale": fact.stale_on(*staleness)}
+
+
+def _person(timeline: Timeline, person_id: str, staleness: tuple[int, int]) -> dict[str, Any]:
     person = timeline.dataset.people[person_id]
     result: dict[str, Any] = {"id": person.id, "name": person.name}
     other_names = [
@@ -115,7 +121,12 @@ def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
     if lines:
         # No end reasons: a line only gets one from person_left, which the roles' ends tell.
         extension["reporting_lines"] = [
-            {"reports_to": str(f.value[0]), **_span(f, reasons=False)} for f in lines
+            {
+                "reports_to": str(f.value[0]),
+                **_confirmation(f, staleness),
+                **_span(f, reasons=False),
+            }
+            for f in lines
         ]
     if extension:
         result["reorg"] = extension
@@ -129,12 +140,6 @@ def _name_record(fact: Fact) -> dict[str, Any]:
         record["names"] = {str(others[i]): str(others[i + 1]) for i in range(0, len(others), 2)}
     record.update(_span(fact))
     return record
-
-
-def _confirmation(fact: Fact, staleness: tuple[int, int]) -> dict[str, Any]:
-    """``last_confirmed`` (event-file syntax) and ``stale`` of a fact, judged on
-    ``staleness`` (the reference day and the threshold in days)."""
-    return {"last_confirmed": fact.confirmed_window.text(), "stale": fact.stale_on(*staleness)}
 
 
 def _organization(
@@ -246,13 +251,14 @@ def popolo_document(
     ``status`` is relative to ``today`` (an ordinal, decided by the caller).
 
     Staleness (``stale_after`` days, else the dataset's threshold) is judged as the rest of
-    each record is: an organization's on ``day`` (as its ``presence``), a membership's on
-    ``today`` (as its ``status``), each replaced by the coverage end when past it. A
+    each record is: an organization's on ``day`` (as its ``presence``), a membership's and a
+    reporting line's on ``today`` (as a membership's ``status``), each replaced by the coverage
+    end when past it. A
     membership that would be ``current`` but is stale has the status ``stale``."""
     threshold = timeline.stale_after_days(stale_after)
     on_day = (timeline.staleness_day(day), threshold)
     on_today = (timeline.staleness_day(today), threshold)
-    persons = [_person(timeline, pid) for pid in timeline.dataset.people]
+    persons = [_person(timeline, pid, on_today) for pid in timeline.dataset.people]
     units = sorted(
         timeline.unit_facts, key=lambda u: timeline.unit_facts[u][FactKind.UNIT][0].start.order
     )

@@ -26,4 +26,15 @@ def without_staleness(document: dict[str, Any]) -> dict[str, Any]:
                 extension["status"] = "current"
             records.append({**record, "reorg": extension})
         result[key] = records
+    persons = []
+    for person in document["persons"]:
+        extension = person.get("reorg")
+        if extension is not None and "reporting_lines" in extension:
+            lines = [
+                {k: v for k, v in line.items() if k not in STALENESS_KEYS}
+                for line in extension["reporting_lines"]
+            ]
+            person = {**person, "reorg": {**extension, "reporting_lines": lines}}
+        persons.append(person)
+    result["persons"] = persons
     return result

@@ -19,8 +19,9 @@ from reorg_cli.interop.graph import dot_graph, mermaid_chart
 from reorg_cli.interop.popolo import popolo_document
 from tests.conftest import CLI_ENV, WriteEvents, day
 
-#: Ann's CEO role is confirmed 60 days before the coverage end; Bo's Head role and Cy's
-#: membership, and the lab itself, only by the founding event, 536 days before it.
+#: Ann's CEO role (and Cy's reporting line) is confirmed 60 days before the coverage end; Bo's
+#: Head role, Cy's membership, Bo's reporting line and the lab itself only by the founding
+#: event, 536 days before it.
 EVENTS = """\
 dataset:
   coverage_end: 2026-06-30
@@ -37,6 +38,8 @@ events:
       - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
       - {type: role_assigned, person: bo, unit: lab, title: Head, head: true}
       - {type: role_assigned, person: cy, unit: lab, title: Member}
+      - {type: reporting_line_set, person: bo, reports_to: ann}
+      - {type: reporting_line_set, person: cy, reports_to: ann}
   - id: still-ceo
     date: 2026-05-01
     title: Ann Lee still CEO
@@ -45,6 +48,7 @@ events:
     changes:
       - {type: role_confirmed, person: ann, unit: corp, title: CEO}
       - {type: unit_confirmed, unit: corp}
+      - {type: reporting_line_confirmed, person: cy, reports_to: ann}
 """
 
 NOTE_PAST = "reorg: note: events known up to 2026-06-30; later changes are not in this data\n"
@@ -148,6 +152,12 @@ def test_popolo_stale_membership_is_not_current(root: Path) -> None:
         "lab/head/bo": ("stale", "2025-01-10", True),
         "lab/member/cy": ("stale", "2025-01-10", True),
     }
+    lines = {
+        p["id"]: [(r["last_confirmed"], r["stale"]) for r in p["reorg"]["reporting_lines"]]
+        for p in document["persons"]
+        if "reorg" in p
+    }
+    assert lines == {"bo": [("2025-01-10", True)], "cy": [("2026-05-01", False)]}
     units = {o["id"]: o["reorg"] for o in document["organizations"]}
     assert {k: (v["last_confirmed"], v["stale"]) for k, v in units.items()} == {
         "corp": ("2026-05-01", False),
