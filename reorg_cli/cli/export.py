@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from reorg_cli.cli.common import EventsOption, load, parse_date, run_today
+from reorg_cli.cli.common import (
+    EventsOption,
+    StaleAfterOption,
+    coverage_warning,
+    load,
+    parse_date,
+    run_today,
+)
 
 
 class ExportFormat(StrEnum):
@@ -73,6 +80,7 @@ def export(
         typer.Option("--out", "-o", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Let --out replace a file.")] = False,
+    stale_after: StaleAfterOption = None,
     events: EventsOption = None,
 ) -> None:
     """Export the history to another format: Popolo JSON, TimelineJS JSON, a Mermaid or
@@ -89,6 +97,11 @@ def export(
         raise UsageError("--format sqlite writes a database file: give --out FILE")
     if output is ExportFormat.sqlite and at is not None:
         raise UsageError("--at does not apply to --format sqlite (it holds the whole history)")
+    if stale_after is not None and output in (ExportFormat.sqlite, ExportFormat.timelinejs):
+        raise UsageError(
+            "--stale-after applies only to --format popolo, mermaid, dot and csv "
+            "(the ones that say whether a role goes on)"
+        )
     query = parse_date(at, "--at") if at is not None else None
     timeline = load(events, quiet=out is None)
     if output is ExportFormat.sqlite:
@@ -99,10 +112,26 @@ def export(
         return
     today = run_today()
     day = query.day if query is not None else today
+    # The dates the export speaks of: the chart's or the organizations' day, and today, which
+    # statuses are relative to (csv and popolo); for timelinejs, the --at it stops at.
+    if output is ExportFormat.timelinejs:
+        dates = [query.day] if query is not None else []
+    elif output is ExportFormat.csv:
+        dates = [today] if query is None else [query.day, today]
+    elif output is ExportFormat.popolo:
+        dates = [day, today]
+    else:
+        dates = [day]
+    noted: set[str | None] = {None}
+    for date in dates:  # one line per distinct note (stdout and --out keep their form)
+        note = timeline.coverage_note(date)
+        if note not in noted:
+            noted.add(note)
+            coverage_warning(timeline, date)
     if output is ExportFormat.popolo:
         from reorg_cli.interop.popolo import popolo_document
 
-        text = _json(popolo_document(timeline, day, today=today))
+        text = _json(popolo_document(timeline, day, today=today, stale_after=stale_after))
     elif output is ExportFormat.timelinejs:
         from reorg_cli.interop.timelinejs import timelinejs_document
 
@@ -113,10 +142,15 @@ def export(
     elif output is ExportFormat.csv:
         from reorg_cli.interop.csvexport import roles_csv
 
-        text = roles_csv(timeline, today=today, at=query.day if query is not None else None)
+        text = roles_csv(
+            timeline,
+            today=today,
+            at=query.day if query is not None else None,
+            stale_after=stale_after,
+        )
     else:
         from reorg_cli.interop.graph import dot_graph, mermaid_chart
 
-        state = timeline.state_at(day, cite=False)
+        state = timeline.state_at(day, stale_after=stale_after, cite=False)
         text = mermaid_chart(state) if output is ExportFormat.mermaid else dot_graph(state)
     _emit(text, out, force)

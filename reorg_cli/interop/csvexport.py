@@ -21,6 +21,9 @@ COLUMNS = (
     "confidence",
     "sources",
     "events",
+    # Added after the first release: at the end, so that the positions above hold.
+    "last_confirmed",
+    "stale",
 )
 
 
@@ -39,16 +42,22 @@ def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def roles_csv(timeline: Timeline, *, today: int, at: int | None = None) -> str:
+def roles_csv(
+    timeline: Timeline, *, today: int, at: int | None = None, stale_after: int | None = None
+) -> str:
     """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
 
-    ``start`` and ``end`` are written in event-file syntax at their recorded precision
-    (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when the role started;
-    ``sources`` are the URLs of the events behind the role, separated by spaces. ``status``
-    is relative to ``today`` (an ordinal, decided by the caller), whatever ``at`` is:
-    ``planned``, ``current``, ``ended`` or ``ended (date unknown)``.
+    ``start``, ``end`` and ``last_confirmed`` are written in event-file syntax at their
+    recorded precision (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when
+    the role started; ``sources`` are the URLs of the events behind the role, separated by
+    spaces. ``status`` is relative to ``today`` (an ordinal, decided by the caller), whatever
+    ``at`` is: ``planned``, ``current``, ``stale``, ``ended`` or ``ended (date unknown)``.
+    ``stale`` (``yes`` or empty) is the engine's judgement, as in ``reorg history``: judged on
+    today, or on the coverage end when today is past it, with ``stale_after`` days (else the
+    dataset's threshold); a role that would read ``current`` but is stale reads ``stale``.
     """
-    reference = today
+    reference = timeline.staleness_day(today)
+    threshold = timeline.stale_after_days(stale_after)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -61,7 +70,10 @@ def roles_csv(timeline: Timeline, *, today: int, at: int | None = None) -> str:
             for source in timeline.events[event_id].sources:
                 if source.url not in urls:
                     urls.append(source.url)
-        status = fact.status(reference)
+        status = fact.status(today)
+        stale = fact.stale_on(reference, threshold)
+        if stale and status == "current":
+            status = "stale"
         writer.writerow(
             neutralize(cell)
             for cell in (
@@ -77,6 +89,8 @@ def roles_csv(timeline: Timeline, *, today: int, at: int | None = None) -> str:
                 fact.confidence.label,
                 " ".join(urls),
                 " ".join(fact.events),
+                fact.confirmed_window.text(),
+                "yes" if stale else "",
             )
         )
     return out.getvalue()

@@ -3,7 +3,8 @@
 Units are nodes labelled with their name, kind and the people holding roles in them; edges run
 from a unit to the units under it. Committees, boards and task forces are drawn as hexagons
 (and a ``committee`` class in Mermaid), and units or roles that may or may not hold on the date
-are marked ``[~]`` as in ``reorg show``.
+are marked ``[~]``, stale ones ``last confirmed … [?]``, as in ``reorg show``. Past the data's
+coverage end, the title says how far the data reaches.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import OrgState, UnitState
-from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.dates import DateWindow, ordinal_iso
 from reorg_cli.events.model import Confidence, kind_label
 
 #: Unit kinds drawn as committees: bodies of people rather than parts of the org.
@@ -23,7 +24,30 @@ LEGEND = (
     ("[~]", "may or may not hold on this date (the change's date is imprecise)"),
     ("[R]", "reported: a single outlet or unconfirmed"),
     ("[U]", "uncertain: sources conflict or are weak"),
+    (
+        "[?]",
+        "stale: no source confirms it within the staleness threshold (--stale-after) "
+        "of this date or of the data's coverage end; it may no longer hold",
+    ),
 )
+
+
+def _stale(stale: bool, last_confirmed: DateWindow | None) -> str:
+    """``, last confirmed 2024-02 [?]`` for a stale unit or role, else nothing."""
+    if not stale:
+        return ""
+    if last_confirmed is None:  # not for a compiled fact; kept for a state built by hand
+        return ", not confirmed [?]"
+    return f", last confirmed {last_confirmed.display()} [?]"
+
+
+def _title(state: OrgState) -> str:
+    """``Organization on DAY``, and how far the data reaches when ``DAY`` is past it."""
+    title = f"Organization on {ordinal_iso(state.day)}"
+    end = state.coverage.end if state.coverage is not None else None
+    if end is not None and state.day > end.last_day():
+        title += f" (events known up to {end.iso()})"
+    return title
 
 
 def _marks(presence: Presence, confidence: Confidence) -> str:
@@ -53,10 +77,17 @@ def _walk(state: OrgState) -> tuple[list[_Node], list[tuple[str, str]]]:
     while stack:
         unit = stack.pop()
         presence = Presence.UNCERTAIN if unit.uncertain_fields else unit.presence
-        lines = [unit.name, kind_label(unit.kind) + _marks(presence, unit.confidence)]
+        lines = [
+            unit.name,
+            kind_label(unit.kind)
+            + _marks(presence, unit.confidence)
+            + _stale(unit.stale, unit.last_confirmed),
+        ]
         for role in state.roles_in(unit.id):
             lines.append(
-                f"{role.title}: {role.person_name}" + _marks(role.presence, role.confidence)
+                f"{role.title}: {role.person_name}"
+                + _stale(role.stale, role.last_confirmed)
+                + _marks(role.presence, role.confidence)
             )
         for vacancy in state.vacancies_in(unit.id):
             holder = "holder unknown" if vacancy.vacancy == "unknown" else "vacant"
@@ -106,7 +137,7 @@ def mermaid_chart(state: OrgState) -> str:
     ids = _mermaid_ids(nodes)
     out = [
         "---",
-        f"title: Organization on {ordinal_iso(state.day)}",
+        f"title: {_title(state)}",
         "---",
         "flowchart TD",
     ]
@@ -140,7 +171,7 @@ def dot_string(text: str) -> str:
 def dot_graph(state: OrgState) -> str:
     """A Graphviz ``digraph`` of the organization in ``state`` (``dot -Tsvg`` draws it)."""
     nodes, edges = _walk(state)
-    title = f"Organization on {ordinal_iso(state.day)}"
+    title = _title(state)
     out = [
         "digraph organization {",
         f"    graph [label={dot_string(title)}, labelloc=t, rankdir=TB, fontname=Helvetica];",
@@ -162,5 +193,6 @@ def dot_graph(state: OrgState) -> str:
         out.append(f"    {dot_string(parent)} -> {dot_string(child)};")
     if not nodes:
         out.append('    empty [label="no units exist on this date", shape=plaintext];')
+    out.extend(f"    // {mark} {meaning}" for mark, meaning in LEGEND)
     out.append("}")
     return "\n".join(out) + "\n"

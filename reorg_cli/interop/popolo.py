@@ -93,7 +93,13 @@ def never_held(fact: Fact) -> bool:
     return fact.end_confidence is None or fact.end_confidence >= fact.start_confidence
 
 
-def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
+def _confirmation(fact: Fact, staleness: tuple[int, int]) -> dict[str, Any]:
+    """``last_confirmed`` (event-file syntax) and ``stale`` of a fact, judged on
+    ``staleness`` (the reference day and the threshold in days)."""
+    return {"last_confirmed": fact.confirmed_window.text(), "stale": fact.stale_on(*staleness)}
+
+
+def _person(timeline: Timeline, person_id: str, staleness: tuple[int, int]) -> dict[str, Any]:
     person = timeline.dataset.people[person_id]
     result: dict[str, Any] = {"id": person.id, "name": person.name}
     other_names = [
@@ -115,7 +121,12 @@ def _person(timeline: Timeline, person_id: str) -> dict[str, Any]:
     if lines:
         # No end reasons: a line only gets one from person_left, which the roles' ends tell.
         extension["reporting_lines"] = [
-            {"reports_to": str(f.value[0]), **_span(f, reasons=False)} for f in lines
+            {
+                "reports_to": str(f.value[0]),
+                **_confirmation(f, staleness),
+                **_span(f, reasons=False),
+            }
+            for f in lines
         ]
     if extension:
         result["reorg"] = extension
@@ -131,7 +142,9 @@ def _name_record(fact: Fact) -> dict[str, Any]:
     return record
 
 
-def _organization(timeline: Timeline, unit: str, day: int) -> dict[str, Any]:
+def _organization(
+    timeline: Timeline, unit: str, day: int, staleness: tuple[int, int]
+) -> dict[str, Any]:
     by_kind = timeline.unit_facts[unit]
     life = by_kind[FactKind.UNIT]
     names, kinds, parents = by_kind[FactKind.NAME], by_kind[FactKind.KIND], by_kind[FactKind.PARENT]
@@ -184,6 +197,7 @@ def _organization(timeline: Timeline, unit: str, day: int) -> dict[str, Any]:
     if sources:
         result["sources"] = links(sources)
     extension: dict[str, Any] = {"presence": presence.name.lower()}
+    extension.update(_confirmation(last, staleness))
     extension["start"] = _edge(life[0].start, life[0].start_confidence)
     if last.end is not None:
         extension["end"] = _edge(last.end, last.end_confidence)
@@ -229,15 +243,26 @@ def _event(event: Event) -> dict[str, Any]:
     return result
 
 
-def popolo_document(timeline: Timeline, day: int, *, today: int) -> dict[str, Any]:
+def popolo_document(
+    timeline: Timeline, day: int, *, today: int, stale_after: int | None = None
+) -> dict[str, Any]:
     """The whole history as one Popolo document; ``name``, ``classification`` and
     ``parent_id`` of organizations are those in force at the end of ``day``. Membership
-    ``status`` is relative to ``today`` (an ordinal, decided by the caller)."""
-    persons = [_person(timeline, pid) for pid in timeline.dataset.people]
+    ``status`` is relative to ``today`` (an ordinal, decided by the caller).
+
+    Staleness (``stale_after`` days, else the dataset's threshold) is judged as the rest of
+    each record is: an organization's on ``day`` (as its ``presence``), a membership's and a
+    reporting line's on ``today`` (as a membership's ``status``), each replaced by the coverage
+    end when past it. A
+    membership that would be ``current`` but is stale has the status ``stale``."""
+    threshold = timeline.stale_after_days(stale_after)
+    on_day = (timeline.staleness_day(day), threshold)
+    on_today = (timeline.staleness_day(today), threshold)
+    persons = [_person(timeline, pid, on_today) for pid in timeline.dataset.people]
     units = sorted(
         timeline.unit_facts, key=lambda u: timeline.unit_facts[u][FactKind.UNIT][0].start.order
     )
-    organizations = [_organization(timeline, unit, day) for unit in units]
+    organizations = [_organization(timeline, unit, day, on_day) for unit in units]
 
     post_ids: dict[tuple[str, str], str] = {}
     used_posts: set[str] = set()
@@ -282,20 +307,30 @@ def popolo_document(timeline: Timeline, day: int, *, today: int) -> dict[str, An
         sources = _sources_of(timeline, [fact])
         if sources:
             membership["sources"] = links(sources)
+        confirmation = _confirmation(fact, on_today)
+        status = fact.status(today)
+        if status == "current" and confirmation["stale"]:
+            status = "stale"
         membership["reorg"] = {
             "head": bool(fact.value[0]),
             "shared": bool(fact.value[1]),
-            "status": fact.status(today),
+            "status": status,
             "confidence": fact.confidence.label,
+            **confirmation,
             **_span(fact),
         }
         memberships.append(membership)
 
+    coverage: dict[str, Any] = {}
+    if timeline.coverage_end is not None:
+        coverage["coverage_end"] = timeline.coverage_end.iso()
+    coverage["stale_after_days"] = threshold
     return {
         "reorg": {
             "format": "popolo",
             "format_version": FORMAT_VERSION,
             "at": ordinal_iso(day),
+            **coverage,
             "generator": f"reorg {__version__}",
         },
         "persons": persons,

@@ -438,6 +438,9 @@ def test_status_follows_the_reference_day(write_events: WriteEvents) -> None:
     assert ceo.status(day("9999-12-30")) == "current"
     assert ceo.status(day("9999-12-31")) == "ended"
     rows = roles_csv(timeline, today=day("9999-12-31")).splitlines()
+    # The Chair, last confirmed when it started in 2999, is stale seven millennia later.
+    assert [r.split(",")[8] for r in rows[1:]] == ["ended", "stale"]
+    rows = roles_csv(timeline, today=day("9999-12-31"), stale_after=10**7).splitlines()
     assert [r.split(",")[8] for r in rows[1:]] == ["ended", "current"]
 
 
