@@ -71,8 +71,9 @@ def roles_csv(
                 if source.url not in urls:
                     urls.append(source.url)
         status = fact.status(today)
-        stale = fact.stale_on(reference, threshold)
-        if stale and status == "current":
+        # Only a role that goes on can be stale (one whose end no source states has ended).
+        stale = status == "current" and fact.stale_on(reference, threshold)
+        if stale:
             status = "stale"
         writer.writerow(
             neutralize(cell)

@@ -96,7 +96,10 @@ def never_held(fact: Fact) -> bool:
 def _confirmation(fact: Fact, staleness: tuple[int, int]) -> dict[str, Any]:
     """``last_confirmed`` (event-file syntax) and ``stale`` of a fact, judged on
     ``staleness`` (the reference day and the threshold in days)."""
-    return {"last_confirmed": fact.confirmed_window.text(), "stale": fact.stale_on(*staleness)}
+    reference, _ = staleness
+    holds = fact.presence(reference) is not Presence.ABSENT  # one that has ended is not stale
+    stale = holds and fact.stale_on(*staleness)
+    return {"last_confirmed": fact.confirmed_window.text(), "stale": stale}
 
 
 def _person(timeline: Timeline, person_id: str, staleness: tuple[int, int]) -> dict[str, Any]:

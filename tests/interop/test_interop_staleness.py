@@ -241,3 +241,25 @@ def test_export_before_the_first_event_says_so(root: Path) -> None:
     # Popolo: both the --at date (before) and today (past) are out of the data: two lines.
     both = run("export", "-f", "popolo", "--at", "2024-01-01", "--events", str(root))
     assert both.stderr == NOTE_BEFORE + NOTE_PAST
+
+
+def test_a_role_whose_end_no_source_states_is_ended_not_stale(write_events: WriteEvents) -> None:
+    """An uncertain end does not keep a fact from being stale while it goes on (Fact.stale_on),
+    but once it is past the fact has ended: the exports call it ended, not stale."""
+    ended = EVENTS + (
+        "  - id: bo-leaves\n    date: 2026-06-01\n    title: Bo leaves\n"
+        "    confidence: uncertain\n    sources: [s1]\n    changes:\n"
+        "      - {type: role_ended, person: bo, unit: lab, title: Head}\n"
+        "      - {type: reporting_line_cleared, person: bo}\n"
+    )
+    timeline = load_timeline(write_events({"events.yaml": ended}))
+    bo = rows(roles_csv(timeline, today=day("2030-01-01")))["bo/Head"]
+    assert (bo["status"], bo["stale"]) == ("ended", "")
+    document = popolo_document(timeline, day=day("2030-01-01"), today=day("2030-01-01"))
+    lines = [
+        line
+        for person in document["persons"]
+        if person["id"] == "bo"
+        for line in person.get("reorg", {}).get("reporting_lines", [])
+    ]
+    assert lines and all(line["stale"] is False for line in lines)
