@@ -201,16 +201,23 @@ def render_person_roles(
         parts.append(chart)
     if history.reporting_lines:
         lines = Text("Reporting lines", style="bold")
-        for _, name, start_window, end_window, events, confidence in history.reporting_lines:
+        confirmations = history.reporting_line_confirmations
+        for index, line in enumerate(history.reporting_lines):
+            _, name, start_window, end_window, events, confidence = line
+            last, stale, _ = (
+                confirmations[index] if index < len(confirmations) else (None, False, ())
+            )
+            planned = history.today is not None and start_window.lo > history.today
             lines.append("\n  reports to ")
             lines.append_text(safe_text(name))
             lines.append_text(_marks(Presence.PRESENT, confidence, used))
             lines.append_text(why.ref(events))
-            lines.append(
-                f"\n    {start_window.display()} → "
-                + (end_window.display() if end_window else "current"),
-                style="dim",
-            )
+            lines.append(f"\n    {start_window.display()} → ", style="dim")
+            if end_window is None and stale and not planned:  # as ``history`` words it
+                lines.append_text(_stale(last, used, ""))
+            else:
+                until = "planned" if planned else "current"
+                lines.append(end_window.display() if end_window else until, style="dim")
         parts.append(lines)
     return _finish_wrapped(parts, used, why)
 

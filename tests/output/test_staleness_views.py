@@ -191,3 +191,16 @@ def test_blame_json_carries_staleness_and_coverage(timeline: Timeline) -> None:
     )
     assert not any(f["stale"] for f in longer["facts"])
     assert longer["stale_after_days"] == 400
+
+
+def test_the_explorers_person_pane_marks_a_stale_reporting_line(timeline: Timeline) -> None:
+    """The pane wrote ``→ current`` for every open line (docs/explore.md: the pane gives what
+    ``history --why`` gives)."""
+    from reorg_cli.output.render_details import render_person_roles
+    from reorg_cli.output.render_text import Footnotes
+
+    history = timeline.person_history("bo", today=day("2030-01-01"))
+    assert [stale for _, stale, _ in history.reporting_line_confirmations] == [True]
+    text = draw(render_person_roles(history, Footnotes(history.cited)), 80)
+    assert "  reports to Ann Lee [1]\n    2024-01-01 → last confirmed 2024-01-01 [?]\n" in text
+    assert "current" not in text.split("Reporting lines")[1]
