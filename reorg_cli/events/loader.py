@@ -62,11 +62,13 @@ from reorg_cli.events.model import (
     UNIT_KINDS,
     DatasetSettings,
     DateBounds,
+    LatestKnown,
     Link,
     Naming,
     Source,
     correction_links,
     coverage_end_problem,
+    later_known,
     name_key,
     unit_namings,
     widen_date_bounds,
@@ -122,7 +124,7 @@ class _DatasetBuilder(_FieldReader):
         super().__init__()
         self.reader = reader
         self.bounds: DateBounds = (None, None)
-        self.latest_known: tuple[int, Event] | None = None  # see coverage_end_problem
+        self.latest_known: LatestKnown | None = None  # see coverage_end_problem
         self.links: list[Link] = []
         self.namings: list[Naming] = []
 
@@ -374,9 +376,7 @@ class _DatasetBuilder(_FieldReader):
     def keep(self, event: Event) -> None:
         """Note what the whole history needs of an event, and keep it or hand it on."""
         self.bounds = widen_date_bounds(self.bounds, event.date)
-        known = event.announced or event.date
-        if known.first is not None and (self.latest_known or (known.lo - 1,))[0] < known.lo:
-            self.latest_known = (known.lo, event)
+        self.latest_known = later_known(self.latest_known, event)
         self.links.extend(correction_links((event,)))
         self.namings.extend(unit_namings((event,)))
         if self.reader is not None:

@@ -167,24 +167,36 @@ def widen_date_bounds(bounds: DateBounds, window: DateWindow) -> DateBounds:
     return first, last
 
 
+#: The event known latest, for :func:`coverage_end_problem`: the first day it was known, its
+#: id and place, the date it was known from, and whether that date is its announcement (not
+#: the event itself: a loader reading a history keeps no event longer than it needs to).
+LatestKnown = tuple[int, str, Location, DateWindow, bool]
+
+
+def later_known(latest: LatestKnown | None, event: Event) -> LatestKnown | None:
+    """``latest``, or ``event`` when it was known later (its announcement, else its date)."""
+    known = event.announced or event.date
+    if known.first is None or (latest is not None and latest[0] >= known.lo):
+        return latest
+    return (known.lo, event.id, event.location, known, known is event.announced)
+
+
 def coverage_end_problem(
-    settings: DatasetSettings | None, latest_known: tuple[int, Event] | None
+    settings: DatasetSettings | None, latest_known: LatestKnown | None
 ) -> Problem | None:
-    """A warning when ``coverage_end`` is before the event known latest (``latest_known``: the
-    first day of its announcement, else of its date, and the event): the data would say its
-    knowledge stops before what it records, and every answer would be judged on that date."""
+    """A warning when ``coverage_end`` is before the event known latest (announced, or else
+    taking place): the data would say its knowledge stops before what it records, and every
+    answer would be judged on that date."""
     if settings is None or settings.coverage_end is None or latest_known is None:
         return None
     end = settings.coverage_end
-    day, event = latest_known
+    day, event_id, where, known, announced = latest_known
     if day <= end.last_day():
         return None
-    how = "announced" if event.announced is not None else "dated"
-    known = event.announced or event.date
     return Problem(
         settings.location,
-        f"coverage_end {end.iso()} is before event {event.id!r} ({event.location}), "
-        f"{how} {known.display()}",
+        f"coverage_end {end.iso()} is before event {event_id!r} ({where}), "
+        f"{'announced' if announced else 'dated'} {known.display()}",
         "set coverage_end to the date up to which the sources were searched; an event "
         "announced before it for a later date gives 'announced:'",
         Severity.WARNING,
