@@ -72,6 +72,13 @@ class _Checker:
     def describe(self, fact: Fact) -> str:
         return self.timeline.describe(fact)
 
+    def unit_exists(self, unit: str) -> bool:
+        """Whether ``unit`` exists (or may) on the reference day."""
+        return any(
+            f.presence(self.reference) is not Presence.ABSENT
+            for f in self.timeline.unit_facts.get(unit, {}).get(FactKind.UNIT, [])
+        )
+
     def open_at_reference(self, fact: Fact) -> bool:
         return fact.end is None and fact.presence(self.reference) is not Presence.ABSENT
 
@@ -89,8 +96,11 @@ class _Checker:
         }
         for fact in self.timeline.facts:
             # A fact whose end is still to come on the reference day is judged too: an end
-            # that no source states does not show it holding until then.
+            # that no source states does not show it holding until then. A role whose unit
+            # no longer exists then cannot hold (show does not draw it).
             if fact.kind not in confirm or fact.presence(self.reference) is Presence.ABSENT:
+                continue
+            if fact.kind is FactKind.ROLE and not self.unit_exists(fact.slot[1]):
                 continue
             if not fact.stale_on(self.reference, self.threshold):
                 continue

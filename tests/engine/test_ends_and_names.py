@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
 from reorg_cli.engine.checks import check_timeline
+from reorg_cli.engine.facts import FactKind
 from reorg_cli.engine.history_log import blame
 from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.engine.when import parse_condition, when
@@ -146,3 +147,43 @@ def test_blame_on_a_day_names_the_unit_as_it_was_then(timeline: Timeline) -> Non
     assert blame(timeline, unit="lab", day=day("2025-01-01")).subject_name == "Lab"
     assert blame(timeline, unit="lab", day=day("2026-06-01")).subject_name == "Forge"
     assert blame(timeline, unit="lab").subject_name == "Forge"
+
+
+def test_check_leaves_out_a_role_in_a_unit_gone_by_then(write_events: WriteEvents) -> None:
+    """Ann's role ends at an unknown date "after 2024-03" (uncertain), so it may hold at the
+    coverage end, but Lab is dissolved in 2025: a role in a unit that no longer exists cannot
+    hold, and show does not draw it. Corp goes on and is stale."""
+    history = """\
+events:
+  - id: e1
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: unit_created, unit: lab, name: Lab, kind: lab, parent: corp}
+      - {type: role_assigned, person: ann, unit: lab, title: Head, head: true}
+  - id: e2
+    date: after 2024-03
+    title: Ann's post ends (date not reported)
+    confidence: uncertain
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: ann, unit: lab, title: Head}
+  - id: e3
+    date: 2025-06-01
+    title: Lab dissolved
+    confidence: reported
+    sources: [s1]
+    changes:
+      - {type: unit_dissolved, unit: lab}
+"""
+    root = write_events(
+        {"history.yaml": history, "dataset.yaml": "dataset:\n  coverage_end: 2026-06-30\n"}
+    )
+    timeline = load_timeline(root)
+    ann = timeline.facts_of_slot(FactKind.ROLE, ("ann", "lab", "Head"))[0]
+    assert ann.stale_on(day("2026-06-30"), 180)  # as a fact it may still hold, unconfirmed
+    stale = [f.subject for f in check_timeline(timeline).findings if f.check == "stale"]
+    assert stale == [("corp",)]
