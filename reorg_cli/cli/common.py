@@ -413,9 +413,17 @@ def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool
 
 def page(text: str, command: str) -> bool:
     """Show ``text`` through the pager ``command`` (a shell command, as git runs it); False
-    if the pager could not be started."""
+    if the pager could not be started (its program is not found: the caller then prints the
+    text itself, without the shell's "not found").
+
+    As with git, a pager that starts is trusted with the text: one that exits without
+    showing it (``REORG_PAGER=false``) shows nothing, and its exit status is not an error
+    of the command (quitting less early is not one either).
+    """
     import subprocess
 
+    if not _pager_program_found(command):
+        return False
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
@@ -427,6 +435,21 @@ def page(text: str, command: str) -> bool:
     except KeyboardInterrupt:
         return True
     return done.returncode != 127  # 127: the shell found no such command
+
+
+def _pager_program_found(command: str) -> bool:
+    """Whether the program a pager command starts with exists (True when that cannot be
+    told without running the shell: variables, quoting, shell syntax)."""
+    import shlex
+    import shutil
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True
+    if not words or "=" in words[0] or any(c in words[0] for c in "$`;|&<>(){}"):
+        return True
+    return shutil.which(words[0]) is not None
 
 
 def write_json(data: dict[str, Any]) -> None:
