@@ -24,11 +24,10 @@ from reorg_cli.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     ColorMode,
-    guard_std_streams,
     settings,
-    silence_stdout,
 )
 from reorg_cli.cli.speedups import install as _install_typer_speedups
+from reorg_cli.cli.streams import guard_std_streams, silence_stdout
 
 _install_typer_speedups()  # coerce plain option values without importing pydantic
 

@@ -84,7 +84,7 @@ def error_boundary() -> Iterator[None]:
 def stdout_failed(err: BaseException) -> bool:
     """When ``err`` is the failure to write standard output (closed, disk full): say so in
     one line and answer True."""
-    from reorg_cli.cli.common import stdout_failure
+    from reorg_cli.cli.streams import stdout_failure
 
     reason = stdout_failure(err)
     if reason is None:

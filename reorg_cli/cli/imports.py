@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from reorg_cli.cli.boundary import guarded
-from reorg_cli.cli.common import name_too_long, print_success
+from reorg_cli.cli.common import name_too_long
+from reorg_cli.cli.streams import print_success
 
 import_app = typer.Typer(
     name="import",

@@ -12,9 +12,9 @@ from reorg_cli.cli.common import (
     EventsOption,
     events_path,
     name_too_long,
-    print_success,
     shortened,
 )
+from reorg_cli.cli.streams import print_success
 
 if TYPE_CHECKING:
     from reorg_cli.events.errors import Problem

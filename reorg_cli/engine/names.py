@@ -216,9 +216,11 @@ def resolve(
         raise AmbiguousNameError(
             f"{shown_query!r} matches more than one {kind}: {listed}", "use the id"
         )
+    import shlex
+
     raise AmbiguousNameError(
         f"{shown_query!r} matches {what}: did you mean {listed}?",
-        f"give a fuller name or the id (reorg search {shown_query!r} lists them)",
+        f"give a fuller name or the id; reorg search {shlex.quote(shown_query)} lists them",
     )
 
 
