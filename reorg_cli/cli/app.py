@@ -18,9 +18,16 @@ from typer.core import TyperGroup
 
 from reorg_cli import __version__
 from reorg_cli.cli import imports
-from reorg_cli.cli.boundary import guarded
-from reorg_cli.cli.common import ColorMode, settings
+from reorg_cli.cli.boundary import error_line, guarded, stdout_failed
+from reorg_cli.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    ColorMode,
+    settings,
+)
 from reorg_cli.cli.speedups import install as _install_typer_speedups
+from reorg_cli.cli.streams import guard_std_streams, silence_stdout
 
 _install_typer_speedups()  # coerce plain option values without importing pydantic
 
@@ -68,6 +75,7 @@ app = typer.Typer(
 def _version_callback(value: bool) -> None:
     if value:
         sys.stdout.write(f"reorg {__version__}\n")
+        sys.stdout.flush()  # a stdout that cannot take it fails here, reported by main()
         raise typer.Exit()
 
 
@@ -155,4 +163,60 @@ def main() -> None:
     # A run lives for seconds and its objects (facts, views, JSON) are acyclic: the cycle
     # collector would only rescan them, up to half the time of a large query.
     gc.disable()
-    app(prog_name="reorg")
+    guard_std_streams()
+    bad = undecodable_argument(sys.argv[1:])
+    if bad is not None:
+        error_line(
+            f"argument '{bad}' is not valid UTF-8 "
+            "(reorg reads names, dates and paths as UTF-8: check the terminal's or the "
+            "script's encoding, or rename the file)"
+        )
+        raise SystemExit(EXIT_USAGE)
+    try:
+        app(prog_name="reorg")
+    except SystemExit as done:
+        # --help, --version and usage errors run in Click, outside the commands' boundary.
+        raise SystemExit(_flush_stdout(done.code)) from None
+    except Exception as err:
+        if stdout_failed(err):
+            raise SystemExit(EXIT_ERROR) from None
+        if isinstance(err, BrokenPipeError):
+            silence_stdout()
+            raise SystemExit(EXIT_OK) from None
+        if settings.debug or os.environ.get("REORG_DEBUG", "") not in ("", "0"):
+            raise
+        error_line(
+            f"internal error: {type(err).__name__}: {err} "
+            "(this is a bug; rerun with --debug and report the traceback)"
+        )
+        raise SystemExit(EXIT_ERROR) from None
+
+
+def _flush_stdout(code: Any) -> Any:
+    """The exit code once stdout is flushed: 1 (with one line) when it cannot be written."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as err:
+        if stdout_failed(err):
+            return EXIT_ERROR if code in (None, 0) else code
+    return code
+
+
+#: Shown of an argument that is not valid UTF-8, at most this many characters.
+SHOWN_ARGUMENT = 80
+
+
+def undecodable_argument(arguments: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (Python keeps its bad bytes as lone
+    surrogates), escaped for showing (``a\\xffb``, shortened); None when all are."""
+    for argument in arguments:
+        if argument.isascii():
+            continue
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
+            return shown if len(shown) <= SHOWN_ARGUMENT else shown[:SHOWN_ARGUMENT] + "…"
+    return None

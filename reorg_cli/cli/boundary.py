@@ -70,6 +70,8 @@ def error_boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as err:
+        if stdout_failed(err):
+            raise typer.Exit(EXIT_ERROR) from None
         if settings.debug:
             raise
         error_line(
@@ -77,6 +79,18 @@ def error_boundary() -> Iterator[None]:
             "(this is a bug; rerun with --debug and report the traceback)"
         )
         raise typer.Exit(EXIT_ERROR) from None
+
+
+def stdout_failed(err: BaseException) -> bool:
+    """When ``err`` is the failure to write standard output (closed, disk full): say so in
+    one line and answer True."""
+    from reorg_cli.cli.streams import stdout_failure
+
+    reason = stdout_failure(err)
+    if reason is None:
+        return False
+    error_line(f"cannot write to standard output: {reason}")
+    return True
 
 
 def report_problems(problems: list[Any]) -> None:

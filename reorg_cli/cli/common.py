@@ -6,8 +6,10 @@ exit on their own (errors are raised and become messages in :mod:`reorg_cli.cli.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import typer
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
     from rich.console import Console, RenderableType
 
@@ -129,11 +131,40 @@ MinConfidenceOption = Annotated[
 # -- consoles -----------------------------------------------------------------------------------
 
 
+#: The widest layout reorg draws (as ``show --width`` allows): a larger COLUMNS is taken as this.
+MAX_WIDTH = 1000
+
+
+def _layout_size(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Console arguments for COLUMNS and LINES: one that is not a positive whole number is
+    ignored (Rich then measures the terminal or uses 80x25, as it does without it), and a
+    width above :data:`MAX_WIDTH` becomes that."""
+    kwargs: dict[str, Any] = {}
+    hidden: list[str] = []
+    for name in ("COLUMNS", "LINES"):
+        value = environ.get(name)
+        if value is None:
+            continue
+        number = int(value) if value.isascii() and value.isdigit() else 0
+        if number <= 0:
+            hidden.append(name)
+        elif name == "COLUMNS" and number > MAX_WIDTH:
+            kwargs["width"] = MAX_WIDTH
+    if hidden:
+        kwargs["_environ"] = {k: v for k, v in environ.items() if k not in hidden}
+    return kwargs
+
+
 def console(*, stderr: bool = False) -> Console:
-    """A Rich console for stdout (or stderr) honouring --color and NO_COLOR; never markup."""
+    """A Rich console for stdout (or stderr) honouring --color and NO_COLOR; never markup.
+
+    A COLUMNS or LINES that is not a positive whole number is ignored, and the width is at
+    most :data:`MAX_WIDTH` (a huge COLUMNS would otherwise lay out millions of cells)."""
     from rich.console import Console
 
     kwargs: dict[str, Any] = {}
+    if "COLUMNS" in os.environ or "LINES" in os.environ:
+        kwargs.update(_layout_size(os.environ))
     if settings.color is ColorMode.always:
         kwargs["force_terminal"] = True
     elif settings.color is ColorMode.never:
@@ -184,9 +215,17 @@ def print_out(renderable: RenderableType, *, soft_wrap: bool = False, crop: bool
 
 def page(text: str, command: str) -> bool:
     """Show ``text`` through the pager ``command`` (a shell command, as git runs it); False
-    if the pager could not be started."""
+    if the pager could not be started (its program is not found: the caller then prints the
+    text itself, without the shell's "not found").
+
+    As with git, a pager that starts is trusted with the text: one that exits without
+    showing it (``REORG_PAGER=false``) shows nothing, and its exit status is not an error
+    of the command (quitting less early is not one either).
+    """
     import subprocess
 
+    if not _pager_program_found(command):
+        return False
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
@@ -200,6 +239,21 @@ def page(text: str, command: str) -> bool:
     return done.returncode != 127  # 127: the shell found no such command
 
 
+def _pager_program_found(command: str) -> bool:
+    """Whether the program a pager command starts with exists (True when that cannot be
+    told without running the shell: variables, quoting, shell syntax)."""
+    import shlex
+    import shutil
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True
+    if not words or "=" in words[0] or any(c in words[0] for c in "$`;|&<>(){}"):
+        return True
+    return shutil.which(words[0]) is not None
+
+
 def write_json(data: dict[str, Any]) -> None:
     """Write a JSON document (sorted, stable) on stdout."""
     from reorg_cli.output.serialize import dumps, dumps_utf8
@@ -209,9 +263,41 @@ def write_json(data: dict[str, Any]) -> None:
         sys.stdout.write(dumps(data))
         return
     sys.stdout.flush()
-    for piece in dumps_utf8(data):
-        buffer.write(piece)
-    buffer.flush()
+    try:
+        for piece in dumps_utf8(data):
+            buffer.write(piece)
+        buffer.flush()
+    except OSError as err:
+        from reorg_cli.cli.streams import note_stdout_failure
+
+        note_stdout_failure(err)
+        raise
+
+
+#: An argument echoed in a message is cut to this many characters.
+SHOWN_ARGUMENT = 80
+
+
+def shortened(text: str, limit: int = SHOWN_ARGUMENT) -> str:
+    """``text`` for echoing in a message: its first ``limit`` characters and ``…`` if longer."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@contextmanager
+def name_too_long(option: str, path: Path) -> Iterator[None]:
+    """The system's "file name too long" for ``path`` (the value of ``option``) as a usage
+    error naming the option."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno != errno.ENAMETOOLONG:
+            raise
+        from reorg_cli.events.errors import UsageError
+
+        raise UsageError(
+            f"{option} {shortened(str(path))!r}: a name in it is too long for this system",
+            "use a shorter name: most systems allow 255 bytes for each part of a path",
+        ) from None
 
 
 def events_path(events: Path | None) -> Path:

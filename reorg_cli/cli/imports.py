@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from reorg_cli.cli.boundary import guarded
+from reorg_cli.cli.common import name_too_long
+from reorg_cli.cli.streams import print_success
 
 import_app = typer.Typer(
     name="import",
@@ -37,10 +38,22 @@ def _read(path: Path) -> bytes:
 
 
 def _write(into: Path, files: dict[str, str]) -> None:
-    from reorg_cli.events.files import write_tree
+    from rich.text import Text
 
-    write_tree(into, files)
-    sys.stdout.write(f"wrote {len(files)} files to {into}\nnext: reorg show --events {into}\n")
+    from reorg_cli.events.files import write_tree
+    from reorg_cli.output.render import sanitize
+
+    with name_too_long("--into", into):
+        write_tree(into, files)
+    shown = sanitize(str(into))
+    print_success(Text(f"wrote {len(files)} files to {shown}\nnext: reorg show --events {shown}"))
+
+
+def _check_into(into: Path) -> None:
+    from reorg_cli.events.files import check_new_directory
+
+    with name_too_long("--into", into):
+        check_new_directory(into)
 
 
 def import_csv(file: FileArgument, into: IntoOption) -> None:
@@ -53,11 +66,10 @@ def import_csv(file: FileArgument, into: IntoOption) -> None:
 
     Example: reorg import csv hr.csv --into events/hr
     """
-    from reorg_cli.events.files import check_new_directory
     from reorg_cli.interop.hrcsv import convert_hr_csv
     from reorg_cli.interop.importing import check_imported
 
-    check_new_directory(into)
+    _check_into(into)
     imported = convert_hr_csv(_read(file), str(file), file.name)
     check_imported(imported, str(file))
     _write(into, imported.files)
@@ -70,11 +82,10 @@ def import_popolo(file: FileArgument, into: IntoOption) -> None:
     Example: reorg import popolo org.json --into events/org
     """
     from reorg_cli.events.errors import EventFileError, Location, Problem
-    from reorg_cli.events.files import check_new_directory
     from reorg_cli.interop.importing import check_imported
     from reorg_cli.interop.popolo_import import convert_popolo
 
-    check_new_directory(into)
+    _check_into(into)
     data = _read(file)
     try:
         text = data.decode("utf-8-sig")

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reorg_cli.cli.common import EventsOption, console, events_path
+from reorg_cli.cli.common import (
+    EventsOption,
+    events_path,
+    name_too_long,
+    shortened,
+)
+from reorg_cli.cli.streams import print_success
 
 if TYPE_CHECKING:
     from reorg_cli.events.errors import Problem
@@ -55,6 +61,7 @@ def new(
     from reorg_cli.events.files import write_atomic
     from reorg_cli.events.loader import CHANGE_KEYS, closest
     from reorg_cli.events.scaffold import event_id, scaffold, slugify
+    from reorg_cli.output.render import sanitize
 
     for name in change or []:
         if name not in CHANGE_KEYS:
@@ -69,12 +76,16 @@ def new(
     except DateSyntaxError as err:
         raise UsageError(f"invalid --date: {err}") from None
     folder = events if events is not None else Path.cwd()
-    if not folder.is_dir():
-        raise UsageError(f"--events {folder} is not a directory", "new files go in a directory")
+    with name_too_long("--events", folder):
+        if not folder.is_dir():
+            raise UsageError(
+                f"--events {shortened(str(folder))!r} is not a directory",
+                "new files go in a directory",
+            )
     path = folder / f"{event_id(date, slug)}.yaml"
-    write_atomic(path, text, force=force)
-    out = console()
-    out.print(Text(f"wrote {path}"), soft_wrap=True)
+    with name_too_long("SLUG", path):
+        write_atomic(path, text, force=force)
+    print_success(Text(f"wrote {sanitize(str(path))}"))
     if edit:
         _edit(path)
     problems = _problems_in(path, events_path(events) if events is not None else folder)
@@ -82,14 +93,14 @@ def new(
         from reorg_cli.output.render import render_problems
 
         label = "to fill in:" if not edit else "problems:"
-        out.print(Text(label, style="bold"))
-        out.print(render_problems(problems), soft_wrap=True)
+        print_success(Text(label, style="bold"))
+        print_success(render_problems(problems))
         if edit:
             from reorg_cli.events.errors import CheckFailed
 
             raise CheckFailed()
     else:
-        out.print(Text("ok: it validates with the rest of the history", style="green"))
+        print_success(Text("ok: it validates with the rest of the history", style="green"))
 
 
 def _edit(path: Path) -> None:

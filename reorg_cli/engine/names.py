@@ -190,12 +190,20 @@ def resolve(
     owners = named(name_key(stripped))
     if len(owners) == 1:
         return next(iter(owners))
-    found = search(timeline, stripped, [kind]) if stripped else []
+    # A query longer than any name is looked up exactly (above) but not searched: no name
+    # starts with it, contains it or is spelled close to it, and the comparison grows with it.
+    searched = bool(stripped) and len(stripped) <= MAX_SEARCHED
+    found = search(timeline, stripped, [kind]) if searched else []
+    shown_query = _shown(query)
     if not found:
-        raise UnknownNameError(kind, query, [])
+        unknown = UnknownNameError(kind, shown_query, [])
+        unknown.hint = (
+            f"'reorg {PLURAL[kind]}' lists them; 'reorg search NAME' finds any name or part of one"
+        )
+        raise unknown
     best = found[0].rank
     if best == CLOSE:
-        raise UnknownNameError(kind, query, [m.label() for m in found[:SUGGESTIONS]])
+        raise UnknownNameError(kind, shown_query, [m.label() for m in found[:SUGGESTIONS]])
     tier = [m for m in found if m.rank == best]
     if len(tier) == 1:
         return tier[0].id
@@ -206,11 +214,27 @@ def resolve(
         listed += f" and {more} more"
     what = f"{len(shown)} {PLURAL[kind]}"
     if best == EXACT:
-        raise AmbiguousNameError(f"{query!r} matches more than one {kind}: {listed}", "use the id")
+        raise AmbiguousNameError(
+            f"{shown_query!r} matches more than one {kind}: {listed}", "use the id"
+        )
+    import shlex
+
     raise AmbiguousNameError(
-        f"{query!r} matches {what}: did you mean {listed}?",
-        f"give a fuller name or the id (reorg search {query!r} lists them)",
+        f"{shown_query!r} matches {what}: did you mean {listed}?",
+        f"give a fuller name or the id; reorg search {shlex.quote(shown_query)} lists them",
     )
+
+
+#: A query longer than this is only looked up exactly (as an id or a whole name).
+MAX_SEARCHED = 1000
+
+#: A name echoed in a message is cut to this many characters.
+SHOWN_QUERY = 80
+
+
+def _shown(query: str) -> str:
+    """``query`` for echoing in a message: at most :data:`SHOWN_QUERY` characters."""
+    return query if len(query) <= SHOWN_QUERY else query[:SHOWN_QUERY] + "…"
 
 
 # -- listings (``reorg people``, ``reorg units``) ----------------------------------------------

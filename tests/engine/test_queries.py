@@ -214,7 +214,9 @@ def test_a_name_of_the_other_kind_is_unknown(
     find = timeline.find_unit if kind == "unit" else timeline.find_person
     with pytest.raises(UnknownNameError) as caught:
         find(query)
-    assert str(caught.value) == message
+    assert caught.value.message == message
+    plural = "units" if kind == "unit" else "people"
+    assert caught.value.hint.startswith(f"'reorg {plural}' lists them; 'reorg search NAME'")
 
 
 def test_an_id_wins_over_a_name_that_looks_the_same(write_events: WriteEvents) -> None:
