@@ -43,8 +43,9 @@ def new(
 
     The file is DIR/DATE-SLUG.yaml, where DIR is --events (a directory) or the current
     directory and DATE is the date as ids write it: 2026-05-01, 2026-05-by (by 2026-05),
-    2024-03-after (after 2024-03), 2026-01-2026-03 (between 2026-01 and 2026-03), unknown. It holds the id, the date, a source stub and every key of each --type
-    (required ones as CAPITALS to replace, optional ones commented out). Its problems are
+    2024-03-after (after 2024-03), 2026-01-2026-03 (between 2026-01 and 2026-03), unknown.
+    It holds the id, the date, a source stub and every key of each --type (required ones as
+    CAPITALS to replace, optional ones commented out). Its problems are
     listed as a to-do list; with --edit they are checked after the editor closes, and any
     error exits 1.
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 
-
 #: libyaml's emitter when PyYAML has it (some ten times faster on a large import), else the
 #: pure-Python one; both write the same text for what reorg writes.
 _SafeDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
