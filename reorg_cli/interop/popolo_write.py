@@ -8,11 +8,11 @@ import datetime as dt
 import heapq
 from typing import Any
 
+from reorg_cli.events import yamlfile
 from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.events.model import Source
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.events.yamlfile import MAX_FILE_BYTES
 from reorg_cli.interop.common import source_dict
 from reorg_cli.interop.importing import Imported, Origins, split_events
 from reorg_cli.interop.popolo_order import plan_roles
@@ -269,8 +269,8 @@ class _Writer:
                     self.reader.places_problems(
                         where,
                         f"event {record['id']!r} ({len(record['changes'])} changes) would be "
-                        f"{size:,} bytes of YAML, over the {MAX_FILE_BYTES:,}-byte limit of "
-                        "one event file",
+                        f"{size:,} bytes of YAML, over the {yamlfile.MAX_FILE_BYTES:,}-byte "
+                        "limit of one event file",
                         "split the document and import the parts into separate directories",
                     )
                 ) from None

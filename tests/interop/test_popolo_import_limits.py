@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 
 from reorg_cli.cli.app import app
 from reorg_cli.events import yamlfile
-from reorg_cli.interop import popolo_import, popolo_write
+from reorg_cli.interop import popolo_import
 from reorg_cli.interop.popolo_read import MAX_LINE_CHARS
 from tests.conftest import CLI_ENV
 
@@ -91,7 +91,6 @@ def test_an_event_too_large_for_a_file_says_so_in_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 2000)
-    monkeypatch.setattr(popolo_write, "MAX_FILE_BYTES", 2000)
     organizations = [{"id": f"o{i}", "name": f"Org {i}"} for i in range(100)]
     result, _, into = import_document(tmp_path, json.dumps({"organizations": organizations}))
     assert_one_line(result, into, "(100 changes) would be ")
