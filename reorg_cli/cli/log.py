@@ -62,11 +62,19 @@ def log(
     Examples: reorg log --since 2026-04-01 --until 2026-04-30 --oneline;
     reorg log --grep "Token Hub" -p
     """
+    from reorg_cli.cli.timeline import refuse_empty
     from reorg_cli.engine.history_log import log_entries
     from reorg_cli.events.errors import QueryDateError
 
-    first = parse_date(since, "--since") if since else None
-    last = parse_date(until, "--until") if until else None
+    refuse_empty(
+        ("--since", since),
+        ("--until", until),
+        ("--person", person),
+        ("--unit", unit),
+        ("--grep", grep),
+    )
+    first = parse_date(since, "--since") if since is not None else None
+    last = parse_date(until, "--until") if until is not None else None
     if first is not None and last is not None and first.start > last.day:
         raise QueryDateError(
             f"--since ({first.text.strip()}) is after --until ({last.text.strip()})",
@@ -83,8 +91,8 @@ def log(
         timeline,
         day_from=first.start if first is not None else None,
         day_to=last.day if last is not None else None,
-        person=timeline.find_person(person).id if person else None,
-        unit=timeline.find_unit(unit) if unit else None,
+        person=timeline.find_person(person).id if person is not None else None,
+        unit=timeline.find_unit(unit) if unit is not None else None,
         grep=grep,
         today=run_today(),
         min_confidence=confidence_of(min_confidence),

@@ -12,9 +12,12 @@ from reorg_cli.cli.common import EventsOption, TableFormat, load, print_out, wri
 def search(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="A name, part of one, or an id.")],
     kind: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--kind", "-k", help="Only these kinds: person, unit, event, source (comma-separated)."
+            "--kind",
+            "-k",
+            help="Only these kinds: person, unit, event, source (repeat it, or separate them "
+            "with commas: -k person -k unit, -k person,unit).",
         ),
     ] = None,
     output: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -36,11 +39,19 @@ def search(
 
     if not text.strip():  # checked before the history is read
         raise UsageError("give some text to search for")
+    kinds: list[str] = []
+    for value in kind if kind is not None else []:
+        names = [k.strip() for k in value.split(",")]
+        if not all(names):
+            raise UsageError(f"--kind {value!r} has an empty kind", f"kinds: {', '.join(KINDS)}")
+        for name in names:
+            if name not in KINDS:
+                raise UsageError(f"--kind {name!r} is not one of {', '.join(KINDS)}")
+            if name not in kinds:
+                kinds.append(name)
+    if kind is None:
+        kinds = list(KINDS)
     timeline = load(events, quiet=output is TableFormat.json)
-    kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind else list(KINDS)
-    for name in kinds:
-        if name not in KINDS:
-            raise UsageError(f"--kind {name!r} is not one of {', '.join(KINDS)}")
     found = find(timeline, text, kinds)
     if output is TableFormat.json:
         from reorg_cli.output.directory import matches_dict

@@ -25,6 +25,15 @@ from reorg_cli.cli.common import (
 )
 
 
+def refuse_empty(*options: tuple[str, str | None]) -> None:
+    """An option given an empty (or blank) value is a usage error, never "no filter"."""
+    from reorg_cli.events.errors import UsageError
+
+    for name, value in options:
+        if value is not None and not value.strip():
+            raise UsageError(f"{name} is empty", f"give {name} a value, or leave it out")
+
+
 def timeline(
     date_from: Annotated[str | None, typer.Option("--since", "--from", help="First date.")] = None,
     date_to: Annotated[str | None, typer.Option("--until", "--to", help="Last date.")] = None,
@@ -50,8 +59,11 @@ def timeline(
 
     Example: reorg timeline --since 2026-03 --until 2026-04
     """
-    first = parse_date(date_from, "--from") if date_from else None
-    last = parse_date(date_to, "--to") if date_to else None
+    refuse_empty(
+        ("--since", date_from), ("--until", date_to), ("--person", person), ("--unit", unit)
+    )
+    first = parse_date(date_from, "--from") if date_from is not None else None
+    last = parse_date(date_to, "--to") if date_to is not None else None
     day_from = first.start if first is not None else None
     if first is not None and last is not None and first.start > last.day:
         from reorg_cli.events.errors import QueryDateError
@@ -61,8 +73,8 @@ def timeline(
             "give the earlier date to --from",
         )
     loaded = load(events, quiet=output is TableFormat.json)
-    person_id = loaded.find_person(person).id if person else None
-    unit_id = loaded.find_unit(unit) if unit else None
+    person_id = loaded.find_person(person).id if person is not None else None
+    unit_id = loaded.find_unit(unit) if unit is not None else None
     coverage_warning_span(loaded, day_from, last.day if last else None)
     chronicle = loaded.chronicle(
         day_from,

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from reorg_cli.events.dates import parse_window
+from reorg_cli.events.dates import WindowKind, parse_window
+from reorg_cli.events.fields import ID_RE
 from reorg_cli.events.loader import CHANGE_KEYS
 from reorg_cli.events.model import UNIT_KINDS
+from reorg_cli.events.writer import yaml_scalar
 
 #: Placeholders: valid YAML, and each an error that says what to write.
 PLACEHOLDERS = {
@@ -39,30 +41,59 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def date_slug(date: str) -> str:
+    """``date`` (a date as files write it) as the start of an event id, the way the bundled
+    files are named: ``2026-05-01``, ``2026-05-by`` (by 2026-05), ``2024-03-after`` (after
+    2024-03), ``2023-11-2023-11-24`` (between 2023-11 and 2023-11-24), ``unknown``."""
+    window = parse_window(date)
+    if window.kind is WindowKind.UNKNOWN:
+        return "unknown"
+    assert window.first is not None
+    if window.kind is WindowKind.EXACT:
+        return window.first.iso()
+    if window.kind is WindowKind.BETWEEN:
+        assert window.second is not None
+        return f"{window.first.iso()}-{window.second.iso()}"
+    return f"{window.first.iso()}-{window.kind.value}"
+
+
 def event_id(date: str, slug: str) -> str:
-    """The id of a new event: its date, then the slug (``2026-05-01-new-cto``)."""
-    return f"{date}-{slugify(slug)}"
+    """The id of a new event: its date (:func:`date_slug`), then the slug
+    (``2026-05-01-new-cto``, ``2026-05-by-new-cto``)."""
+    return f"{date_slug(date)}-{slugify(slug)}"
+
+
+def _plain_if_id(text: str) -> str:
+    """An id as written by hand when it is a valid one (ids need no quotes), else quoted."""
+    return text if ID_RE.fullmatch(text) else yaml_scalar(text)
 
 
 def scaffold(date: str, slug: str, types: list[str], *, title: str | None = None) -> str:
     """The YAML text of a new event file dated ``date`` with changes of ``types``.
 
     ``date`` must be a date as event files write it (checked here); ``types`` must be change
-    types (``KeyError`` otherwise)."""
-    parse_window(date)
+    types (``KeyError`` otherwise). ``title`` is written as one quoted-where-needed YAML
+    scalar (``ValueError`` if it has a line break). The source's ``published`` date is the
+    event's when that is one date, else left for the user to write (commented out)."""
+    window = parse_window(date)
+    published = (
+        f"        published: {window.text()}  # when the source was published"
+        if window.kind is WindowKind.EXACT
+        else "        # published: YYYY-MM-DD  # when the source was published"
+    )
     lines = [
         "# A new event: replace the CAPITALS, delete what does not apply, then run",
         "#   reorg validate THIS-FILE",
         "# The format: docs/event-format.md",
         "events:",
-        f"  - id: {event_id(date, slug)}",
-        f"    date: {date}",
-        f"    title: {title if title else 'TITLE  # what happened, in a line'}",
+        f"  - id: {_plain_if_id(event_id(date, slug))}",
+        f"    date: {window.text()}",  # its own syntax: plain YAML the strict loader keeps
+        f"    title: {yaml_scalar(title) if title else 'TITLE  # what happened, in a line'}",
         "    confidence: reported  # confirmed (two independent sources), reported, uncertain",
         "    sources:",
         "      - url: https://SOURCE-URL  # a public page that reports it",
         "        publisher: PUBLISHER",
-        "        published: " + date + "  # when the source was published",
+        published,
         "    changes:",
     ]
     for change_type in types:

@@ -12,10 +12,17 @@ from __future__ import annotations
 from reorg_cli.events.errors import EventFileError, Location, Problem
 from reorg_cli.interop.importing import Imported
 from reorg_cli.interop.jsonread import load_json
-from reorg_cli.interop.popolo_read import _Extended, _Plain
+from reorg_cli.interop.popolo_read import _CheckedReader, _Extended, _Plain
 from reorg_cli.interop.popolo_read import lo_of as lo_of
-from reorg_cli.interop.popolo_records import _Bad, _Reader
+from reorg_cli.interop.popolo_records import _Bad
 from reorg_cli.interop.popolo_write import _Writer
+
+#: The collections of a Popolo document that become records of a history.
+RECORD_KEYS = ("events", "persons", "organizations", "posts", "memberships")
+#: Most records (items of :data:`RECORD_KEYS`, together) one import takes (docs/interop.md):
+#: each becomes an event change or registry entry that is written, then read back and
+#: checked, which takes some 15 seconds for this many.
+MAX_IMPORT_RECORDS = 100_000
 
 
 def import_popolo(text: str, label: str) -> dict[str, str]:
@@ -29,11 +36,27 @@ def import_popolo(text: str, label: str) -> dict[str, str]:
 def convert_popolo(text: str, label: str) -> Imported:
     """:func:`import_popolo` with where each record of the files came from in the document,
     for :func:`~reorg_cli.interop.importing.check_imported`."""
-    reader = _Reader(label, text)
+    reader = _CheckedReader(label, text)
     document = load_json(text, label)
     if not isinstance(document, dict):
         raise EventFileError(
             [Problem(Location(label, 1, 1), "$: a Popolo document must be a JSON object")]
+        )
+    records = {
+        key: len(value)
+        for key in RECORD_KEYS
+        if isinstance(value := document.get(key), list) and value
+    }
+    if sum(records.values()) > MAX_IMPORT_RECORDS:
+        largest = max(records, key=lambda key: records[key])
+        counts = ", ".join(f"{count:,} {key}" for key, count in records.items())
+        raise EventFileError(
+            reader.places_problems(
+                largest,
+                f"the document has {sum(records.values()):,} records ({counts}); "
+                f"reorg imports at most {MAX_IMPORT_RECORDS:,}",
+                "split the document and import the parts into separate directories",
+            )
         )
     extension = document.get("reorg")
     if isinstance(extension, dict) and extension.get("format") == "popolo":

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from reorg_cli.events.dates import DateSyntaxError, parse_partial, parse_window
@@ -23,7 +24,70 @@ from reorg_cli.interop.popolo_records import (
     _Unit,
 )
 
+#: The longest one-line text (a name, title, id, url...) an import takes, in characters.
+MAX_LINE_CHARS = 4096
+#: The longest text that may hold line breaks (``summary``, ``description``, ``notes``).
+MAX_TEXT_CHARS = 1 << 20
+#: The keys whose text may hold line breaks and tabs, as in event files.
+MULTILINE_KEYS = frozenset({"summary", "description", "notes"})
+# Control characters (tab and line feed only in multi-line text), DEL, C1 controls, the
+# bidirectional formatting marks, the line and paragraph separators, and lone surrogates
+# (JSON's "\ud800" decodes to one; no UTF-8 file can hold it).
+_FORBIDDEN_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_FORBIDDEN_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+
+
+class _CheckedReader(_Reader):
+    """The document reader, checking every text it hands out where it is read, under its own
+    JSON path: its length, and no control, bidirectional-override or lone surrogate
+    character (the event loader would reject them only later, at a record's first field)."""
+
+    def text(self, item: dict[str, Any], key: str, where: str, *, required: bool = False) -> Any:
+        value = super().text(item, key, where, required=required)
+        if value is not None:
+            self.check(value, f"{where}.{key}", multiline=key in MULTILINE_KEYS)
+        return value
+
+    def check(self, value: str, where: str, *, multiline: bool = False) -> None:
+        """Fail at ``where`` if ``value`` is too long or holds a character event files refuse."""
+        limit = MAX_TEXT_CHARS if multiline else MAX_LINE_CHARS
+        if len(value) > limit:
+            raise self.fail(
+                where,
+                f"text is {len(value):,} characters; imported text is limited to {limit:,}",
+                "shorten it; docs/interop.md, 'What the importers accept', lists the limits",
+            )
+        bad = (_FORBIDDEN_TEXT if multiline else _FORBIDDEN_LINE).search(value)
+        if bad is not None:
+            char = bad.group()
+            what = (
+                "a lone surrogate"
+                if "\ud800" <= char <= "\udfff"
+                else "a line break"
+                if char in "\n\r\u2028\u2029"
+                else "the bidirectional formatting character"
+                if char in "\u061c\u200e\u200f" or "\u202a" <= char <= "\u2069"
+                else "the control character"
+            )
+            raise self.fail(
+                where,
+                f"text contains {what} U+{ord(char):04X} at character {bad.start() + 1}",
+                "remove it; control and bidirectional-override characters are not allowed"
+                + ("" if multiline else ", nor line breaks outside summary, description, notes"),
+            )
+
+
 # -- documents written by reorg ------------------------------------------------------------------
+
+
+def _check(reader: _Reader, value: str, where: str) -> None:
+    if isinstance(reader, _CheckedReader):
+        reader.check(value, where)
 
 
 class _Extended:
@@ -160,6 +224,8 @@ class _Extended:
                 for k, v in names.items()
             ):
                 raise reader.fail(f"{spot}.names", "must map language tags to names")
+            for lang, other in names.items():
+                _check(reader, other, f"{spot}.names.{lang}")
             name = reader.text(entry, "name", spot, required=True)
             unit.names.append(self.dated(entry, spot, (name, dict(names))))
         for i, entry in enumerate(self.dated_list(extension, "kinds", where)):
@@ -176,6 +242,8 @@ class _Extended:
         aliases = extension.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise reader.fail(f"{where}.reorg.aliases", "must be a list of text")
+        for i, alias in enumerate(aliases):
+            _check(reader, alias, f"{where}.reorg.aliases[{i}]")
         info: dict[str, Any] = {"id": unit_id}
         if aliases:
             info["aliases"] = aliases

@@ -8,6 +8,7 @@ import datetime as dt
 import heapq
 from typing import Any
 
+from reorg_cli.events import yamlfile
 from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.events.model import Source
@@ -263,11 +264,13 @@ class _Writer:
                 parts = split_events(stem, [record for record, _, _ in entries], header)
             except ValueError as err:
                 record, where, _ = entries[err.args[0]]
+                size = len(dump_yaml({"events": [record]}).encode("utf-8"))
                 raise EventFileError(
                     self.reader.places_problems(
                         where,
-                        f"event {record['id']!r} has {len(record['changes'])} changes, too many "
-                        "for one event file",
+                        f"event {record['id']!r} ({len(record['changes'])} changes) would be "
+                        f"{size:,} bytes of YAML, over the {yamlfile.MAX_FILE_BYTES:,}-byte "
+                        "limit of one event file",
                         "split the document and import the parts into separate directories",
                     )
                 ) from None

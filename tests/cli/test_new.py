@@ -108,3 +108,63 @@ def test_validate_suggests_the_id_at_the_fields_own_line(tmp_path: Path) -> None
     assert "zz.yaml:9:17: error: unknown person 'bo-chn' (did you mean bo (Bo Chen)?)" in (
         result.stdout
     )
+
+
+def test_new_writes_the_title_as_one_quoted_yaml_value(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    result = run("new", "x", "-d", "2025-07-01", "--title", "a: b # c", "--events", str(events))
+    assert result.exit_code == 0, result.output
+    dataset, problems = load_dataset(events)
+    assert not problems
+    assert [e.title for e in dataset.events if e.id == "2025-07-01-x"] == ["a: b # c"]
+
+
+def test_new_refuses_a_title_with_a_line_break_control_or_bidi_character(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    before = sorted(p.name for p in events.iterdir())
+    for title, shown in (
+        ("x\n    confidence: confirmed\n    bogus: 1", "U+000A"),
+        ("x\x1b[31m", "U+001B"),
+        ("x\u202ey", "U+202E"),
+        ("   ", "empty"),
+    ):
+        result = run("new", "x", "-d", "2025-07-01", "--title", title, "--events", str(events))
+        assert result.exit_code == 2, (title, result.output)
+        assert result.stdout == "" and shown in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in events.iterdir()) == before  # nothing written
+
+
+def test_new_names_partial_dates_like_the_bundled_files(tmp_path: Path) -> None:
+    events = history(tmp_path)
+    for date, name in (
+        ("between 2026-01 and 2026-03", "2026-01-2026-03-t"),
+        ("by 2026-02", "2026-02-by-t"),
+        ("after 2026-02-03", "2026-02-03-after-t"),
+        ("unknown", "unknown-t"),
+        ("2026", "2026-t"),
+    ):
+        result = run("new", "t", "-d", date, "--events", str(events))
+        assert result.exit_code == 0, result.output
+        assert f"{name}.yaml" in result.stdout and "ok: it validates" in result.stdout
+    dataset, problems = load_dataset(events)
+    assert not problems
+    ids = {e.id for e in dataset.events}
+    assert {"2026-01-2026-03-t", "2026-02-by-t", "2026-02-03-after-t", "unknown-t"} <= ids
+    long = run("new", "a" * 130, "-d", "2026-05-01", "--events", str(events))
+    assert long.exit_code == 2 and "ids are at most 128" in long.stderr
+
+
+def test_new_does_not_say_it_validates_when_the_rest_of_the_history_does_not(
+    tmp_path: Path,
+) -> None:
+    events = history(tmp_path)
+    (events / "zz-broken.yaml").write_text("events:\n  - id: bad\n    date: nope\n")
+    result = run("new", "x", "-d", "2025-07-01", "--events", str(events))
+    assert result.exit_code == 0, result.output
+    assert "ok: it validates" not in result.stdout
+    assert "the rest of the history has 1 error" in result.stdout
+    assert f"reorg validate {events}" in result.stdout
+    editor = {"EDITOR": f"{sys.executable} -c pass", "VISUAL": None}
+    edited = run("new", "y", "-d", "2025-07-01", "--edit", "--events", str(events), env=editor)
+    assert edited.exit_code == 1 and "ok: it validates" not in edited.stdout
