@@ -165,6 +165,11 @@ def check_new_directory(target: Path) -> None:
             f"{target}: directory is not empty",
             "import into a new or empty directory; existing files are never overwritten",
         )
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ReorgError(
+            f"{target}: {str(target.parent)!r} is not a directory",
+            "choose a path inside a directory",
+        )
     if not target.parent.is_dir():
         raise ReorgError(f"{target}: directory {str(target.parent)!r} does not exist")
 
@@ -173,17 +178,23 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
     """Create the directory ``target`` holding ``files`` (relative POSIX path -> text).
 
     ``target`` must not exist or be empty. Everything is written into a temporary directory
-    next to it first and moved into place in one step, so a failure leaves nothing behind.
+    first, so a failure leaves nothing behind. A new ``target`` is that directory renamed into
+    place in one step; an existing empty one keeps its own mode and owner (and may be ``.``):
+    the temporary directory is made inside it and its entries are moved up, never over a name
+    that has appeared meanwhile.
     """
     check_new_directory(target)
     for name in files:
         relative = PurePosixPath(name)
         if relative.is_absolute() or ".." in relative.parts or not relative.parts:
             raise ValueError(f"bad relative path {name!r}")  # pragma: no cover - internal use
+    existing = target.is_dir()
     try:
-        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        where = target if existing else target.parent
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name or 'reorg'}.", dir=where))
     except OSError as err:
         raise ReorgError(f"{target}: cannot create ({err.strerror})") from None
+    moved: list[Path] = []
     try:
         mask = _umask()
         for name, text in files.items():
@@ -193,11 +204,27 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
             os.chmod(path, 0o666 & ~mask)
         for directory in [temp, *(p for p in temp.rglob("*") if p.is_dir())]:
             os.chmod(directory, 0o777 & ~mask)
-        if target.exists() and os.name == "nt":  # pragma: no cover - POSIX renames over it
-            os.rmdir(target)
-        # Renaming over an empty directory is atomic on POSIX and fails if it is not empty.
-        os.replace(temp, target)
+        if existing:
+            for entry in sorted(temp.iterdir()):
+                destination = target / entry.name
+                if entry.is_dir():
+                    if os.path.lexists(destination):
+                        raise FileExistsError(errno.EEXIST, "exists", str(destination))
+                    os.rename(entry, destination)
+                else:
+                    _link_no_clobber(entry, destination)
+                moved.append(destination)
+            os.rmdir(temp)
+        else:
+            # Renaming over an empty directory is atomic on POSIX and fails if it is not empty.
+            os.replace(temp, target)
     except OSError as err:
+        for destination in moved:
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    destination.unlink()
         shutil.rmtree(temp, ignore_errors=True)
         if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
             raise ReorgError(

@@ -56,6 +56,51 @@ def test_write_tree_into_an_empty_directory(tmp_path: Path) -> None:
     assert [p.name for p in target.iterdir()] == ["a.yaml"]
 
 
+def test_write_tree_fills_an_existing_directory_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An audit found an existing empty directory replaced by a new one (mode 0700 became
+    0755, the owner's choice lost) and ``--into .`` failing with "Device or resource busy"."""
+    target = tmp_path / "events"
+    target.mkdir(mode=0o700)
+    target.chmod(0o700)
+    inode = target.stat().st_ino
+    write_tree(target, {"a.yaml": "a\n", "sub/b.yaml": "b\n"})
+    assert target.stat().st_ino == inode and target.stat().st_mode & 0o777 == 0o700
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == [
+        "a.yaml",
+        "sub",
+        "sub/b.yaml",
+    ]
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    write_tree(Path("."), {"c.yaml": "c\n"})
+    assert [p.name for p in here.iterdir()] == ["c.yaml"]
+
+
+def test_write_tree_into_a_directory_that_fills_meanwhile_leaves_it_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that appears while the files are moved up is never overwritten, and what was
+    moved before it is taken back."""
+    import reorg_cli.events.files as files
+
+    target = tmp_path / "events"
+    target.mkdir()
+    real = files._link_no_clobber
+
+    def someone_else_first(temp: Path, path: Path) -> None:
+        if path.name == "b.yaml":
+            path.write_text("theirs")
+        real(temp, path)
+
+    monkeypatch.setattr(files, "_link_no_clobber", someone_else_first)
+    with pytest.raises(ReorgError, match="directory is not empty"):
+        write_tree(target, {"a.yaml": "a\n", "b.yaml": "b\n"})
+    assert [(p.name, p.read_text()) for p in target.iterdir()] == [("b.yaml", "theirs")]
+
+
 def test_write_tree_refuses_anything_in_the_way(tmp_path: Path) -> None:
     full = tmp_path / "full"
     full.mkdir()
@@ -69,6 +114,8 @@ def test_write_tree_refuses_anything_in_the_way(tmp_path: Path) -> None:
         check_new_directory(a_file)
     with pytest.raises(ReorgError, match="does not exist"):
         check_new_directory(tmp_path / "no" / "events")
+    with pytest.raises(ReorgError, match=r"'.*file' is not a directory"):
+        check_new_directory(a_file / "events")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "full"]
 
 
