@@ -39,11 +39,8 @@ class _ClosedOutput(io.TextIOBase):
             raise OSError(errno.EBADF, "it is closed")
 
 
-class _WatchedOutput(io.TextIOBase):
-    """Standard output that remembers a failure to write it (a full disk, an I/O error), so
-    the error boundary can tell it from any other OSError and say what happened."""
-
-    failure: OSError | None = None
+class _Wrapped(io.TextIOBase):
+    """A standard stream passed through to ``inner``, whose writes a subclass watches."""
 
     def __init__(self, inner: TextIO) -> None:
         super().__init__()
@@ -57,11 +54,6 @@ class _WatchedOutput(io.TextIOBase):
     def errors(self) -> str | None:  # type: ignore[override]
         return getattr(self._inner, "errors", None)
 
-    @property
-    def buffer(self) -> Any:
-        """The binary stream below (JSON is written there as UTF-8)."""
-        return self._inner.buffer
-
     def writable(self) -> bool:
         return True
 
@@ -70,6 +62,18 @@ class _WatchedOutput(io.TextIOBase):
 
     def fileno(self) -> int:
         return self._inner.fileno()
+
+
+class _WatchedOutput(_Wrapped):
+    """Standard output that remembers a failure to write it (a full disk, an I/O error), so
+    the error boundary can tell it from any other OSError and say what happened."""
+
+    failure: OSError | None = None
+
+    @property
+    def buffer(self) -> Any:
+        """The binary stream below (JSON is written there as UTF-8)."""
+        return self._inner.buffer
 
     def write(self, text: str) -> int:
         try:
@@ -92,30 +96,9 @@ def note_stdout_failure(err: OSError) -> None:
         sys.stdout.failure = err
 
 
-class _DroppingOutput(io.TextIOBase):
+class _DroppingOutput(_Wrapped):
     """Standard error that never fails: a note or message that cannot be written (``2>&-``,
     ``2>/dev/full``) is dropped, and the command still gives its result and exit code."""
-
-    def __init__(self, inner: TextIO) -> None:
-        super().__init__()
-        self._inner = inner
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._inner, "encoding", None) or "utf-8"
-
-    @property
-    def errors(self) -> str | None:  # type: ignore[override]
-        return getattr(self._inner, "errors", None)
-
-    def writable(self) -> bool:
-        return True
-
-    def isatty(self) -> bool:
-        return self._inner.isatty()
-
-    def fileno(self) -> int:
-        return self._inner.fileno()
 
     def write(self, text: str) -> int:
         try:
