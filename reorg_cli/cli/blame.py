@@ -65,7 +65,13 @@ def blame(
             person_id = timeline.find_person(name).id
         except UnknownNameError as person_error:
             suggestions = [*unit_error.suggestions, *person_error.suggestions][:5]
-            raise UnknownNameError("unit or person", name, suggestions) from None
+            raise UnknownNameError(
+                "unit or person",
+                name,
+                suggestions,
+                "'reorg units' and 'reorg people' list them; 'reorg search NAME' finds any "
+                "name or part of one",
+            ) from None
     else:
         try:
             person = timeline.find_person(name)

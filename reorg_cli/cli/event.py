@@ -36,7 +36,9 @@ def event(
     timeline = load(events, quiet=output is TableFormat.json)
     if event_id not in timeline.events:
         close = difflib.get_close_matches(event_id, list(timeline.events), n=3)
-        raise UnknownNameError("event", event_id, close)
+        raise UnknownNameError(
+            "event", event_id, close, "'reorg timeline' or 'reorg log' lists the events"
+        )
     record = timeline.event_record(event_id)
     if output is TableFormat.json:
         from reorg_cli.output.serialize import event_dict

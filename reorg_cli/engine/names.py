@@ -196,11 +196,12 @@ def resolve(
     found = search(timeline, stripped, [kind]) if searched else []
     shown_query = _shown(query)
     if not found:
-        unknown = UnknownNameError(kind, shown_query, [])
-        unknown.hint = (
-            f"'reorg {PLURAL[kind]}' lists them; 'reorg search NAME' finds any name or part of one"
+        raise UnknownNameError(
+            kind,
+            shown_query,
+            [],
+            f"'reorg {PLURAL[kind]}' lists them; 'reorg search NAME' finds any name or part of one",
         )
-        raise unknown
     best = found[0].rank
     if best == CLOSE:
         raise UnknownNameError(kind, shown_query, [m.label() for m in found[:SUGGESTIONS]])

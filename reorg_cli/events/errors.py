@@ -80,9 +80,13 @@ class EventFileError(ReorgError):
 class UnknownNameError(ReorgError):
     """A person, unit or event name matched nothing."""
 
-    def __init__(self, what: str, query: str, suggestions: list[str]) -> None:
-        hint = ("did you mean " + ", ".join(suggestions) + "?") if suggestions else ""
-        super().__init__(f"no {what} called {query!r}", hint)
+    #: Characters of the query echoed in the message (a 10,000-character argument is not).
+    SHOWN = 80
+
+    def __init__(self, what: str, query: str, suggestions: list[str], otherwise: str = "") -> None:
+        hint = ("did you mean " + ", ".join(suggestions) + "?") if suggestions else otherwise
+        shown = query if len(query) <= self.SHOWN else query[: self.SHOWN] + "…"
+        super().__init__(f"no {what} called {shown!r}", hint)
         self.suggestions = suggestions
 
 

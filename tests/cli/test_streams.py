@@ -268,3 +268,19 @@ def test_an_unknown_name_is_echoed_short_with_a_hint() -> None:
         "reorg: error: no unit called '" + "q" * 80 + "…' ('reorg units' lists them; "
         "'reorg search NAME' finds any name or part of one)\n"
     )
+
+
+def test_blame_and_event_echo_an_unknown_name_short_with_a_hint() -> None:
+    """They raised their own "no … called" and echoed the whole argument, with no hint."""
+    blamed = sh(["blame", "q" * 10_000, "--events", str(MINI)])
+    assert blamed.returncode == 1
+    assert err_of(blamed) == (
+        "reorg: error: no unit or person called '" + "q" * 80 + "…' ('reorg units' and "
+        "'reorg people' list them; 'reorg search NAME' finds any name or part of one)\n"
+    )
+    event = sh(["event", "q" * 10_000, "--events", str(MINI)])
+    assert event.returncode == 1
+    assert err_of(event) == (
+        "reorg: error: no event called '" + "q" * 80 + "…' ('reorg timeline' or "
+        "'reorg log' lists the events)\n"
+    )
