@@ -111,16 +111,24 @@ class Fact:
             return None
         return self.confirmed_by[-1]
 
-    def stale_on(self, reference_day: int, stale_after_days: int) -> bool:
-        """True when nothing shows the fact holding within ``stale_after_days`` before
-        ``reference_day`` (see :func:`is_stale`): neither its last confirmation nor its end.
+    def stale_on(
+        self,
+        reference_day: int,
+        stale_after_days: int,
+        min_confidence: Confidence = Confidence.UNCERTAIN,
+    ) -> bool:
+        """True when the fact holds (or may) on ``reference_day`` and nothing shows it holding
+        within ``stale_after_days`` before (see :func:`is_stale`): neither its last
+        confirmation nor its end. A fact that has ended by then is never stale.
 
         An end that a source states (reported or confirmed) shows the fact holding until the
         first day the end may have come, so a fact is never stale before such an end. An end
         that is only uncertain (no source states it, or sources conflict) shows nothing: the
-        fact is judged on its confirmations alone, as if it had no end. So is a fact that
-        ``--min-confidence`` shows running on past an end it leaves out, from that end's
-        first day."""
+        fact is judged on its confirmations alone, as if it had no end. ``min_confidence``
+        leaves out ends less sure than it (:meth:`presence_at`): a fact shown running on past
+        such an end is judged from that end's first day, if a source states it."""
+        if self.presence_at(reference_day, min_confidence) is Presence.ABSENT:
+            return False
         if not is_stale(self.confirmed_window, reference_day, stale_after_days):
             return False
         end = self.end

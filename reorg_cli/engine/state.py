@@ -126,7 +126,7 @@ def unit_state(
         ),
         uncertain_fields=unsure,
         last_confirmed=exists.confirmed_window,
-        stale=exists.stale_on(*staleness),
+        stale=exists.stale_on(*staleness, min_confidence),
         confirmed_by=confirming(exists),
     )
 
@@ -306,7 +306,7 @@ def state_at(
                 confidence=fact.confidence_on(day, min_confidence),
                 events=fact.events_at(min_confidence),
                 last_confirmed=fact.confirmed_window,
-                stale=fact.stale_on(reference, threshold),
+                stale=fact.stale_on(reference, threshold, min_confidence),
                 confirmed_by=confirming(fact),
             )
         )
@@ -340,7 +340,7 @@ def state_at(
                 confidence=fact.confidence_on(day, min_confidence),
                 events=fact.events_at(min_confidence),
                 last_confirmed=fact.confirmed_window,
-                stale=fact.stale_on(reference, threshold),
+                stale=fact.stale_on(reference, threshold, min_confidence),
                 confirmed_by=confirming(fact),
             )
         )

@@ -96,10 +96,7 @@ def never_held(fact: Fact) -> bool:
 def _confirmation(fact: Fact, staleness: tuple[int, int]) -> dict[str, Any]:
     """``last_confirmed`` (event-file syntax) and ``stale`` of a fact, judged on
     ``staleness`` (the reference day and the threshold in days)."""
-    reference, _ = staleness
-    holds = fact.presence(reference) is not Presence.ABSENT  # one that has ended is not stale
-    stale = holds and fact.stale_on(*staleness)
-    return {"last_confirmed": fact.confirmed_window.text(), "stale": stale}
+    return {"last_confirmed": fact.confirmed_window.text(), "stale": fact.stale_on(*staleness)}
 
 
 def _person(timeline: Timeline, person_id: str, staleness: tuple[int, int]) -> dict[str, Any]:
@@ -312,7 +309,9 @@ def popolo_document(
             membership["sources"] = links(sources)
         confirmation = _confirmation(fact, on_today)
         status = fact.status(today)
-        if status == "current" and confirmation["stale"]:
+        # As the CSV and history: only a membership that would read current can be stale.
+        confirmation["stale"] = status == "current" and confirmation["stale"]
+        if confirmation["stale"]:
             status = "stale"
         membership["reorg"] = {
             "head": bool(fact.value[0]),

@@ -187,3 +187,19 @@ events:
     assert ann.stale_on(day("2026-06-30"), 180)  # as a fact it may still hold, unconfirmed
     stale = [f.subject for f in check_timeline(timeline).findings if f.check == "stale"]
     assert stale == [("corp",)]
+
+
+def test_a_fact_that_has_ended_is_never_stale(
+    timeline: Timeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review found blame (without --at) and history's JSON marking long-ended facts stale:
+    the rule judged an end's date but not whether the fact still held."""
+    cy = timeline.facts_of_slot(FactKind.REPORTING_LINE, ("cy",))[0]  # a reported end
+    bo = timeline.facts_of_slot(FactKind.REPORTING_LINE, ("bo",))[0]  # an uncertain end
+    for fact in (cy, bo):
+        assert not fact.stale_on(day("2026-12-31"), 180)
+    assert bo.stale_on(day("2026-02-28"), 180) and not cy.stale_on(day("2026-02-28"), 180)
+    monkeypatch.setenv("REORG_TODAY", "2026-12-31")
+    assert [line.stale for line in blame(timeline, person="bo").lines] == [False]
+    history = timeline.person_history("bo", today=day("2026-12-31"))
+    assert [stale for _, stale, _ in history.reporting_line_confirmations] == [False]
