@@ -109,10 +109,15 @@ class Store:
         self._sources: dict[int, Source] = {}
         self._facts: dict[int, Fact] = {}
 
-    def _damaged(self, err: sqlite3.DatabaseError) -> StoreDamaged:
+    def _damaged(self, err: sqlite3.DatabaseError | str) -> StoreDamaged:
         if self.on_damage is not None:
             self.on_damage()
         return StoreDamaged(f"the compiled-timeline cache is damaged ({err}); rebuilt")
+
+    def damaged(self, detail: str) -> StoreDamaged:
+        """The error to raise when a check finds this store damaged (a cache entry removes
+        itself, and the command runs again without the cache)."""
+        return self._damaged(detail)
 
     def rows(self, sql: str, *args: Any) -> list[Any]:
         """Every row of a query."""

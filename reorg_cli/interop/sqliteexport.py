@@ -12,6 +12,10 @@ from reorg_cli.engine.timeline import Timeline
 from reorg_cli.events.errors import ReorgError
 from reorg_cli.events.files import write_atomic_with
 
+#: SQLite's codes for a file that is not a sound database (the temporary copy is new: these
+#: come from the store copied).
+_DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
 #: Cache bookkeeping that means nothing outside this machine (file stats, code versions).
 _PRIVATE_META = ("code", "fingerprint")
 
@@ -31,7 +35,19 @@ def write_store(timeline: Timeline, out: Path, *, force: bool = False) -> None:
         try:
             target = sqlite3.connect(os.fsencode(temp), isolation_level=None)
             try:
-                timeline.store.conn.backup(target)
+                # A half-written temporary is never renamed into place: no journal needed.
+                target.execute("PRAGMA journal_mode = OFF")
+                try:
+                    timeline.store.conn.backup(target)
+                    # The backup copies pages without reading them: a cache entry damaged
+                    # where SQLite has not looked yet would be copied as it is.
+                    found = target.execute("PRAGMA quick_check").fetchall()
+                except sqlite3.DatabaseError as err:
+                    if getattr(err, "sqlite_errorcode", None) not in _DAMAGED:
+                        raise
+                    found = [(str(err),)]
+                if found != [("ok",)]:
+                    raise timeline.store.damaged(str(found[0][0]))
                 target.execute("PRAGMA secure_delete = ON")  # no file stats left in free pages
                 marks = ", ".join("?" * len(_PRIVATE_META))
                 target.execute(f"DELETE FROM meta WHERE key IN ({marks})", _PRIVATE_META)

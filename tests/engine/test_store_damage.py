@@ -281,3 +281,32 @@ def test_a_directory_at_the_entry_path_means_no_entry_is_built(
     timeline = load_timeline_cached(MINI)
     assert len(calls) == 1 and timeline.store.file is None
     assert sorted(cache_dir.iterdir()) == [entry]
+
+
+def test_an_export_of_a_damaged_entry_is_rebuilt_not_copied(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    """A review found ``export --format sqlite`` copying a cache entry with a damaged page
+    (the backup API copies pages without reading them): the export passed, and the file it
+    wrote failed ``PRAGMA integrity_check``."""
+    out = tmp_path / "x.sqlite"
+    assert run(["export", "--format", "sqlite", "--out", str(out), "--events", str(MINI)])[0] == 0
+    out.unlink()
+    [entry] = entries(cache_dir)
+    with sqlite3.connect(entry) as conn:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'facts'").fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    with entry.open("r+b") as handle:  # the facts table's first page: its header garbled
+        handle.seek((root - 1) * size)
+        handle.write(b"\xff" * 8)
+    code, stdout, err = run(
+        ["export", "--format", "sqlite", "--out", str(out), "--events", str(MINI)]
+    )
+    assert (code, stdout, err) == (0, "", "")
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM facts").fetchone()[0] > 0
+    conn.close()
+    assert entries(cache_dir) == []  # removed; the export was made without the cache
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["x.sqlite"]
