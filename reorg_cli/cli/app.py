@@ -118,6 +118,7 @@ def _main_options(
     settings.use_cache = not no_cache
     settings.pager = not no_pager
     settings.today = None  # decided on first use in this run (run_today)
+    settings.notes = set()
 
 
 #: Every command, in the order ``reorg --help`` lists them: its name and its module of

@@ -49,6 +49,9 @@ class Settings:
     pager = True
     #: Today (a day ordinal) for this run, decided on first use by :func:`run_today`.
     today: int | None = None
+    #: The notes this run has printed on stderr: a command run again without a damaged
+    #: cache (the boundary's retry) does not print them twice.
+    notes: set[str] = set()  # noqa: RUF012 - replaced at each run by the main callback
 
 
 settings = Settings()
@@ -372,7 +375,8 @@ def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = Non
     """One line on stderr when a query reaches past the data's coverage end or before its
     first event (stdout keeps its form)."""
     note = timeline.coverage_note(day_from, day_to)
-    if note is not None:
+    if note is not None and note not in settings.notes:
+        settings.notes.add(note)
         from rich.text import Text
 
         console(stderr=True).print(

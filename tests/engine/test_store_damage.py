@@ -310,3 +310,29 @@ def test_an_export_of_a_damaged_entry_is_rebuilt_not_copied(
     conn.close()
     assert entries(cache_dir) == []  # removed; the export was made without the cache
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["x.sqlite"]
+
+
+def test_a_retry_without_the_cache_prints_its_notes_once(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review found the coverage note printed twice: once by the run that met the damaged
+    entry (damage found after the note, as a garbled page of facts is), once by the run
+    again without it."""
+    late = ["show", "--at", "2031-06-01", "--format", "json", "--events", str(MINI)]
+    expected = run(["--no-cache", *late])
+    assert expected[0] == 0 and expected[2].count("reorg: note: ") == 1
+    assert run(late) == expected
+    from reorg_cli.engine.timeline import Timeline
+
+    real = Timeline.state_at
+    calls: list[int] = []
+
+    def damaged_once(self: Timeline, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:  # what a damaged page gives: an unexpected error, once
+            raise TypeError("'NoneType' object is not subscriptable")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Timeline, "state_at", damaged_once)
+    assert run(late) == expected
+    assert len(calls) == 2 and entries(cache_dir) == []
