@@ -218,7 +218,7 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
         else:
             # Renaming over an empty directory is atomic on POSIX and fails if it is not empty.
             os.replace(temp, target)
-    except OSError as err:
+    except BaseException as err:  # Ctrl-C too: nothing half-written stays behind
         for destination in moved:
             if destination.is_dir() and not destination.is_symlink():
                 shutil.rmtree(destination, ignore_errors=True)
@@ -226,6 +226,8 @@ def write_tree(target: Path, files: Mapping[str, str]) -> None:
                 with contextlib.suppress(OSError):
                     destination.unlink()
         shutil.rmtree(temp, ignore_errors=True)
+        if not isinstance(err, OSError):
+            raise
         if err.errno in (errno.ENOTEMPTY, errno.EEXIST):
             raise ReorgError(
                 f"{target}: directory is not empty", "existing files are never overwritten"

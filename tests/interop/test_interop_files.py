@@ -101,6 +101,39 @@ def test_write_tree_into_a_directory_that_fills_meanwhile_leaves_it_as_it_was(
     assert [(p.name, p.read_text()) for p in target.iterdir()] == [("b.yaml", "theirs")]
 
 
+@pytest.mark.parametrize("existing", [False, True])
+def test_write_tree_interrupted_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A review found Ctrl-C leaving the temporary directory (and what was moved up)."""
+    import reorg_cli.events.files as files
+
+    target = tmp_path / "events"
+    if existing:
+        target.mkdir()
+    real = files._link_no_clobber
+
+    def interrupted(temp: Path, path: Path) -> None:
+        if path.name == "b.yaml":
+            raise KeyboardInterrupt
+        real(temp, path)
+
+    monkeypatch.setattr(files, "_link_no_clobber", interrupted)
+    real_replace = os.replace
+
+    def replace(source: str | Path, destination: str | Path) -> None:
+        if Path(destination) == target:
+            raise KeyboardInterrupt
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(target, {"a.yaml": "a\n", "b.yaml": "b\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["events"] if existing else [])
+    if existing:
+        assert list(target.iterdir()) == []
+
+
 def test_write_tree_refuses_anything_in_the_way(tmp_path: Path) -> None:
     full = tmp_path / "full"
     full.mkdir()
