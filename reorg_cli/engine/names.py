@@ -30,7 +30,7 @@ from reorg_cli.engine.results_names import Match as Match
 from reorg_cli.engine.results_names import Named as Named
 from reorg_cli.engine.results_names import PersonEntry as PersonEntry
 from reorg_cli.engine.results_names import UnitEntry as UnitEntry
-from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError
+from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError, UsageError
 from reorg_cli.events.model import name_key
 
 if TYPE_CHECKING:
@@ -185,6 +185,8 @@ def resolve(
     well; a ranked "did you mean" with ids).
     """
     stripped = query.strip()
+    if not stripped:  # as an empty option is (``--person ''``): a usage error, not "no one"
+        raise UsageError(f"the {kind} to look up is empty", f"give a {kind}'s name or id")
     if is_id(stripped):
         return stripped
     owners = named(name_key(stripped))

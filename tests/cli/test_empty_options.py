@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reorg_cli.cli.app import app
-from tests.conftest import CLI_ENV
+from tests.conftest import CLI_ENV, MINI
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -55,3 +55,11 @@ def test_search_kind_may_be_repeated_or_comma_separated() -> None:
     assert ids("-k", "unit", "-k", "person", "-k", "unit") == both
     code, _, stderr = run("search", "wu", "-k", "person", "-k", "team")
     assert code == 2 and "--kind 'team' is not one of" in stderr
+
+
+@pytest.mark.parametrize("args", [["history", ""], ["unit", "  "], ["blame", ""]])
+def test_an_empty_name_is_a_usage_error(args: list[str]) -> None:
+    """As an empty option is: it exited 1 with "no person called ''"."""
+    result = CliRunner().invoke(app, [*args, "--events", str(MINI)], env=CLI_ENV)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and "to look up is empty" in result.stderr
