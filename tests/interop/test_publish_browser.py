@@ -24,6 +24,7 @@ from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import Confidence
 from reorg_cli.events.paths import default_events_path
 from reorg_cli.interop.publish import publish_data, render_page
+from reorg_cli.output.render_text import role_label, unit_label, vacancy_label
 from tests.conftest import FIXTURES, MINI
 
 CHROMIUM = shutil.which("chromium")
@@ -104,7 +105,7 @@ def go_to(browser: Any, hash_: str) -> None:
     browser.execute_script("location.hash = arguments[0]", hash_)
     wait_for(browser, "return location.hash", hash_)
     date = hash_.split("date=")[1].split("&")[0]
-    wait_for(browser, "return document.getElementById('org-date').textContent", date)
+    wait_for(browser, "return document.getElementById('org-date').getAttribute('datetime')", date)
 
 
 def test_the_tree_before_and_after_april_8(browser: Any, pages: dict[str, Path]) -> None:
@@ -126,19 +127,31 @@ def test_the_tree_before_and_after_april_8(browser: Any, pages: dict[str, Path])
 
 
 _READ_TREE = """
-var units = {}, roles = {}, lines = [];
+var ORDER = ['[~]', '[R]', '[U]', '[?]'];
+function marksOf(row) {
+  return Array.from(row.querySelectorAll('.mark')).map(function (m) { return m.textContent; })
+    .sort(function (a, b) { return ORDER.indexOf(a) - ORDER.indexOf(b); }).join('');
+}
+function textOf(row) { // the row as read, without the "new"/"changed" badge
+  var copy = row.cloneNode(true);
+  copy.querySelectorAll('.badge').forEach(function (b) { b.remove(); });
+  return copy.textContent;
+}
+var units = {}, roles = {}, lines = [], rows = [];
 document.querySelectorAll('#org-tree li.unit').forEach(function (li) {
   var row = li.querySelector(':scope > .row');
-  units[li.dataset.unit] = [row.querySelector('.unit-name').textContent,
-                            row.querySelector('.marks').textContent];
+  units[li.dataset.unit] = [row.querySelector('.unit-name').textContent, marksOf(row)];
+  rows.push(textOf(row));
 });
-document.querySelectorAll('#org-tree li.role[data-role]').forEach(function (li) {
-  roles[li.dataset.role] = li.querySelector('.marks').textContent;
+document.querySelectorAll('#org-tree li.role').forEach(function (li) {
+  var row = li.querySelector(':scope > .row');
+  if (li.dataset.role) roles[li.dataset.role] = marksOf(row);
+  rows.push(textOf(row));
 });
 document.querySelectorAll('#reporting-lines tbody tr').forEach(function (tr) {
   lines.push(tr.cells[0].textContent + ' > ' + tr.cells[1].querySelector('a').textContent);
 });
-return [units, roles, lines];
+return [units, roles, lines, rows];
 """
 
 
@@ -150,14 +163,15 @@ def _marks(presence: Presence, confidence: Confidence, stale: bool) -> str:
 
 def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Path]) -> None:
     """At every event date, and the day before each, the page's tree has the engine's units,
-    names, roles, reporting lines and marks (the terminal's [~], [R] and [U])."""
+    names, roles, reporting lines and marks (the terminal's [~], [R] and [U]), and each row
+    reads as `reorg show` writes it (stale notes included: "last confirmed … [?]")."""
     timeline = load_timeline(default_events_path())
     data = publish_data(timeline, title="x")
     open_page(browser, pages["alibaba"])
     for stop in sorted({*data["stops"], *(s - 1 for s in data["stops"])}):
         go_to(browser, f"#date={ordinal_iso(stop)}")
         state = timeline.state_at(stop)
-        units, roles, lines = browser.execute_script(_READ_TREE)
+        units, roles, lines, rows = browser.execute_script(_READ_TREE)
         assert units == {
             u.id: [
                 u.name,
@@ -176,6 +190,12 @@ def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Pa
         assert sorted(lines) == sorted(
             f"{r.person_name} > {r.reports_to_name}" for r in state.reporting_lines
         )
+        used: set[str] = set()
+        assert sorted(rows) == sorted(
+            [unit_label(u, used).plain for u in state.units.values()]
+            + [role_label(r, used).plain for r in state.roles]
+            + [vacancy_label(v, used).plain for v in state.vacancies]
+        ), ordinal_iso(stop)
 
 
 def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
@@ -186,7 +206,10 @@ def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
     assert "Tech Committee" in text_of(browser, "org-tree")
     slider = browser.find_element(By.ID, "date-slider")
     slider.send_keys(Keys.ARROW_LEFT)
-    wait_for(browser, "return location.hash", "#date=2025-03-31")
+    # The stop of an event dated 2025-03 keeps its precision, in the address and the labels.
+    wait_for(browser, "return location.hash", "#date=2025-03")
+    assert text_of(browser, "date-label") == "2025-03 (to 2025-03-31) · 1 event"
+    assert text_of(browser, "org-date") == "2025-03 (to 2025-03-31)"
     tree = text_of(browser, "org-tree")
     assert "Tech Committee" not in tree
     assert "AI Business Unit" in tree
@@ -195,7 +218,11 @@ def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
     assert "Research Lab" in text_of(browser, "org-tree")
     # The back button returns to the previous date.
     browser.back()
-    wait_for(browser, "return document.getElementById('org-date').textContent", "2025-03-31")
+    wait_for(
+        browser,
+        "return document.getElementById('org-date').textContent",
+        "2025-03 (to 2025-03-31)",
+    )
     assert "AI Business Unit" in text_of(browser, "org-tree")
 
 
@@ -206,7 +233,7 @@ def test_keyboard_steps_between_event_dates(browser: Any, pages: dict[str, Path]
     browser.find_element(By.TAG_NAME, "body").send_keys(".")
     wait_for(browser, "return location.hash", "#date=2025-06-01")
     browser.find_element(By.TAG_NAME, "body").send_keys(",")
-    wait_for(browser, "return location.hash", "#date=2025-03-31")
+    wait_for(browser, "return location.hash", "#date=2025-03")
 
 
 def test_a_deep_link_opens_a_person(browser: Any, pages: dict[str, Path]) -> None:
