@@ -544,9 +544,7 @@ def test_ids_named_like_object_properties(browser: Any, tmp_path: Path) -> None:
         "#event=__proto__",
     ],
 )
-def test_a_crafted_deep_link_is_ignored(
-    browser: Any, pages: dict[str, Path], hash_: str
-) -> None:
+def test_a_crafted_deep_link_is_ignored(browser: Any, pages: dict[str, Path], hash_: str) -> None:
     """An id in the address that names no person, unit or event is ignored, like
     person=nobody, even when it is the name of an object property."""
     browser.get_log("browser")
