@@ -75,9 +75,31 @@ def publish(
         title=title.strip() if title is not None else default_title(timeline),
     )
     if not data["stops"]:
-        raise ReorgError(
-            "no dated event falls between --from and --to", "widen the range (see 'reorg timeline')"
-        )
+        raise ReorgError(*_empty_range(date_from, date_to))
     from reorg_cli.events.files import write_atomic
 
-    write_atomic(out, render_page(data), force=force)
+    try:
+        write_atomic(out, render_page(data), force=force)
+    except ReorgError as error:
+        # write_atomic's hint for a FIFO, socket or device speaks of commands that can print to
+        # stdout; publish always writes a file, so it gets a hint that applies.
+        if error.hint.startswith("to discard the output"):
+            raise ReorgError(
+                error.message, "publish writes a page file: give --out a new FILE.html"
+            ) from None
+        raise
+
+
+def _empty_range(date_from: str | None, date_to: str | None) -> tuple[str, str]:
+    """The message and hint for a range with no dated event, naming the limits given."""
+    widen = "widen the range; 'reorg timeline' lists the event dates"
+    if date_from is not None and date_to is not None:
+        return f"no dated event falls between --from ({date_from}) and --to ({date_to})", widen
+    if date_from is not None:
+        return f"no dated event falls on or after --from ({date_from})", widen
+    if date_to is not None:
+        return f"no dated event falls on or before --to ({date_to})", widen
+    return (
+        "the history has no dated event to show",
+        "give the events dates; 'reorg timeline' lists them",
+    )

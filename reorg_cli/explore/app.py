@@ -515,8 +515,10 @@ class ExploreApp(App[None]):
     #changes-title { height: 1; padding: 0 1; background: $panel; }
     #changes { height: 2fr; border: none; }
     DatePrompt, SearchScreen, HelpScreen { align: center middle; }
+    /* A dialog keeps room for its text on any terminal (clipped when the terminal is
+       narrower): with no columns left, Rich cannot wrap a search hit and raises. */
     #dialog {
-        width: 90%; max-width: 100; height: auto; max-height: 90%;
+        width: 90%; max-width: 100; min-width: 24; height: auto; max-height: 90%;
         border: round $primary; padding: 0 1; background: $surface;
     }
     #hits { height: auto; max-height: 16; border: none; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -261,3 +262,40 @@ def test_acceptance_on_the_bundled_data() -> None:
         assert "Chief AI Architect, Group Technology Committee" in shown
 
     drive(app("2026-04-07", bundled=True), check)
+
+
+@pytest.mark.parametrize("size", [(7, 20), (5, 3), (1, 1), (3, 40)])
+def test_dialogs_on_a_tiny_terminal(size: tuple[int, int]) -> None:
+    """Search, the date prompt and help open on a terminal a few columns wide (clipped, not a
+    crash: the search hits once left Rich no column to wrap in)."""
+
+    async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
+        await pilot.press("slash", *"zhou")
+        await pilot.pause()
+        assert isinstance(explore.screen, SearchScreen)
+        assert explore.screen.hits
+        await pilot.press("enter")
+        await pilot.pause()
+        assert details(explore).startswith("Zhou")
+        await pilot.press("g", *"2025", "enter", "question_mark")
+        await pilot.pause()
+        assert isinstance(explore.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+
+    drive(app("2025-06-01", bundled=True), check, size=size)
+
+
+def test_search_survives_the_terminal_shrinking() -> None:
+    async def check(explore: ExploreApp, pilot: Pilot[None]) -> None:
+        await pilot.press("slash")
+        await pilot.resize_terminal(2, 2)
+        await pilot.press(*"zhou")
+        await pilot.pause()
+        assert isinstance(explore.screen, SearchScreen)
+        assert explore.screen.hits
+        await pilot.resize_terminal(100, 30)
+        await pilot.press("escape")
+        await pilot.pause()
+
+    drive(app("2025-06-01", bundled=True), check)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -106,6 +108,19 @@ def test_data_document_of_the_mini_org(mini: Timeline) -> None:
     assert name_key("Annie") in data["people"]["ann"]["keys"]
     assert name_key("研究实验室") in data["units"]["lab"]["keys"]
     assert name_key("Research Lab") in data["units"]["lab"]["keys"]
+
+
+def test_dates_keep_their_precision(mini: Timeline) -> None:
+    """Each stop carries the precision its events were written with, and the coverage its
+    text, so the page never writes a day nobody wrote (2025-03 is not 2025-03-31)."""
+    data = publish_data(mini, title="Mini")
+    assert data["stop_precision"] == ["day", "month", "day"]
+    assert data["coverage_start"] == "2024-01-15"
+    assert data["coverage_start_day"] == day("2024-01-15")
+    coverage = mini.coverage_end
+    assert coverage is not None
+    assert data["coverage"] == coverage.iso()
+    assert data["coverage_end"] == coverage.last_day()
 
 
 def test_range_limits_the_stops(mini: Timeline) -> None:
@@ -212,12 +227,39 @@ def test_publish_refuses_a_non_html_name(tmp_path: Path) -> None:
     assert "is not an .html file" in result.output
 
 
-def test_publish_range_without_events_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2030"], "no dated event falls on or after --from (2030)"),
+        (["--to", "2010"], "no dated event falls on or before --to (2010)"),
+        (
+            ["--from", "2024-02", "--to", "2024-12"],
+            "no dated event falls between --from (2024-02) and --to (2024-12)",
+        ),
+    ],
+)
+def test_publish_range_without_events_is_an_error(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """The message names the limits that were given, as they were written."""
     out = tmp_path / "x.html"
-    result = run("publish", "--events", str(MINI), "--out", str(out), "--from", "2030")
+    result = run("publish", "--events", str(MINI), "--out", str(out), *args)
     assert result.exit_code == 1
-    assert "no dated event falls between --from and --to" in result.output
+    assert message in result.output
     assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_publish_to_a_fifo_has_a_hint_that_applies(tmp_path: Path) -> None:
+    """--out is required, so "leave out --out and redirect stdout" would not apply."""
+    fifo = tmp_path / "f.html"
+    os.mkfifo(fifo)
+    result = run("publish", "--events", str(MINI), "--out", str(fifo))
+    assert result.exit_code == 1
+    assert "is a FIFO; --out replaces only regular files" in result.output
+    assert "publish writes a page file: give --out a new FILE.html" in result.output
+    assert "redirect stdout" not in result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
 def test_publish_keeps_an_existing_file_without_force(tmp_path: Path) -> None:

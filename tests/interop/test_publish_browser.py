@@ -24,6 +24,7 @@ from reorg_cli.events.dates import ordinal_iso
 from reorg_cli.events.model import Confidence
 from reorg_cli.events.paths import default_events_path
 from reorg_cli.interop.publish import publish_data, render_page
+from reorg_cli.output.render_text import role_label, unit_label, vacancy_label
 from tests.conftest import FIXTURES, MINI
 
 CHROMIUM = shutil.which("chromium")
@@ -104,7 +105,7 @@ def go_to(browser: Any, hash_: str) -> None:
     browser.execute_script("location.hash = arguments[0]", hash_)
     wait_for(browser, "return location.hash", hash_)
     date = hash_.split("date=")[1].split("&")[0]
-    wait_for(browser, "return document.getElementById('org-date').textContent", date)
+    wait_for(browser, "return document.getElementById('org-date').getAttribute('datetime')", date)
 
 
 def test_the_tree_before_and_after_april_8(browser: Any, pages: dict[str, Path]) -> None:
@@ -126,19 +127,31 @@ def test_the_tree_before_and_after_april_8(browser: Any, pages: dict[str, Path])
 
 
 _READ_TREE = """
-var units = {}, roles = {}, lines = [];
+var ORDER = ['[~]', '[R]', '[U]', '[?]'];
+function marksOf(row) {
+  return Array.from(row.querySelectorAll('.mark')).map(function (m) { return m.textContent; })
+    .sort(function (a, b) { return ORDER.indexOf(a) - ORDER.indexOf(b); }).join('');
+}
+function textOf(row) { // the row as read, without the "new"/"changed" badge
+  var copy = row.cloneNode(true);
+  copy.querySelectorAll('.badge').forEach(function (b) { b.remove(); });
+  return copy.textContent;
+}
+var units = {}, roles = {}, lines = [], rows = [];
 document.querySelectorAll('#org-tree li.unit').forEach(function (li) {
   var row = li.querySelector(':scope > .row');
-  units[li.dataset.unit] = [row.querySelector('.unit-name').textContent,
-                            row.querySelector('.marks').textContent];
+  units[li.dataset.unit] = [row.querySelector('.unit-name').textContent, marksOf(row)];
+  rows.push(textOf(row));
 });
-document.querySelectorAll('#org-tree li.role[data-role]').forEach(function (li) {
-  roles[li.dataset.role] = li.querySelector('.marks').textContent;
+document.querySelectorAll('#org-tree li.role').forEach(function (li) {
+  var row = li.querySelector(':scope > .row');
+  if (li.dataset.role) roles[li.dataset.role] = marksOf(row);
+  rows.push(textOf(row));
 });
 document.querySelectorAll('#reporting-lines tbody tr').forEach(function (tr) {
   lines.push(tr.cells[0].textContent + ' > ' + tr.cells[1].querySelector('a').textContent);
 });
-return [units, roles, lines];
+return [units, roles, lines, rows];
 """
 
 
@@ -150,14 +163,15 @@ def _marks(presence: Presence, confidence: Confidence, stale: bool) -> str:
 
 def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Path]) -> None:
     """At every event date, and the day before each, the page's tree has the engine's units,
-    names, roles, reporting lines and marks (the terminal's [~], [R] and [U])."""
+    names, roles, reporting lines and marks (the terminal's [~], [R] and [U]), and each row
+    reads as `reorg show` writes it (stale notes included: "last confirmed … [?]")."""
     timeline = load_timeline(default_events_path())
     data = publish_data(timeline, title="x")
     open_page(browser, pages["alibaba"])
     for stop in sorted({*data["stops"], *(s - 1 for s in data["stops"])}):
         go_to(browser, f"#date={ordinal_iso(stop)}")
         state = timeline.state_at(stop)
-        units, roles, lines = browser.execute_script(_READ_TREE)
+        units, roles, lines, rows = browser.execute_script(_READ_TREE)
         assert units == {
             u.id: [
                 u.name,
@@ -176,6 +190,12 @@ def test_the_page_replays_what_the_engine_says(browser: Any, pages: dict[str, Pa
         assert sorted(lines) == sorted(
             f"{r.person_name} > {r.reports_to_name}" for r in state.reporting_lines
         )
+        used: set[str] = set()
+        assert sorted(rows) == sorted(
+            [unit_label(u, used).plain for u in state.units.values()]
+            + [role_label(r, used).plain for r in state.roles]
+            + [vacancy_label(v, used).plain for v in state.vacancies]
+        ), ordinal_iso(stop)
 
 
 def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
@@ -186,7 +206,10 @@ def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
     assert "Tech Committee" in text_of(browser, "org-tree")
     slider = browser.find_element(By.ID, "date-slider")
     slider.send_keys(Keys.ARROW_LEFT)
-    wait_for(browser, "return location.hash", "#date=2025-03-31")
+    # The stop of an event dated 2025-03 keeps its precision, in the address and the labels.
+    wait_for(browser, "return location.hash", "#date=2025-03")
+    assert text_of(browser, "date-label") == "2025-03 (to 2025-03-31) · 1 event"
+    assert text_of(browser, "org-date") == "2025-03 (to 2025-03-31)"
     tree = text_of(browser, "org-tree")
     assert "Tech Committee" not in tree
     assert "AI Business Unit" in tree
@@ -195,7 +218,11 @@ def test_moving_the_slider(browser: Any, pages: dict[str, Path]) -> None:
     assert "Research Lab" in text_of(browser, "org-tree")
     # The back button returns to the previous date.
     browser.back()
-    wait_for(browser, "return document.getElementById('org-date').textContent", "2025-03-31")
+    wait_for(
+        browser,
+        "return document.getElementById('org-date').textContent",
+        "2025-03 (to 2025-03-31)",
+    )
     assert "AI Business Unit" in text_of(browser, "org-tree")
 
 
@@ -206,7 +233,7 @@ def test_keyboard_steps_between_event_dates(browser: Any, pages: dict[str, Path]
     browser.find_element(By.TAG_NAME, "body").send_keys(".")
     wait_for(browser, "return location.hash", "#date=2025-06-01")
     browser.find_element(By.TAG_NAME, "body").send_keys(",")
-    wait_for(browser, "return location.hash", "#date=2025-03-31")
+    wait_for(browser, "return location.hash", "#date=2025-03")
 
 
 def test_a_deep_link_opens_a_person(browser: Any, pages: dict[str, Path]) -> None:
@@ -436,3 +463,172 @@ def test_dark_theme(browser: Any, pages: dict[str, Path]) -> None:
         assert browser.execute_script(colour) == "rgb(18, 18, 18)"
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+_PROTO_EVENTS = """\
+people:
+  - id: toString
+    name: Ann Lee
+  - id: valueOf
+    name: Bo Chen
+events:
+  - id: constructor
+    date: 2024-01-15
+    title: Founding
+    confidence: confirmed
+    sources: [{url: https://example.com/x, publisher: X}]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: unit_created, unit: constructor, name: Lab, kind: lab, parent: corp}
+      - {type: unit_created, unit: hasOwnProperty, name: Studio, kind: team, parent: corp}
+      - {type: role_assigned, person: toString, unit: constructor, title: Head, head: true}
+      - {type: role_assigned, person: valueOf, unit: hasOwnProperty, title: Lead, head: true}
+      - {type: reporting_line_set, person: valueOf, reports_to: toString}
+  - id: isPrototypeOf
+    date: 2024-03-01
+    title: Renaming
+    confidence: confirmed
+    sources: [{url: https://example.com/y, publisher: Y}]
+    changes:
+      - {type: unit_renamed, unit: constructor, name: Big Lab}
+"""
+
+
+def _errors(browser: Any) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _page_of(tmp_path: Path, text: str, name: str) -> Path:
+    events = tmp_path / name
+    events.mkdir()
+    (events / "e.yaml").write_text(text, "utf-8")
+    page = tmp_path / f"{name}.html"
+    page.write_text(render_page(publish_data(load_timeline(events), title=name)), "utf-8")
+    return page
+
+
+def test_ids_named_like_object_properties(browser: Any, tmp_path: Path) -> None:
+    """Ids such as constructor, toString, hasOwnProperty and valueOf are data like any other:
+    the page renders them (they once blanked it: a plain {} keyed by id inherits them)."""
+    page = _page_of(tmp_path, _PROTO_EVENTS, "proto")
+    browser.get_log("browser")
+    for hash_, detail in (
+        ("#date=2024-02", "Events of 2024-01-15"),
+        ("#date=2024-02&unit=constructor", "Lab"),
+        ("#date=2024-03-01&unit=hasOwnProperty", "Studio"),
+        ("#date=2024-02&person=toString", "Ann Lee"),
+        ("#date=2024-02&person=valueOf", "Bo Chen"),
+        ("#event=constructor", "Event"),
+        ("#event=isPrototypeOf", "Event"),
+    ):
+        open_page(browser, page, hash_)
+        assert _errors(browser) == [], hash_
+        assert text_of(browser, "detail").startswith(detail), hash_
+        tree = text_of(browser, "org-tree")
+        assert "Head: Ann Lee" in tree and "Lead: Bo Chen" in tree, hash_
+        assert "Bo Chen" in text_of(browser, "reporting-lines"), hash_
+    go_to(browser, "#date=2024-03-01")
+    assert "Big Lab: renamed" in text_of(browser, "since-list")
+    assert "Lab" in text_of(browser, "detail")
+
+
+@pytest.mark.parametrize(
+    "hash_",
+    [
+        "#date=2026-04-08&unit=__proto__",
+        "#date=2026-04-08&unit=constructor",
+        "#date=2026-04-08&person=toString",
+        "#date=2026-04-08&person=hasOwnProperty",
+        "#date=2026-04-08&event=constructor",
+        "#event=constructor",
+        "#event=__proto__",
+    ],
+)
+def test_a_crafted_deep_link_is_ignored(browser: Any, pages: dict[str, Path], hash_: str) -> None:
+    """An id in the address that names no person, unit or event is ignored, like
+    person=nobody, even when it is the name of an object property."""
+    browser.get_log("browser")
+    open_page(browser, pages["alibaba"], hash_)
+    assert _errors(browser) == []
+    assert text_of(browser, "detail").startswith("Events of ")
+    assert browser.execute_script("return document.querySelectorAll('#org-tree li.unit').length")
+
+
+_ONE_EVENT = """\
+people:
+  - id: ann
+    name: Ann Lee
+events:
+  - id: only
+    date: 2024
+    title: Only event
+    confidence: reported
+    sources: [{url: https://example.com/x, publisher: X}]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+"""
+
+
+def test_partial_dates_stay_partial(browser: Any, tmp_path: Path) -> None:
+    """An event dated 2024 sits at 2024-12-31 but is never written as that day: the header,
+    the slider, the heading and the address keep the year, as the explorer does."""
+    page = _page_of(tmp_path, _ONE_EVENT, "one")
+    open_page(browser, page)
+    assert text_of(browser, "coverage") == (
+        "History of 1 event and 1 source, 2024; the data's knowledge reaches 2024."
+    )
+    assert text_of(browser, "date-label") == "2024 (to 2024-12-31) · 1 event"
+    assert text_of(browser, "org-date") == "2024 (to 2024-12-31)"
+    assert browser.execute_script("return document.title") == "one — 2024 (to 2024-12-31)"
+    assert "2024-12-31" not in text_of(browser, "detail")
+    assert "#date=2024&" in browser.execute_script(
+        "return document.querySelector('#changes-list a.event-link').getAttribute('href')"
+    )
+    # The tree reads as `reorg show` writes it: a unit's stale note carries its date.
+    assert browser.execute_script(
+        "return Array.from(document.querySelectorAll('#org-tree .row'))"
+        ".map(r => r.textContent.replace(/(new|changed)$/, ''))"
+    ) == [
+        "Corp (company) [R] last confirmed 2024 [?]",
+        "CEO: Ann Lee since 2024, not confirmed since [?] [R]",
+    ]
+    go_to(browser, "#date=2024-06-30")
+    assert text_of(browser, "org-date") == "2024-06-30"
+    browser.execute_script("location.hash = '#date=2024-06'")
+    wait_for(
+        browser,
+        "return document.getElementById('org-date').textContent",
+        "2024-06 (to 2024-06-30)",
+    )
+
+
+def test_a_stale_units_note_has_its_date(browser: Any, pages: dict[str, Path]) -> None:
+    open_page(browser, pages["alibaba"], "#date=2026-04-08")
+    rows = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#org-tree li.unit > .row'))"
+        ".map(r => r.textContent)"
+    )
+    assert (
+        "Hybrid Cloud Business Unit (business unit) last confirmed between Nov 2023 and "
+        "2023-11-24 [?]"
+    ) in rows
+
+
+def test_dates_outside_the_coverage(browser: Any, pages: dict[str, Path]) -> None:
+    """Before the first event the page shows no event and says the organization before it is
+    not in the data; past the coverage end it says later changes are not in it (the CLI's
+    and the explorer's notes)."""
+    open_page(browser, pages["alibaba"], "#date=2010")
+    assert text_of(browser, "coverage-note") == (
+        "events known from 2016-07-06; the organization before that is not in this data."
+    )
+    detail = text_of(browser, "detail")
+    assert "Events of" not in detail
+    assert "No event on this date." in detail
+    go_to(browser, "#date=2099-01-01")
+    assert text_of(browser, "coverage-note") == (
+        "events known up to 2026-06-17; later changes are not in this data."
+    )
+    go_to(browser, "#date=2026-04-08")
+    assert browser.execute_script("return document.getElementById('coverage-note').hidden")

@@ -17,7 +17,7 @@ from typing import Any
 
 from reorg_cli.engine.facts import Fact, FactKind, confirmation_day
 from reorg_cli.engine.timeline import Timeline
-from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, WindowKind
+from reorg_cli.events.dates import NEG_INF, POS_INF, DateWindow, Precision, WindowKind
 from reorg_cli.events.model import Confidence, Source
 from reorg_cli.events.records import Event
 from reorg_cli.interop.timelinejs import describe_change
@@ -45,6 +45,16 @@ def stop_day(window: DateWindow) -> int | None:
     if window.hi != POS_INF:
         return window.hi
     return window.lo if window.lo != NEG_INF else None
+
+
+def stop_precision(window: DateWindow) -> Precision:
+    """How precisely the date behind :func:`stop_day` was written (the explorer's rule): the
+    precision of the window's last date, or of its first when it is open at the end."""
+    if window.hi != POS_INF:
+        written = window.second if window.second is not None else window.first
+    else:
+        written = window.first
+    return written.precision if written is not None else Precision.DAY
 
 
 def _source_row(source: Source) -> list[str | None]:
@@ -197,20 +207,30 @@ def publish_data(
             "keys": sorted(unit_keys.get(unit, ())),
         }
 
-    days: set[int] = set()
+    # Each stop's date keeps the finest precision an event at it was written with, so a stop
+    # of an event dated 2024 reads "2024 (to 2024-12-31)", never a day nobody wrote.
+    rank = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+    days: dict[int, Precision] = {}
     for event in events:
         day = stop_day(event.date)
         if day is None or _status(timeline, event)[0] in ("corrected", "retracted"):
             continue
         if (day_from is None or day >= day_from) and (day_to is None or day <= day_to):
-            days.add(day)
+            precision, held = stop_precision(event.date), days.get(day)
+            if held is None or rank[precision] > rank[held]:
+                days[day] = precision
+    start = timeline.coverage_start
     return {
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "range": [day_from, day_to],
+        "coverage": coverage.iso() if coverage is not None else None,
         "coverage_end": coverage.last_day() if coverage is not None else None,
+        "coverage_start": start.iso() if start is not None else None,
+        "coverage_start_day": start.first_day() if start is not None else None,
         "stale_after_days": stale_after,
         "stops": sorted(days),
+        "stop_precision": [days[day].value for day in sorted(days)],
         "events": event_rows,
         "sources": sources,
         "facts": facts,

@@ -7,9 +7,15 @@
   var CONF = ["uncertain", "reported", "confirmed"];
   var SLOT = { u: 1, n: 1, k: 1, p: 1, r: 3, v: 2, l: 1 };
   var $ = function (id) { return document.getElementById(id); };
+  // Every map keyed by data has no prototype: an id such as "constructor", "toString" or
+  // "__proto__" is a key like any other, never an inherited property.
+  function dict() { return Object.create(null); }
+  function own(obj) { var copy = dict(); Object.keys(obj).forEach(function (k) { copy[k] = obj[k]; }); return copy; }
+  D.people = own(D.people);
+  D.units = own(D.units);
 
   // -- facts ---------------------------------------------------------------------------------
-  var byUnit = {}, roleFacts = [], vacancyFacts = [], lineFacts = [], anyStale = false;
+  var byUnit = dict(), roleFacts = [], vacancyFacts = [], lineFacts = [], anyStale = false;
   D.facts.forEach(function (row) {
     var k = row[0], n = SLOT[k], i = 1 + n;
     var f = { k: k, slot: row.slice(1, i), v: row[i], slo: row[i + 1], shi: row[i + 2],
@@ -49,7 +55,7 @@
     return [chosen, unsure];
   }
   function holding(facts, day) {
-    var chosen = {}, keys = [];
+    var chosen = dict(), keys = [];
     for (var i = 0; i < facts.length; i++) {
       var f = facts[i], p = presence(f, day);
       if (!p) continue;
@@ -67,7 +73,7 @@
   var stateCache = new Map(); // a few recent states: slider moves revisit them
   function stateAt(day) {
     if (stateCache.has(day)) return stateCache.get(day);
-    var units = {};
+    var units = dict();
     Object.keys(byUnit).forEach(function (id) {
       var g = byUnit[id], ex = pick(g.u, day)[0];
       if (!ex) return;
@@ -107,7 +113,7 @@
       lines.push(e);
     });
     lines.sort(function (a, b) { return cmp(personName(a.person), personName(b.person)); });
-    var children = {}, rolesIn = {}, vacanciesIn = {};
+    var children = dict(), rolesIn = dict(), vacanciesIn = dict();
     Object.keys(units).forEach(function (id) {
       var u = units[id], parent = u.parent !== null && units[u.parent] ? u.parent : "";
       (children[parent] || (children[parent] = [])).push(u);
@@ -148,6 +154,17 @@
     if (m[3] && date.getUTCDate() !== d) return null;
     return Math.floor(date.getTime() / DAY_MS) + EPOCH;
   }
+  // A date keeps the precision it was written with: a stop of events dated 2024 reads
+  // "2024 (to 2024-12-31)" (the explorer's words), its address #date=2024.
+  function written(day, precision) { // "2024", "2024-06" or "2024-06-30"
+    var full = iso(day), text = precision === "year" ? full.slice(0, 4) : precision === "month" ? full.slice(0, 7) : full;
+    return parseDay(text) === day ? text : full;
+  }
+  function dateText(day, precision) {
+    var text = written(day, precision);
+    return text.length < 10 ? text + " (to " + iso(day) + ")" : text;
+  }
+  function precisionOf(text) { return text.length === 4 ? "year" : text.length === 7 ? "month" : "day"; }
   function windowText(ev) { return ev ? ev.date : "date unknown"; }
   function eventAt(index) { return D.events[index]; }
 
@@ -168,52 +185,69 @@
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function safeUrl(url) { return /^https?:\/\//i.test(url || "") ? url : null; }
-  function marks(presenceValue, conf, stale) {
+  function addMark(span, text, cls, title) { // " [R]": a space before each mark, as in the terminal
+    span.appendChild(document.createTextNode(" "));
+    span.appendChild(el("abbr", { cls: "mark " + cls, title: title, text: text }));
+  }
+  function marks(presenceValue, conf) {
     var span = el("span", { cls: "marks" });
-    function add(text, cls, title) { span.appendChild(el("abbr", { cls: "mark " + cls, title: title, text: text })); }
-    if (presenceValue === 1) add("[~]", "mark-date", "may or may not hold on this date (the change's date is imprecise)");
-    if (conf === 1) add("[R]", "mark-reported", "reported: a single outlet or unconfirmed");
-    else if (conf === 0) add("[U]", "mark-uncertain", "uncertain: sources conflict or are weak");
-    if (stale) add("[?]", "mark-stale", "stale: no source confirms it within " + D.stale_after_days + " days of this date or of the data's coverage end; it may no longer hold");
+    if (presenceValue === 1) addMark(span, "[~]", "mark-date", "may or may not hold on this date (the change's date is imprecise)");
+    if (conf === 1) addMark(span, "[R]", "mark-reported", "reported: a single outlet or unconfirmed");
+    else if (conf === 0) addMark(span, "[U]", "mark-uncertain", "uncertain: sources conflict or are weak");
     return span;
   }
-  function staleNote(f) { // ", last confirmed 2024-02" as in the terminal
+  // The stale note in the terminal's words (render_text._stale): a unit's row reads
+  // " last confirmed 2024-02 [?]"; a role's or a line's ", last confirmed 2024-02 [?]", or
+  // ", not confirmed since [?]" when nothing confirmed it after its start ("since" is beside it).
+  function staleNote(f, isUnit) {
     if (!f) return null;
-    return el("span", { cls: "stale-note", text: f.confirmed === null ? ", not confirmed since" : ", last confirmed " + eventAt(f.confirmed).date });
+    var start = eventAt(f.sev).date, last = f.confirmed === null ? start : eventAt(f.confirmed).date;
+    var words = isUnit ? " last confirmed " + last
+      : last === start ? ", not confirmed since" : ", last confirmed " + last;
+    var span = el("span", { cls: "stale-note", text: words });
+    addMark(span, "[?]", "mark-stale", "stale: no source confirms it within " + D.stale_after_days + " days of this date or of the data's coverage end; it may no longer hold");
+    return span;
   }
   function badge(text) { return el("span", { cls: "badge", text: text }); }
 
   // -- the view (held in the URL hash) ---------------------------------------------------------
-  var stops = D.stops, view = { day: null, person: null, unit: null, event: null };
+  var stops = D.stops, view = { day: null, precision: "day", person: null, unit: null, event: null };
+  var stopPrecision = dict();
+  stops.forEach(function (day, i) { stopPrecision[day] = D.stop_precision[i]; });
+  function atStop(day) { return { day: day, precision: stopPrecision[day] || "day" }; }
   var lastDay = stops.length ? stops[stops.length - 1] : (D.range[1] || EPOCH);
   function hashFor(v) {
-    var parts = ["date=" + iso(v.day)];
+    var parts = ["date=" + written(v.day, v.precision)];
     ["person", "unit", "event"].forEach(function (k) {
       if (v[k]) parts.push(k + "=" + encodeURIComponent(v[k]));
     });
     return "#" + parts.join("&");
   }
   function link(text, changes, cls) {
-    var v = { day: view.day, person: null, unit: null, event: null };
+    var v = { day: view.day, precision: view.precision, person: null, unit: null, event: null };
     Object.keys(changes).forEach(function (k) { v[k] = changes[k]; });
+    if (changes.day !== undefined) v.precision = atStop(changes.day).precision;
     return el("a", { href: hashFor(v), cls: cls || "", text: text });
   }
   function readHash() {
-    var v = { day: null, person: null, unit: null, event: null };
+    var v = { day: null, precision: "day", person: null, unit: null, event: null };
     location.hash.replace(/^#/, "").split("&").forEach(function (part) {
       var at = part.indexOf("=");
       if (at < 0) return;
       var key = part.slice(0, at), value;
       try { value = decodeURIComponent(part.slice(at + 1)); } catch (e) { return; }
-      if (key === "date") v.day = parseDay(value);
-      else if (key === "person" && D.people[value]) v.person = value;
-      else if (key === "unit" && D.units[value]) v.unit = value;
+      if (key === "date") { v.day = parseDay(value); v.precision = precisionOf(value); }
+      else if (key === "person" && D.people[value] !== undefined) v.person = value;
+      else if (key === "unit" && D.units[value] !== undefined) v.unit = value;
       else if (key === "event" && eventIndex[value] !== undefined) v.event = value;
     });
-    if (v.day === null) v.day = v.event && eventAt(eventIndex[v.event]).stop !== null ? eventAt(eventIndex[v.event]).stop : lastDay;
+    if (v.day === null) {
+      v.day = v.event && eventAt(eventIndex[v.event]).stop !== null ? eventAt(eventIndex[v.event]).stop : lastDay;
+      v.precision = atStop(v.day).precision;
+    }
     return v;
   }
-  var eventIndex = {};
+  var eventIndex = dict();
   D.events.forEach(function (e, i) { eventIndex[e.id] = i; });
   function stopIndex(day) { // the last stop on or before day
     var lo = 0, hi = stops.length - 1, found = 0;
@@ -230,7 +264,7 @@
   var slider = $("date-slider");
   slider.max = String(Math.max(0, stops.length - 1));
   (function eras() {
-    var nav = $("eras"), years = [], seen = {};
+    var nav = $("eras"), years = [], seen = dict();
     stops.forEach(function (day, i) {
       var y = iso(day).slice(0, 4);
       if (!seen[y]) { seen[y] = true; years.push([y, i]); }
@@ -240,7 +274,7 @@
       var at = stops.length > 1 ? (yi[1] / (stops.length - 1)) * 100 : 0;
       if (at - last < 6) return;
       last = at;
-      var a = el("a", { href: "#date=" + iso(stops[yi[1]]), text: yi[0], title: "First event of " + yi[0] });
+      var a = el("a", { href: "#date=" + written(stops[yi[1]], stopPrecision[stops[yi[1]]]), text: yi[0], title: "First event of " + yi[0] });
       a.style.left = at + "%";
       nav.appendChild(a);
     });
@@ -252,17 +286,18 @@
     else location.hash = hash;
   }
   slider.addEventListener("input", function () {
-    var v = Object.assign({}, view, { day: stops[+slider.value] });
+    var v = Object.assign({}, view, atStop(stops[+slider.value]));
     view = v;
     renderDate();
   });
-  slider.addEventListener("change", function () { go(Object.assign({}, view, { day: stops[+slider.value] })); });
+  slider.addEventListener("change", function () { go(Object.assign({}, view, atStop(stops[+slider.value]))); });
   function step(by) {
     if (!stops.length) return;
     var i = stopIndex(view.day);
     if (by < 0 && stops[i] < view.day) by = 0;
+    if (by > 0 && stops[i] > view.day) by = 0; // before the first stop: "next" is the first
     i = Math.max(0, Math.min(stops.length - 1, i + by));
-    go(Object.assign({}, view, { day: stops[i] }));
+    go(Object.assign({}, view, atStop(stops[i])));
   }
   $("prev").addEventListener("click", function () { step(-1); });
   $("next").addEventListener("click", function () { step(1); });
@@ -277,7 +312,7 @@
 
   // -- the tree at the chosen date -------------------------------------------------------------
   function diffKinds(before, after) {
-    var changed = {}, removed = [];
+    var changed = dict(), removed = [];
     Object.keys(after.units).forEach(function (id) {
       var a = before.units[id], b = after.units[id];
       if (!a) changed["u" + id] = "new";
@@ -290,9 +325,9 @@
       if (!after.units[id]) removed.push(before.units[id].name + " (" + before.units[id].kind.replace(/_/g, " ") + ") no longer exists");
     });
     [["r", "roles"], ["v", "vacancies"], ["l", "lines"]].forEach(function (pair) {
-      var old = {};
+      var old = dict();
       before[pair[1]].forEach(function (e) { old[e.key] = e; });
-      var now = {};
+      var now = dict();
       after[pair[1]].forEach(function (e) {
         now[e.key] = e;
         var o = old[e.key];
@@ -310,7 +345,7 @@
     return { changed: changed, removed: removed };
   }
   function describeAdded(after, changed) {
-    var byKey = {};
+    var byKey = dict();
     [["r", after.roles], ["v", after.vacancies], ["l", after.lines]].forEach(function (pair) {
       pair[1].forEach(function (e) { byKey[pair[0] + e.key] = e; });
     });
@@ -333,7 +368,7 @@
       var row = el("span", { cls: "row" },
         link(u.name, { unit: u.id }, "unit-name"), " ",
         el("span", { cls: "kind", text: "(" + u.kind.replace(/_/g, " ") + ")" }),
-        u.stale ? staleNote(u.exists) : null, marks(u.presence, u.conf, u.stale), how ? badge(how) : null);
+        marks(u.presence, u.conf), u.stale ? staleNote(u.exists, true) : null, how ? badge(how) : null);
       var li = el("li", { cls: "unit" + (how ? " changed" : ""), "data-unit": u.id, "data-parent": u.parent === null ? "" : u.parent }, row);
       var inner = el("ul");
       (state.rolesIn[u.id] || []).forEach(function (r) {
@@ -343,7 +378,7 @@
             el("span", { cls: "title", text: r.title + ": " }),
             link(personName(r.person), { person: r.person }, "person"),
             el("span", { cls: "since-date", text: " since " + windowText(eventAt(r.since)) }),
-            staleNote(r.stale), marks(r.presence, r.conf, !!r.stale), rh ? badge(rh) : null)));
+            staleNote(r.stale, false), marks(r.presence, r.conf), rh ? badge(rh) : null)));
       });
       (state.vacanciesIn[u.id] || []).forEach(function (v) {
         var vh = changed["v" + v.key];
@@ -352,7 +387,7 @@
             el("span", { cls: "title", text: v.title + ": " }),
             el("span", { cls: "vacant", text: v.vacancy === "unknown" ? "holder unknown" : "vacant" }),
             el("span", { cls: "since-date", text: " since " + windowText(eventAt(v.since)) }),
-            marks(v.presence, v.conf, false), vh ? badge(vh) : null)));
+            marks(v.presence, v.conf), vh ? badge(vh) : null)));
       });
       li.appendChild(inner);
       parent.appendChild(li);
@@ -364,7 +399,7 @@
       var lh = changed["l" + l.key];
       body.appendChild(el("tr", { cls: lh ? "changed" : "" },
         el("td", null, link(personName(l.person), { person: l.person })),
-        el("td", null, link(personName(l.boss), { person: l.boss }), staleNote(l.stale), marks(l.presence, l.conf, !!l.stale), lh ? badge(lh) : null),
+        el("td", null, link(personName(l.boss), { person: l.boss }), staleNote(l.stale, false), marks(l.presence, l.conf), lh ? badge(lh) : null),
         el("td", { text: windowText(eventAt(l.since)) })));
     });
     $("reporting-lines").hidden = !state.lines.length;
@@ -374,16 +409,20 @@
     var day = view.day, state = stateAt(day), before = stateAt(previousStop(day));
     stateAt(day);
     var d = diffKinds(before, state);
-    $("org-date").textContent = iso(day);
+    var label = dateText(day, view.precision);
+    $("org-date").textContent = label;
     $("org-date").setAttribute("datetime", iso(day));
     var here = stopIndex(day);
     slider.value = String(here);
-    slider.setAttribute("aria-valuetext", iso(day));
+    slider.setAttribute("aria-valuetext", label);
     var at = eventsOn(stops[here]);
-    $("date-label").textContent = iso(day) + (stops[here] === day && at.length ? " · " + at.length + (at.length === 1 ? " event" : " events") : "");
+    $("date-label").textContent = label + (stops[here] === day && at.length ? " · " + at.length + (at.length === 1 ? " event" : " events") : "");
+    var note = coverageNote(day);
+    $("coverage-note").textContent = note ? note + "." : "";
+    $("coverage-note").hidden = !note;
     renderTree(state, d.changed);
     var since = clear($("since-list"));
-    $("since-heading").textContent = "Changed since " + iso(before.day);
+    $("since-heading").textContent = "Changed since " + dateText(before.day, atStop(before.day).precision);
     describeAdded(state, d.changed).forEach(function (w) { since.appendChild(el("li", { cls: "changed-item", text: w })); });
     d.removed.forEach(function (w) { since.appendChild(el("li", { text: w })); });
     if (!since.firstChild) since.appendChild(el("li", { cls: "muted", text: "Nothing." }));
@@ -395,11 +434,16 @@
       if (li) li.classList.add("current");
     });
   }
-  var eventsByStop = {};
+  var eventsByStop = dict();
   D.events.forEach(function (e, i) {
     if (e.stop !== null) (eventsByStop[e.stop] || (eventsByStop[e.stop] = [])).push(i);
   });
   function eventsOn(day) { return eventsByStop[day] || []; }
+  function coverageNote(day) { // Timeline.coverage_note: the date is past what the data knows, or before it
+    if (D.coverage_end !== null && day > D.coverage_end) return "events known up to " + D.coverage + "; later changes are not in this data";
+    if (D.coverage_start_day !== null && day < D.coverage_start_day) return "events known from " + D.coverage_start + "; the organization before that is not in this data";
+    return null;
+  }
 
   // -- cards and pages -------------------------------------------------------------------------
   function eventCard(index) {
@@ -494,7 +538,7 @@
       if (n) span.appendChild(document.createTextNode(", "));
       span.appendChild(link(eventAt(i).date, { event: eventAt(i).id }));
     });
-    span.appendChild(marks(0, Math.min(f.sconf, f.econf === null ? 2 : f.econf), false));
+    span.appendChild(marks(0, Math.min(f.sconf, f.econf === null ? 2 : f.econf)));
     return span;
   }
   function personPage(id) {
@@ -531,7 +575,7 @@
     var u = D.units[id], g = byUnit[id], then = stateAt(view.day).units[id];
     var box = el("article", { cls: "page unit-page" }, el("h2", { text: then ? then.name : u.name }));
     var note = then ? (then.name !== u.name ? "Named " + u.name + " in the latest record." : "")
-      : "Does not exist on " + iso(view.day) + "; its latest name is " + u.name + ".";
+      : "Does not exist on " + dateText(view.day, view.precision) + "; its latest name is " + u.name + ".";
     if (note) box.appendChild(el("p", { cls: "muted", text: note }));
     if (u.aliases.length) box.appendChild(el("p", { cls: "muted", text: "Also: " + u.aliases.join(" · ") }));
     if (u.description) box.appendChild(el("p", { text: u.description }));
@@ -571,7 +615,7 @@
     else if (view.unit) box.appendChild(unitPage(view.unit));
     else if (view.event) { box.appendChild(el("h2", { text: "Event" })); box.appendChild(eventCard(eventIndex[view.event])); }
     else {
-      var at = eventsOn(stops[stopIndex(view.day)]);
+      var stopDay = stops[stopIndex(view.day)], at = stopDay <= view.day ? eventsOn(stopDay) : [];
       box.appendChild(el("h2", { text: at.length ? "Events of " + eventAt(at[0]).date : "Events" }));
       at.forEach(function (i) { box.appendChild(eventCard(i)); });
       if (!at.length) box.appendChild(el("p", { cls: "muted", text: "No event on this date." }));
@@ -602,8 +646,8 @@
   function changeItem(i) {
     var e = eventAt(i), li = el("li", { id: "change-" + i },
       el("time", { text: e.date }), " ",
-      el("a", { href: "#" + (e.stop !== null ? "date=" + iso(e.stop) + "&" : "") + "event=" + encodeURIComponent(e.id), cls: "event-link", text: e.title }),
-      marks(0, e.confidence, false),
+      el("a", { href: "#" + (e.stop !== null ? "date=" + written(e.stop, stopPrecision[e.stop]) + "&" : "") + "event=" + encodeURIComponent(e.id), cls: "event-link", text: e.title }),
+      marks(0, e.confidence),
       e.status !== "applied" ? el("span", { cls: "status", text: " (" + e.status + ")" }) : null);
     if (e.changes.length) {
       var ul = el("ul", { cls: "changes" });
@@ -694,7 +738,7 @@
     view = readHash();
     renderDate();
     renderDetail();
-    var title = D.title + " — " + iso(view.day);
+    var title = D.title + " — " + dateText(view.day, view.precision);
     if (view.person) title = D.people[view.person].name + " — " + title;
     else if (view.unit) title = D.units[view.unit].name + " — " + title;
     document.title = title;
@@ -707,9 +751,13 @@
   window.addEventListener("hashchange", render);
   $("stale-days").textContent = String(D.stale_after_days);
   if (anyStale) Array.prototype.forEach.call(document.querySelectorAll(".legend-stale"), function (n) { n.hidden = false; });
-  var cover = "History of " + D.events.length + " events and " + D.sources.length + " sources";
-  if (stops.length) cover += ", " + iso(stops[0]) + " to " + iso(stops[stops.length - 1]);
-  if (D.coverage_end) cover += "; the data's knowledge reaches " + iso(D.coverage_end);
+  function count(n, what) { return n + " " + what + (n === 1 ? "" : "s"); }
+  var cover = "History of " + count(D.events.length, "event") + " and " + count(D.sources.length, "source");
+  if (stops.length) {
+    var first = written(stops[0], stopPrecision[stops[0]]), last = written(stops[stops.length - 1], stopPrecision[stops[stops.length - 1]]);
+    cover += ", " + (first === last ? first : first + " to " + last);
+  }
+  if (D.coverage !== null) cover += "; the data's knowledge reaches " + D.coverage;
   $("coverage").textContent = cover + ".";
   render();
   document.documentElement.setAttribute("data-ready", "true");
