@@ -78,16 +78,7 @@ def publish(
         raise ReorgError(*_empty_range(date_from, date_to))
     from reorg_cli.events.files import write_atomic
 
-    try:
-        write_atomic(out, render_page(data), force=force)
-    except ReorgError as error:
-        # write_atomic's hint for a FIFO, socket or device speaks of commands that can print to
-        # stdout; publish always writes a file, so it gets a hint that applies.
-        if error.hint.startswith("to discard the output"):
-            raise ReorgError(
-                error.message, "publish writes a page file: give --out a new FILE.html"
-            ) from None
-        raise
+    write_atomic(out, render_page(data), force=force)
 
 
 def _empty_range(date_from: str | None, date_to: str | None) -> tuple[str, str]:

@@ -118,7 +118,8 @@ def _existing_regular_file(path: Path) -> os.stat_result | None:
     )
     raise ReorgError(
         f"{path}: is {kind}; --out replaces only regular files",
-        "to discard the output, leave out --out and redirect stdout",
+        # Every writer takes this (publish and the pictures have no stdout to fall back on).
+        "give --out the name of a regular file: a new one, or one to replace with --force",
     )
 
 

@@ -251,13 +251,14 @@ def test_publish_range_without_events_is_an_error(
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_publish_to_a_fifo_has_a_hint_that_applies(tmp_path: Path) -> None:
-    """--out is required, so "leave out --out and redirect stdout" would not apply."""
+    """--out is required, so a hint to "leave out --out and redirect stdout" (the writers'
+    hint before) would not apply."""
     fifo = tmp_path / "f.html"
     os.mkfifo(fifo)
     result = run("publish", "--events", str(MINI), "--out", str(fifo))
     assert result.exit_code == 1
     assert "is a FIFO; --out replaces only regular files" in result.output
-    assert "publish writes a page file: give --out a new FILE.html" in result.output
+    assert "give --out the name of a regular file" in result.output
     assert "redirect stdout" not in result.output
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
