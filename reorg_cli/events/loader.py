@@ -11,7 +11,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reorg_cli.events.changes import (
     CHANGE_TYPES,
@@ -541,24 +541,9 @@ class _DatasetBuilder(_FieldReader):
                         closest(source_id, self.sources) or "define it under 'sources:'",
                     )
                 )
-        events = tuple(
-            event
-            if not any(s.id and not s.url for s in event.sources)
-            else _with_resolved_sources(event, self.sources)
-            for event in self.events
-        )
-        people = {
-            pid: p
-            if not any(s.id and not s.url for s in p.sources)
-            else _replace_sources(p, self.sources)
-            for pid, p in self.people.items()
-        }
-        units = {
-            uid: u
-            if not any(s.id and not s.url for s in u.sources)
-            else _replace_unit_sources(u, self.sources)
-            for uid, u in self.units.items()
-        }
+        events = tuple(_with_resolved_sources(event, self.sources) for event in self.events)
+        people = {k: _with_resolved_sources(p, self.sources) for k, p in self.people.items()}
+        units = {k: _with_resolved_sources(u, self.sources) for k, u in self.units.items()}
         first, last = self.bounds
         self.problems.extend(filter(None, [coverage_end_problem(self.settings, self.latest_known)]))
         if self.reader is not None:
@@ -582,19 +567,13 @@ def _named_ids(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _with_resolved_sources(event: Event, registry: dict[str, Source]) -> Event:
-    from dataclasses import replace
-
-    return replace(event, sources=_resolve(event.sources, registry))
+#: The records that cite sources (by id, resolved once every file is read).
+_Sourced = TypeVar("_Sourced", Event, Person, UnitInfo)
 
 
-def _replace_sources(person: Person, registry: dict[str, Source]) -> Person:
-    from dataclasses import replace
-
-    return replace(person, sources=_resolve(person.sources, registry))
-
-
-def _replace_unit_sources(info: UnitInfo, registry: dict[str, Source]) -> UnitInfo:
-    from dataclasses import replace
-
-    return replace(info, sources=_resolve(info.sources, registry))
+def _with_resolved_sources(record: _Sourced, registry: dict[str, Source]) -> _Sourced:
+    """``record`` with its sources given by id replaced by the registry's (itself when it has
+    none such)."""
+    if not any(s.id and not s.url for s in record.sources):
+        return record
+    return dataclasses.replace(record, sources=_resolve(record.sources, registry))
