@@ -102,9 +102,13 @@ def load_dataset(
     for done, (display, real) in enumerate(files):
         if progress is not None:
             progress("read", done, len(files))
+        builder.item_problems = len(builder.problems)
         try:
             document = read_event_file(real, display, builder.add_item, STREAMED_KEYS)
         except YamlProblem as err:
+            # The item read last may be one the syntax error cut short (a line indented
+            # wrongly ends it): what it lacks is the error's doing, reported once, as it.
+            del builder.problems[builder.item_problems :]
             builder.problems.append(err.problem)
             continue
         builder.add_document(document, display)
@@ -125,6 +129,7 @@ class _DatasetBuilder(_FieldReader):
         self.reader = reader
         self.bounds: DateBounds = (None, None)
         self.latest_known: LatestKnown | None = None  # see coverage_end_problem
+        self.item_problems = 0  # problems before the item read last (see load_dataset)
         self.links: list[Link] = []
         self.namings: list[Naming] = []
 
@@ -185,6 +190,7 @@ class _DatasetBuilder(_FieldReader):
 
     def add_item(self, key: str, position: int, item: Any, where: Location) -> None:
         """Read one item of the top-level list ``key`` (called as soon as it is parsed)."""
+        self.item_problems = len(self.problems)
         if not isinstance(item, YamlMap):
             self.problems.append(
                 Problem(

@@ -156,6 +156,24 @@ def test_broken_files_fail_every_command_cleanly(write_events: WriteEvents) -> N
     assert "Traceback" not in result.stderr
 
 
+def test_a_line_indented_wrongly_is_one_error_not_two(write_events: WriteEvents) -> None:
+    """The item the syntax error cut short was reported too ("an event is missing 'title'",
+    where the title was written, on the line the parser stopped at): two lines for one
+    mistake. Items read whole before the error still report their own problems."""
+    root = write_events(
+        {
+            "bad.yaml": "events:\n  - id: good\n    date: 2026-01-01\n    changes: []\n"
+            "  - id: x\n    date: 2026-01-01\n   title: bad indent\n"
+        }
+    )
+    result = run("show", "--events", str(root))
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr  # the first item really lacks its title
+    assert lines[0].startswith(f"{root / 'bad.yaml'}:2:5: error: an event is missing 'title'")
+    assert lines[1].startswith(f"{root / 'bad.yaml'}:7:4: error: YAML syntax error")
+
+
 def test_events_from_environment_variable() -> None:
     result = run("timeline", "--format", "json", env={"REORG_EVENTS": str(MINI)})
     assert result.exit_code == 0
