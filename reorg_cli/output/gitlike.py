@@ -15,6 +15,7 @@ from rich.text import Text
 from reorg_cli.engine.reports import Blame, KnowledgeReport, LogEntry, WhenResult
 from reorg_cli.events.gitinfo import FileCommit
 from reorg_cli.events.model import Source
+from reorg_cli.output.layout import Wrapped
 from reorg_cli.output.render import legend, safe_text, sanitize
 from reorg_cli.output.render_text import _stale
 
@@ -156,7 +157,7 @@ def render_blame(result: Blame, commits: Mapping[str, FileCommit] | None = None)
             span.append_text(_stale(last, used, since=since))
         span.append(f"; {line.confidence.label}")
         span.stylize("dim", 0, len(span))
-        parts.append(span)
+        parts.append(Wrapped(span, indent=2))  # a narrow terminal: continued under "since"
         detail = _unwrapped()
         for j, event in enumerate(line.events):
             detail.append("\n" if j else "")

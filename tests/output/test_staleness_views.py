@@ -160,6 +160,13 @@ def test_blame_marks_the_stale_line_and_not_the_confirmed_role(
     )
 
 
+def test_blame_wraps_a_stale_line_under_its_since_at_50_columns(timeline: Timeline) -> None:
+    """At 50 columns the line broke with its confidence at column 0."""
+    result = blame(timeline, person="bo", today=day("2030-01-01"))
+    text = draw(render_blame(result), 50)
+    assert "  since 2024-01-01, not confirmed since [?];\n    confirmed\n" in text
+
+
 def test_blame_reads_last_confirmed_when_a_later_source_confirmed(timeline: Timeline) -> None:
     # Bo's role, confirmed 2024-12-01, is 30 days old at the coverage end (2024-12-31), which
     # is the reference day for a query past it.
