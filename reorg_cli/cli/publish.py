@@ -54,8 +54,10 @@ def publish(
     """
     from reorg_cli.events.errors import QueryDateError, ReorgError, UsageError
 
-    first = parse_date(date_from, "--from").start if date_from is not None else None
-    last = parse_date(date_to, "--to").day if date_to is not None else None
+    since = parse_date(date_from, "--from") if date_from is not None else None
+    until = parse_date(date_to, "--to") if date_to is not None else None
+    first = since.start if since is not None else None
+    last = until.day if until is not None else None
     if first is not None and last is not None and first > last:
         raise QueryDateError(
             f"--from ({date_from}) is after --to ({date_to})", "give the earlier date to --from"
@@ -72,6 +74,10 @@ def publish(
         timeline,
         day_from=first,
         day_to=last,
+        range_precision=(
+            since.precision.value if since is not None else None,
+            until.precision.value if until is not None else None,
+        ),
         title=title.strip() if title is not None else default_title(timeline),
     )
     if not data["stops"]:

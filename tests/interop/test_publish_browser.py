@@ -20,7 +20,7 @@ import pytest
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.timeline import load_timeline
-from reorg_cli.events.dates import ordinal_iso
+from reorg_cli.events.dates import ordinal_iso, parse_query_date
 from reorg_cli.events.model import Confidence
 from reorg_cli.events.paths import default_events_path
 from reorg_cli.interop.publish import publish_data, render_page
@@ -601,6 +601,25 @@ def test_partial_dates_stay_partial(browser: Any, tmp_path: Path) -> None:
         "return document.getElementById('org-date').textContent",
         "2024-06 (to 2024-06-30)",
     )
+
+
+def test_a_partial_range_reads_as_given(browser: Any, tmp_path: Path) -> None:
+    """``--from 2024 --to 2024-12`` read "from 2024-01-01 to 2024-12-31": days the user
+    never wrote (the CLI passes the precision each was given to)."""
+    events = tmp_path / "range"
+    events.mkdir()
+    (events / "e.yaml").write_text(_ONE_EVENT, "utf-8")
+    page = tmp_path / "range.html"
+    data = publish_data(
+        load_timeline(events),
+        day_from=parse_query_date("2024").start,
+        day_to=parse_query_date("2024-12").day,
+        range_precision=("year", "month"),
+        title="range",
+    )
+    page.write_text(render_page(data), "utf-8")
+    open_page(browser, page)
+    assert text_of(browser, "range-label") == "from 2024 to 2024-12"
 
 
 def test_a_stale_units_note_has_its_date(browser: Any, pages: dict[str, Path]) -> None:

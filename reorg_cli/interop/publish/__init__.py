@@ -129,11 +129,13 @@ def publish_data(
     *,
     day_from: int | None = None,
     day_to: int | None = None,
+    range_precision: tuple[str | None, str | None] = (None, None),
     title: str,
 ) -> dict[str, Any]:
     """The data document of the page: every fact (so the page can replay any date), every
     event with its changes and sources, the names search uses, and the slider's stops (the
-    dates of events from ``day_from`` to ``day_to``)."""
+    dates of events from ``day_from`` to ``day_to``, given to ``range_precision``: ``year``,
+    ``month`` or ``day`` each, so that ``--from 2023`` reads "2023", not its first day)."""
     applied = list(timeline.order)
     applied_ids = {e.id for e in applied}
     rest = sorted(
@@ -224,6 +226,7 @@ def publish_data(
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "range": [day_from, day_to],
+        "range_precision": list(range_precision),
         "coverage": coverage.iso() if coverage is not None else None,
         "coverage_end": coverage.last_day() if coverage is not None else None,
         "coverage_start": start.iso() if start is not None else None,

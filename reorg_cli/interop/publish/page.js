@@ -627,9 +627,13 @@
   // items would take seconds); buttons widen it.
   var WINDOW = 400, changeOrder = [], shown = [0, 0];
   (function changes() {
-    var from = D.range[0], to = D.range[1];
+    var from = D.range[0], to = D.range[1], given = D.range_precision || [null, null];
+    function asGiven(day, precision) { // --from 2023 is 2023, not its first day
+      var full = iso(day);
+      return precision === "year" ? full.slice(0, 4) : precision === "month" ? full.slice(0, 7) : full;
+    }
     $("range-label").textContent = (from !== null || to !== null)
-      ? "from " + (from !== null ? iso(from) : "the start") + " to " + (to !== null ? iso(to) : "the end")
+      ? "from " + (from !== null ? asGiven(from, given[0]) : "the start") + " to " + (to !== null ? asGiven(to, given[1]) : "the end")
       : "(all " + D.events.length + " events)";
     changeOrder = D.events.map(function (e, i) { return i; }).filter(function (i) {
       var s = eventAt(i).stop;
