@@ -205,10 +205,6 @@ def _flush_stdout(code: Any) -> Any:
     return code
 
 
-#: Shown of an argument that is not valid UTF-8, at most this many characters.
-SHOWN_ARGUMENT = 80
-
-
 def undecodable_argument(arguments: list[str]) -> str | None:
     """The first argument that is not valid UTF-8 (Python keeps its bad bytes as lone
     surrogates), escaped for showing (``a\\xffb``, shortened); None when all are."""
@@ -218,6 +214,7 @@ def undecodable_argument(arguments: list[str]) -> str | None:
         try:
             argument.encode("utf-8")
         except UnicodeEncodeError:
-            shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
-            return shown if len(shown) <= SHOWN_ARGUMENT else shown[:SHOWN_ARGUMENT] + "…"
+            from reorg_cli.events.errors import shortened
+
+            return shortened(os.fsencode(argument).decode("utf-8", "backslashreplace"))
     return None

@@ -277,15 +277,6 @@ def write_json(data: dict[str, Any]) -> None:
         raise
 
 
-#: An argument echoed in a message is cut to this many characters.
-SHOWN_ARGUMENT = 80
-
-
-def shortened(text: str, limit: int = SHOWN_ARGUMENT) -> str:
-    """``text`` for echoing in a message: its first ``limit`` characters and ``…`` if longer."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 @contextmanager
 def name_too_long(option: str, path: Path) -> Iterator[None]:
     """The system's "file name too long" for ``path`` (the value of ``option``) as a usage
@@ -295,7 +286,7 @@ def name_too_long(option: str, path: Path) -> Iterator[None]:
     except OSError as err:
         if err.errno != errno.ENAMETOOLONG:
             raise
-        from reorg_cli.events.errors import UsageError
+        from reorg_cli.events.errors import UsageError, shortened
 
         raise UsageError(
             f"{option} {shortened(str(path))!r}: a name in it is too long for this system",

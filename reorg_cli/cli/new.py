@@ -13,9 +13,9 @@ from reorg_cli.cli.common import (
     EventsOption,
     events_path,
     name_too_long,
-    shortened,
 )
 from reorg_cli.cli.streams import print_success
+from reorg_cli.events.errors import shortened
 
 if TYPE_CHECKING:
     from reorg_cli.events.errors import Problem

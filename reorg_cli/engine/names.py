@@ -30,7 +30,12 @@ from reorg_cli.engine.results_names import Match as Match
 from reorg_cli.engine.results_names import Named as Named
 from reorg_cli.engine.results_names import PersonEntry as PersonEntry
 from reorg_cli.engine.results_names import UnitEntry as UnitEntry
-from reorg_cli.events.errors import AmbiguousNameError, UnknownNameError, UsageError
+from reorg_cli.events.errors import (
+    AmbiguousNameError,
+    UnknownNameError,
+    UsageError,
+    shortened,
+)
 from reorg_cli.events.model import name_key
 
 if TYPE_CHECKING:
@@ -196,7 +201,7 @@ def resolve(
     # starts with it, contains it or is spelled close to it, and the comparison grows with it.
     searched = bool(stripped) and len(stripped) <= MAX_SEARCHED
     found = search(timeline, stripped, [kind]) if searched else []
-    shown_query = _shown(query)
+    shown_query = shortened(query)
     if not found:
         raise UnknownNameError(
             kind,
@@ -230,15 +235,6 @@ def resolve(
 
 #: A query longer than this is only looked up exactly (as an id or a whole name).
 MAX_SEARCHED = 1000
-
-#: A name echoed in a message is cut to this many characters.
-SHOWN_QUERY = 80
-
-
-def _shown(query: str) -> str:
-    """``query`` for echoing in a message: at most :data:`SHOWN_QUERY` characters."""
-    return query if len(query) <= SHOWN_QUERY else query[:SHOWN_QUERY] + "…"
-
 
 # -- listings (``reorg people``, ``reorg units``) ----------------------------------------------
 

@@ -77,16 +77,22 @@ class EventFileError(ReorgError):
         self.problems = problems
 
 
+#: A name, argument or path echoed in a message is cut to this many characters.
+SHOWN = 80
+
+
+def shortened(text: str, limit: int = SHOWN) -> str:
+    """``text`` for echoing in a message: its first ``limit`` characters and ``…`` if longer
+    (a 10,000-character argument is not echoed whole)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class UnknownNameError(ReorgError):
     """A person, unit or event name matched nothing."""
 
-    #: Characters of the query echoed in the message (a 10,000-character argument is not).
-    SHOWN = 80
-
     def __init__(self, what: str, query: str, suggestions: list[str], otherwise: str = "") -> None:
         hint = ("did you mean " + ", ".join(suggestions) + "?") if suggestions else otherwise
-        shown = query if len(query) <= self.SHOWN else query[: self.SHOWN] + "…"
-        super().__init__(f"no {what} called {shown!r}", hint)
+        super().__init__(f"no {what} called {shortened(query)!r}", hint)
         self.suggestions = suggestions
 
 
