@@ -4,11 +4,9 @@ widths, and their JSON fields (docs/event-format.md, "Stale")."""
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from rich.console import Console, RenderableType
 
 from reorg_cli.engine.history_log import blame
 from reorg_cli.engine.names import people_list, units_list
@@ -17,6 +15,7 @@ from reorg_cli.output.directory import people_dict, render_people, render_units,
 from reorg_cli.output.gitlike import render_blame
 from reorg_cli.output.gitlike_json import blame_dict
 from tests.conftest import WriteEvents
+from tests.output.test_gitlike_render import draw
 
 # Ann's role, the line from Bo to Ann and the unit Corp rest on 2024-01-01 alone; Bo's role
 # (and so his unit, Lab) is confirmed on 2024-12-01, within 180 days of the coverage end.
@@ -49,16 +48,6 @@ LEGEND = (
 
 def day(text: str) -> int:
     return dt.date.fromisoformat(text).toordinal()
-
-
-def draw(renderable: RenderableType, width: int) -> str:
-    console = Console(
-        file=StringIO(), width=width, color_system=None, highlight=False, markup=False
-    )
-    console.print(renderable, crop=False)
-    output = console.file.getvalue()  # type: ignore[attr-defined]
-    assert isinstance(output, str)
-    return output
 
 
 @pytest.fixture
