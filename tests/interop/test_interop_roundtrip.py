@@ -284,6 +284,78 @@ def test_popolo_round_trip_of_any_history(history: History) -> None:
         assert len(timelinejs_document(timeline)["events"]) <= len(history.events)
 
 
+def _e(id_: str, seq: int, *changes: dict[str, object]) -> HistoryEvent:
+    return HistoryEvent(id=id_, date="2024-01", seq=seq, confidence="confirmed", changes=changes)
+
+
+#: Found by `make explore` (seed 2363339983) on the session-6 code, and on 32e1cb7 before it:
+#: a post whose holder leaves (role_ended, vacancy vacant, in the same event as person_left)
+#: in a unit later merged on the same day comes back from the Popolo round trip with other
+#: vacancies. Pinned as a known failure (strict: it fails the suite once fixed, to be unpinned).
+FOUND_BY_EXPLORE_MERGED_VACANCY = History(
+    events=(
+        _e(
+            "ev-1",
+            0,
+            {"type": "person_left", "person": "ann"},
+            {"type": "unit_created", "unit": "u1", "parent": None, "name": "Alpha", "kind": "lab"},
+        ),
+        _e(
+            "ev-2",
+            1,
+            {"type": "person_left", "person": "ann"},
+            {
+                "type": "role_assigned",
+                "person": "ann",
+                "unit": "u1",
+                "title": "Head",
+                "head": False,
+            },
+            {"type": "unit_created", "unit": "u2", "parent": "u1", "name": "Alpha", "kind": "lab"},
+        ),
+        _e(
+            "ev-3",
+            2,
+            {
+                "type": "role_ended",
+                "person": "ann",
+                "unit": "u1",
+                "title": "Head",
+                "vacancy": "vacant",
+            },
+            {"type": "person_left", "person": "ann"},
+            {"type": "unit_dissolved", "unit": "u2"},
+        ),
+        _e("ev-4", 3),
+        _e("ev-5", 4),
+        _e(
+            "ev-6",
+            5,
+            {"type": "unit_created", "unit": "u3", "parent": None, "name": "Alpha", "kind": "lab"},
+        ),
+        _e("ev-7", 6, {"type": "reporting_line_set", "person": "bo", "reports_to": "ann"}),
+        _e(
+            "ev-8",
+            7,
+            {"type": "unit_merged", "unit": "u1", "into": "u3"},
+            {"type": "person_left", "person": "ann"},
+            {"type": "unit_renamed", "unit": "u3", "name": "Beta Lab"},
+        ),
+    )
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Popolo round trip of a vacancy left in a unit merged the same day (found by make "
+    "explore, seed 2363339983; present before session 6)",
+)
+def test_popolo_round_trip_of_a_vacancy_in_a_merged_unit() -> None:
+    test_popolo_round_trip_of_any_history.hypothesis.inner_test(  # type: ignore[attr-defined]
+        FOUND_BY_EXPLORE_MERGED_VACANCY
+    )
+
+
 def test_one_event_set_clear_reverse_round_trips_through_the_command_line(
     tmp_path: Path,
 ) -> None:
