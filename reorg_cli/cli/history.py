@@ -47,8 +47,8 @@ def history(
     """Show every role a person has held, with dates at their recorded precision.
 
     A role with no end reads "current" only if a source confirms it within --stale-after days
-    of the data's coverage end; otherwise it reads "last confirmed DATE". When today is past
-    the coverage end, a line on stderr says so.
+    of today, or of the data's coverage end when today is past it; otherwise it reads "last
+    confirmed DATE". When today is past the coverage end, a line on stderr says so.
 
     Example: reorg history "Zhou Jingren"
     """

@@ -35,7 +35,8 @@ def new(
             "-t",
             help="A change type to include (repeat for several): unit_created, unit_renamed, "
             "unit_reclassified, unit_moved, unit_merged, unit_dissolved, role_assigned, "
-            "role_ended, person_left, reporting_line_set, reporting_line_cleared.",
+            "role_ended, person_left, reporting_line_set, reporting_line_cleared, role_confirmed, "
+            "unit_confirmed, reporting_line_confirmed.",
         ),
     ] = None,
     title: Annotated[str | None, typer.Option("--title", help="The event's title.")] = None,

@@ -46,8 +46,8 @@ def unit(
     """Show a unit's history: creation, renames, reclassifications, moves, merges, heads.
 
     A role with no end reads "current" only if a source confirms it within --stale-after days
-    of today or of the data's coverage end; otherwise "last confirmed DATE". When today is
-    past the coverage end, a line on stderr says so.
+    of today, or of the data's coverage end when today is past it; otherwise "last confirmed
+    DATE". When today is past the coverage end, a line on stderr says so.
 
     Example: reorg unit "Tongyi Lab"
     """

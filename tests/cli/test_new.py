@@ -168,3 +168,14 @@ def test_new_does_not_say_it_validates_when_the_rest_of_the_history_does_not(
     editor = {"EDITOR": f"{sys.executable} -c pass", "VISUAL": None}
     edited = run("new", "y", "-d", "2025-07-01", "--edit", "--events", str(events), env=editor)
     assert edited.exit_code == 1 and "ok: it validates" not in edited.stdout
+
+
+def test_new_help_names_every_change_type() -> None:
+    """``new --help`` lists the change types -t takes; it left out the three confirmations."""
+    from reorg_cli.events.changes import CHANGE_TYPES
+
+    result = run("new", "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    for name in CHANGE_TYPES:
+        assert name in flat, name
