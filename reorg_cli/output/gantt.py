@@ -1,8 +1,9 @@
 """A person's roles as bars across the years, drawn in the terminal.
 
 ``█`` marks the days a role certainly held, ``░`` the window in which an imprecise start or end
-fell (a role started in ``2023-11`` is fuzzy through November), ``▶`` a role still held today
-and ``?`` a role that ended on a date nobody knows.
+fell (a role started in ``2023-11`` is fuzzy through November), ``▶`` a role still held today,
+``?`` a role that ended on a date nobody knows, and ``┄`` the days after a stale role was last
+confirmed: no source says it still held, nor that it ended (it is never drawn as held today).
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from rich.text import Text
 from reorg_cli.engine.results_person import PersonHistory, RoleSpan
 from reorg_cli.events.dates import NEG_INF, POS_INF
 from reorg_cli.events.model import Confidence
-from reorg_cli.output.render import legend, safe_text, sanitize
+from reorg_cli.output.render import MARK_STALE, legend, safe_text, sanitize
 
-CERTAIN, FUZZY, CURRENT, UNKNOWN_END = "█", "░", "▶", "?"
+CERTAIN, FUZZY, CURRENT, UNKNOWN_END, UNCONFIRMED = "█", "░", "▶", "?", "┄"
 KEY = (
     f"{CERTAIN} held  {FUZZY} imprecise date  {CURRENT} held today  "
     f"{UNKNOWN_END} ended, date unknown"
 )
+#: Added to the key when a stale role is drawn.
+KEY_UNCONFIRMED = f"  {UNCONFIRMED} not confirmed since"
 MIN_BAR = 10
 
 
@@ -34,7 +37,15 @@ def _label(span: RoleSpan) -> tuple[str, str]:
         marks = " [R]"
     elif span.confidence is Confidence.UNCERTAIN:
         marks = " [U]"
+    if _unconfirmed(span):
+        marks += f" {MARK_STALE}"
     return sanitize(f"{span.title}, {span.unit_name}"), marks
+
+
+def _unconfirmed(span: RoleSpan) -> bool:
+    """Whether the role is stale: not ended, and not confirmed lately enough to be drawn as
+    held up to today."""
+    return span.stale and span.end is None and span.status != "planned"
 
 
 def _fit(label: str, marks: str, width: int) -> str:
@@ -90,11 +101,22 @@ def _bar(
     start_lo = max(start_lo, born)
     start_hi = span.start.hi if span.start.hi != POS_INF else start_lo
     planned = span.status == "planned"  # not started by today: no "held today" marker
+    unconfirmed = _unconfirmed(span)
+    # A stale role is held up to its last confirmation (imprecise over that confirmation's
+    # own window), then unknown up to today.
+    confirmed = span.last_confirmed
+    confirmed_lo = start_hi if confirmed is None else max(confirmed.lo, start_hi)
+    confirmed_hi = confirmed_lo if confirmed is None else max(confirmed.hi, confirmed_lo)
     if span.end is not None:
         certain_end = span.end.lo
+    elif unconfirmed:
+        certain_end = confirmed_lo + 1
     else:
         certain_end = (start_hi if planned else max(today, start_hi)) + 1
     style = "green" if span.end is None else "blue"
+    if unconfirmed:  # first: a column it shares with held or imprecise days shows those
+        paint(confirmed_hi + 1, max(today, confirmed_hi) + 1, UNCONFIRMED, "dim")
+        paint(certain_end, confirmed_hi + 1, FUZZY, "yellow")
     if span.start.hi == POS_INF:
         # A start dated 'after X' never becomes certain: the whole bar is imprecise.
         paint(start_lo, certain_end, FUZZY, "yellow")
@@ -104,7 +126,7 @@ def _bar(
     if span.end is not None and span.end.hi != POS_INF:
         paint(span.end.lo, span.end.hi, FUZZY, "yellow")
     if span.end is None:
-        if not planned:
+        if not planned and not unconfirmed:
             marker = scale.col(min(max(today, start_hi), gone))
             cells[marker], styles[marker] = CURRENT, "bold green"
     elif span.end.hi == POS_INF:
@@ -157,9 +179,20 @@ def gantt_lines(
         life = (lives or {}).get(span.unit, (NEG_INF, POS_INF))
         line.append_text(_bar(span, scale, today, life))
         lines.append(line)
-    lines.append(Text(KEY, style="dim"))
+    stale = any(_unconfirmed(span) for span in history.roles)
+    key = Text(KEY, style="dim")
+    if stale:
+        more = (
+            KEY_UNCONFIRMED
+            if cell_len(KEY + KEY_UNCONFIRMED) <= width
+            else "\n" + KEY_UNCONFIRMED[2:]
+        )
+        key.append(more)
+    lines.append(key)
     used = {"[R]" for span in history.roles if span.confidence is Confidence.REPORTED}
     used |= {"[U]" for span in history.roles if span.confidence is Confidence.UNCERTAIN}
+    if stale:
+        used.add(MARK_STALE)
     note = legend(used)
     if note is not None:
         lines.append(note)
@@ -184,7 +217,10 @@ class Gantt:
         yield from self._lines(options.max_width)
 
     def _lines(self, width: int) -> Iterator[Text]:
-        for line in gantt_lines(self.history, width=width, today=self.today, lives=self.lives):
-            line.no_wrap = True
-            line.overflow = "crop"
+        lines = gantt_lines(self.history, width=width, today=self.today, lives=self.lives)
+        chart = len(lines) if len(lines) == 2 else len(self.history.roles) + 2
+        for number, line in enumerate(lines):
+            if number < chart:  # the chart is cropped; its key and legend wrap
+                line.no_wrap = True
+                line.overflow = "crop"
             yield line

@@ -70,6 +70,9 @@ def draw(renderable: object, width: int) -> str:
 
 
 def test_bars_with_fuzzy_ends_current_roles_and_unknown_ends(write_events: WriteEvents) -> None:
+    """The CEO role was never confirmed after 2020 and the data ends in 2022: stale, so it is
+    not drawn as held up to today (no ``▶``): ``┄`` after its last confirmation, and ``[?]``.
+    The board seat, from 2022-03-15, is recent enough to be drawn as held today."""
     timeline = load_timeline(write_events({"e.yaml": EVENTS}))
     chart = Gantt(timeline.person_history("ann"), today=day("2023-06-30"))
     assert (
@@ -77,14 +80,57 @@ def test_bars_with_fuzzy_ends_current_roles_and_unknown_ends(write_events: Write
         == """\
 Ann Lee (李安, Annie)
                        2020        2021        2022        2023
-CEO, Corp              ██████████████████████████████████████████▶
+CEO, Corp [?]          █┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄
 Adviser, Corp                █████████?
 Chair, Corp                        ░░░░░░░░░░░░░████░░
 Board member, Corp [R]                           ████████████████▶
 █ held  ░ imprecise date  ▶ held today  ? ended, date unknown
+┄ not confirmed since
 [R] reported: a single outlet or unconfirmed
+[?] stale: no source confirms it within the staleness threshold
+(--stale-after) of this date or of the data's coverage end; it may no
+longer hold
 """
     )
+
+
+CONFIRMED = """\
+events:
+  - id: founding
+    date: 2020-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+  - id: still-ceo
+    date: 2021-06
+    title: Still CEO in June 2021
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_confirmed, person: ann, unit: corp, title: CEO}
+  - id: later
+    date: 2022-12-31
+    title: Something else, later
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: lab, name: Lab, kind: lab}
+"""
+
+
+def test_a_stale_role_is_held_up_to_its_last_confirmation(write_events: WriteEvents) -> None:
+    """Held (``█``) from its start through its last confirmation, imprecise (``░``) over that
+    confirmation's month, then ``┄`` up to today: never ``▶`` ("held today")."""
+    timeline = load_timeline(write_events({"e.yaml": CONFIRMED}))
+    lines = gantt_lines(timeline.person_history("ann"), width=60, today=day("2023-06-30"))
+    assert [line.plain for line in lines[1:3]] == [
+        "              2020       2021        2022       2023        ",
+        "CEO, Corp [?] █████████████████░┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄     ",
+    ]
+    assert lines[3].plain.endswith("┄ not confirmed since")
 
 
 def test_lines_fit_the_width(write_events: WriteEvents) -> None:
