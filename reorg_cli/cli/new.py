@@ -10,12 +10,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from reorg_cli.cli.common import (
-    EventsOption,
     events_path,
     name_too_long,
 )
 from reorg_cli.cli.streams import print_success
 from reorg_cli.events.errors import shortened
+
+#: ``--events`` of ``new``: where the file goes (the other commands read the bundled dataset
+#: by default; a new event is never written into the installed package).
+NewEventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        envvar="REORG_EVENTS",
+        help="Directory to write the new event file into, checked with the files already there "
+        "(default: the current directory).",
+        show_default=False,
+    ),
+]
 
 if TYPE_CHECKING:
     from reorg_cli.events.errors import Problem
@@ -44,7 +56,7 @@ def new(
         bool, typer.Option("--edit", "-e", help="Open the new file in $VISUAL or $EDITOR.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    events: EventsOption = None,
+    events: NewEventsOption = None,
 ) -> None:
     """Write a new event file to fill in, then validate it with the rest of the history.
 

@@ -179,3 +179,13 @@ def test_new_help_names_every_change_type() -> None:
     flat = " ".join(result.output.split())
     for name in CHANGE_TYPES:
         assert name in flat, name
+
+
+def test_new_help_says_where_the_file_goes() -> None:
+    """``new --events`` is where the file is written (default: the current directory); its
+    help said "default: the bundled dataset", the other commands' text."""
+    result = run("new", "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "(default: the current directory)" in flat
+    assert "bundled dataset" not in flat
