@@ -213,13 +213,15 @@ def render_when(result: WhenResult) -> RenderableType:
     return text
 
 
-def render_knowledge(report: KnowledgeReport) -> Text:
-    """What ``--known-as-of`` left out, and the undated events it kept."""
+def render_knowledge(report: KnowledgeReport) -> Wrapped:
+    """What ``--known-as-of`` left out, and the undated events it kept (a wrapped line goes on
+    under its own entry)."""
     text = Text(f"As known on {report.iso}: ", style="bold")
     if not report.left_out:
         text.append("no event was left out", style="dim")
     else:
-        text.append(f"{len(report.left_out)} events left out", style="dim")
+        count = len(report.left_out)
+        text.append(f"{count} {'event' if count == 1 else 'events'} left out", style="dim")
         for entry in report.left_out:
             text.append("\n  ")
             text.append_text(safe_text(entry.event, "yellow"))
@@ -232,4 +234,4 @@ def render_knowledge(report: KnowledgeReport) -> Text:
             "(see --format json)",
             style="dim",
         )
-    return text
+    return Wrapped(text)

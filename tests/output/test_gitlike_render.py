@@ -8,10 +8,11 @@ import pytest
 from rich.console import Console, RenderableType
 
 from reorg_cli.engine.history_log import blame, log_entries
+from reorg_cli.engine.reports import KnowledgeEntry, KnowledgeReport
 from reorg_cli.engine.timeline import Timeline
 from reorg_cli.engine.when import parse_condition, when
 from reorg_cli.events.model import Confidence
-from reorg_cli.output.gitlike import render_blame, render_log, render_when
+from reorg_cli.output.gitlike import render_blame, render_knowledge, render_log, render_when
 
 
 def draw(renderable: RenderableType, width: int) -> str:
@@ -124,3 +125,24 @@ def test_blame_text(mini: Timeline) -> None:
     assert "Ann Lee — Chair, Tech Committee\n  since 2025-06-01; confirmed\n" in text
     assert "  established 2025-06-01  committee (confirmed)\n" in text
     assert "              https://example.com/memo\n" in text
+
+
+def test_what_known_as_of_left_out_wraps_under_its_own_entry() -> None:
+    """A wrapped detail goes on under its entry (it went back to column 0), with no trailing
+    spaces; one event is "1 event"."""
+    entry = KnowledgeEntry(
+        "2026-06-14-zhou-jingren-departure-denied",
+        "2026-06-14",
+        "Departure denied",
+        "not yet published",
+        "2026-06-15",
+    )
+    report = KnowledgeReport(day=0, iso="2026-04-07", left_out=(entry,), undated=(entry,) * 18)
+    assert draw(render_knowledge(report), 50) == (
+        "As known on 2026-04-07: 1 event left out\n"
+        "  2026-06-14-zhou-jingren-departure-denied\n"
+        "    dated 2026-06-14; not yet published (first\n"
+        "    source 2026-06-15)\n"
+        "  kept, though no source of theirs is dated: 18\n"
+        "  events (see --format json)\n"
+    )
