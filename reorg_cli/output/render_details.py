@@ -217,7 +217,11 @@ def render_person_roles(
                 lines.append_text(_stale(last, used, ""))
             else:
                 until = "planned" if planned else "current"
-                lines.append(end_window.display() if end_window else until, style="dim")
+                if end_window is not None:
+                    until = end_window.display()
+                    if history.today is not None and end_window.lo > history.today:
+                        until += " (planned)"  # an end that has not come yet
+                lines.append(until, style="dim")
         parts.append(lines)
     return _finish_wrapped(parts, used, why)
 

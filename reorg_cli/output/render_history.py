@@ -53,6 +53,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
         end = Text(f"ended (date unknown; {span.end.short()})", "yellow")
+    elif span.status == "current":  # held today, with an end that has not come yet
+        end = Text(f"{span.end.short()} (planned)", "yellow")
     else:
         end = Text(span.end.short().replace(" ", KEEP))
     if span.end_reason:
@@ -111,6 +113,8 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
                 cell.append_text(why.ref([*events, *_confirming(start, last, by)]))
             planned = history.today is not None and start.lo > history.today
             until: Text | str = _date(end) if end else ("planned" if planned else "current")
+            if end is not None and history.today is not None and end.lo > history.today:
+                until = _date(end).append(" (planned)")  # an end that has not come yet
             if end is None and stale and not planned:
                 until = _stale(last, used, "")
             lines.add_row(cell, start.short(), until)

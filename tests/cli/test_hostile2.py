@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from reorg_cli.cli.app import app
@@ -408,7 +409,7 @@ def test_a_role_starting_in_the_future_is_planned(write_events: WriteEvents) -> 
     chair_row = next(line for line in table.stdout.splitlines() if "Chair" in line)
     ceo_row = next(line for line in table.stdout.splitlines() if "CEO" in line)
     assert "planned" in chair_row and "current" not in chair_row
-    assert "9999-12-31" in ceo_row and "planned" not in ceo_row
+    assert "9999-12-31 (planned)" in ceo_row  # held today; its end, a future fact, is planned
     bo_row = next(line for line in table.stdout.splitlines() if "Bo Chen" in line)
     assert "planned" in bo_row
     data = json.loads(invoke("history", "ann", "--events", str(root), "--format", "json").stdout)
@@ -427,6 +428,38 @@ def test_a_role_starting_in_the_future_is_planned(write_events: WriteEvents) -> 
         "CEO": "current",
         "Chair": "planned",
     }
+
+
+def test_an_end_that_has_not_come_reads_planned(write_events: WriteEvents) -> None:
+    """A role and a reporting line held today whose recorded ends are still to come: the
+    history (table and the explorer's pane) shows each end as planned, not as a plain date
+    that reads as if it had passed."""
+    from reorg_cli.output.render_details import render_person_roles
+    from reorg_cli.output.render_text import Footnotes
+
+    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
+    clear = "{type: reporting_line_cleared, person: ann}"
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2024-01-01", CORP, ROLE, line)
+            + event("e2", FUTURE, end_role, clear)
+        }
+    )
+    table = invoke("history", "ann", "--events", str(root), env={"COLUMNS": "120"})
+    assert table.exit_code == 0, table.output
+    ceo_row = next(line for line in table.stdout.splitlines() if "CEO" in line)
+    bo_row = next(line for line in table.stdout.splitlines() if "Bo Chen" in line)
+    assert f"{FUTURE} (planned)" in ceo_row and f"{FUTURE} (planned)" in bo_row
+    history = load_timeline(root).person_history("ann", today=day("2026-06-01"))
+    pane = Console(file=io.StringIO(), width=80, color_system=None)
+    pane.print(render_person_roles(history, Footnotes(history.cited)))
+    assert pane.file.getvalue().count(f"{FUTURE} (planned)") == 2  # type: ignore[attr-defined]
+    past = load_timeline(root).person_history("ann", today=day("2999-06-01"))
+    pane = Console(file=io.StringIO(), width=80, color_system=None)
+    pane.print(render_person_roles(past, Footnotes(past.cited)))
+    assert "(planned)" not in pane.file.getvalue()  # type: ignore[attr-defined]
 
 
 def test_status_follows_the_reference_day(write_events: WriteEvents) -> None:
