@@ -18,6 +18,8 @@ from reorg_cli.interop.importing import Imported, Origins, split_events
 from reorg_cli.interop.popolo_order import plan_roles
 from reorg_cli.interop.popolo_records import _Edge, _History, _Reader, _Unit
 
+_MERGED = "unit merged into "  # the start of the reason a merge gives the facts it ends
+
 # -- writing event files -------------------------------------------------------------------------
 
 
@@ -32,6 +34,8 @@ class _Writer:
         self.origin: dict[int, str] = {}  # id(change) -> what in the document made it
         self.creations: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
         self.ends: dict[str, list[tuple[str, str | None, dict[str, Any]]]] = {}
+        #: (event, unit) -> the unit's renames in the event, in order, and its name before them
+        self.renames: dict[tuple[str, str], tuple[str, list[dict[str, Any]]]] = {}
 
     def confidence(self, edge: _Edge) -> dict[str, str]:
         own = self.events[edge.event].confidence
@@ -68,7 +72,11 @@ class _Writer:
                 for other in (parent, end_change.get("into")):
                     if other in after:
                         after[other].add(unit_id)
-            self.phases[event_id][5].extend(_ordered([(u, after[u], c) for u, _, c in ends])[0])
+            seen = self.names_seen(event_id)
+            # Merges into a unit renamed in this event go in the order of the names they saw.
+            ends = sorted(ends, key=lambda end: seen.get(end[0], (0, ""))[0])
+            ordered = _ordered([(u, after[u], c) for u, _, c in ends])[0]
+            self.phases[event_id][5].extend(self.with_late_renames(event_id, ordered, seen))
         for steps in plan_roles(self.history, self.effective).values():
             for phase, (kind, index, vacancy) in steps:
                 self.role_change(index, kind, phase, vacancy)
@@ -102,6 +110,78 @@ class _Writer:
             self.phases[line.start.event][3][at:at] = pair
             stays[line.start.event] = at + 2
         self.order_moves()
+
+    def names_seen(self, event_id: str) -> dict[str, tuple[int, str]]:
+        """For each unit merged in the event into a unit renamed in it: which of the
+        successor's names in the event (0: its name before the event, k: after its k-th
+        rename) the merge saw, and that name.
+
+        A merge closes the merged unit's open vacancies with the reason "unit merged into
+        NAME", NAME being the successor's name at that moment: the document keeps that
+        reason, not the order of the merge and the rename inside the event."""
+        seen: dict[str, tuple[int, str]] = {}
+        merged_into = {u.id: u.merged_into for u in self.history.units if u.merged_into}
+        for vacancy in self.history.vacancies:
+            end, unit = vacancy.end, str(vacancy.value[0])
+            if end is None or end.event != event_id or not end.reason or unit in seen:
+                continue
+            renamed = self.renames.get((event_id, merged_into.get(unit, "")))
+            if renamed is None or not end.reason.startswith(_MERGED):
+                continue
+            before, changes = renamed
+            names = [before, *(c["name"] for c in changes)]
+            name = end.reason[len(_MERGED) :]
+            if name in names:
+                seen[unit] = (names.index(name), name)
+        return seen
+
+    def with_late_renames(
+        self, event_id: str, ends: list[dict[str, Any]], seen: dict[str, tuple[int, str]]
+    ) -> list[dict[str, Any]]:
+        """The event's unit ends (in order), with the renames of a unit that another unit
+        merges into moved among them when the merge saw an earlier name (``seen``, from
+        :meth:`names_seen`).
+
+        Renames come before the ends by default; when a merge saw an earlier name of its
+        successor, the successor's renames in the event are taken out of the renames phase
+        and put back among the ends: before each merge into it up to the name it saw, the
+        rest before the successor's own end or after the last end. A rename changes nothing
+        but the names, so only the names move."""
+        held: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+        for change in ends:
+            into = change.get("into")
+            if not isinstance(into, str) or into in held or change["unit"] not in seen:
+                continue
+            before, changes = self.renames[event_id, into]
+            if seen[change["unit"]][1] != changes[-1]["name"]:
+                held[into] = ([before, *(c["name"] for c in changes)], list(changes))
+                moved = {id(c) for c in changes}
+                phase = self.phases[event_id][1]
+                phase[:] = [c for c in phase if id(c) not in moved]
+        if not held:
+            return ends
+        result: list[dict[str, Any]] = []
+
+        def release(unit: str, upto: str | None) -> None:
+            """Put back ``unit``'s held renames until its name is ``upto`` (None: all)."""
+            names, changes = held[unit]
+            done = len(names) - 1 - len(changes)  # renames already put back
+            stop = len(changes) + done
+            if upto is not None:
+                stop = next((k for k in range(done, len(names)) if names[k] == upto), done)
+            result.extend(changes[: stop - done])
+            del changes[: stop - done]
+
+        for change in ends:
+            into = change.get("into")
+            if isinstance(into, str) and into in held and change["unit"] in seen:
+                release(into, seen[change["unit"]][1])
+            if change["unit"] in held:
+                release(change["unit"], None)
+            result.append(change)
+        for unit in held:
+            release(unit, None)
+        return result
 
     def effective(self, edge: _Edge) -> str:
         """The confidence a change made for ``edge`` replays with."""
@@ -177,12 +257,14 @@ class _Writer:
         self.creations.setdefault(life.start.event, []).append(
             (unit.id, first_parent.value[0], change)
         )
-        for fact in unit.names[1:]:
+        for before, fact in zip(unit.names, unit.names[1:], strict=False):
             name, names = fact.value
             renamed: dict[str, Any] = {"type": "unit_renamed", "unit": unit.id, "name": name}
             if names:
                 renamed["names"] = names
             self.add(fact.start, 1, renamed)
+            key = (fact.start.event, unit.id)
+            self.renames.setdefault(key, (str(before.value[0]), []))[1].append(renamed)
         for fact in unit.kinds[1:]:
             self.add(
                 fact.start, 1, {"type": "unit_reclassified", "unit": unit.id, "kind": fact.value[0]}
