@@ -44,7 +44,12 @@ def log(
     ] = None,
     oneline: Annotated[bool, typer.Option("--oneline", help="One line per event.")] = False,
     patch: Annotated[
-        bool, typer.Option("--patch", "-p", help="Show each event's effect as diff shows it.")
+        bool,
+        typer.Option(
+            "--patch",
+            "-p",
+            help="Show each event's effect as diff shows it, and what it confirms still held.",
+        ),
     ] = False,
     max_count: Annotated[
         int | None, typer.Option("--max-count", "-n", min=1, help="Show at most N events.")

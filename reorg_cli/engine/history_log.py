@@ -84,6 +84,33 @@ def event_patch(
     return tuple(c for c in result.changes if event.id in c.events)
 
 
+def event_confirmations(timeline: Timeline, event: Event) -> tuple[str, ...]:
+    """What the event's confirmations say still held, one summary each ("Zhou Jingren —
+    Chief Scientist, Alibaba Group"; "DingTalk exists"; "A reports to B"), units named as
+    they were right after the event."""
+    from reorg_cli.events.changes import ReportingLineConfirmed, RoleConfirmed, UnitConfirmed
+
+    row = timeline.store.one("SELECT replay FROM event_records WHERE id = ?", event.id)
+    step = row[0] if row is not None and row[0] is not None else None
+    if step is None:  # corrected or retracted: it confirms nothing
+        return ()
+
+    def unit_name(unit: str) -> str:
+        return timeline.unit_name_at_order(unit, step)
+
+    found = []
+    for change in event.changes:
+        if isinstance(change, RoleConfirmed):
+            person = timeline.person_name(change.person)
+            found.append(f"{person} — {change.title}, {unit_name(change.unit)}")
+        elif isinstance(change, UnitConfirmed):
+            found.append(f"{unit_name(change.unit)} exists")
+        elif isinstance(change, ReportingLineConfirmed):
+            person, boss = (timeline.person_name(p) for p in (change.person, change.reports_to))
+            found.append(f"{person} reports to {boss}")
+    return tuple(found)
+
+
 def log_entries(
     timeline: Timeline,
     *,
@@ -127,6 +154,7 @@ def log_entries(
                 notes=event.notes,
                 sources=event.sources,
                 patch=event_patch(timeline, event, min_confidence) if patch else None,
+                confirms=event_confirmations(timeline, event) if patch else (),
             )
         )
     return result

@@ -32,6 +32,9 @@ class LogEntry:
     notes: str | None
     sources: tuple[Source, ...]
     patch: tuple[DiffChange, ...] | None = None
+    #: With ``--patch``: what the event confirms still held (its ``*_confirmed`` changes), in
+    #: words like a diff change's summary, the units named as they were then.
+    confirms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,13 +122,18 @@ def render_log(entries: list[LogEntry], *, oneline: bool = False) -> RenderableT
                 blocks.append(Indented(safe_text(paragraph)))
         if item.patch is not None:
             patch = Text()
-            if not item.patch:
+            if not item.patch and not item.confirms:
                 patch.append("(no change to the org as shown on its dates)", style="dim")
             for j, change in enumerate(item.patch):
                 sign = {"added": "+", "removed": "-"}.get(change.type.split("_")[-1], "~")
                 patch.append("\n" if j else "")
                 patch.append(f"{sign} ", style="green" if sign == "+" else "red")
                 patch.append_text(safe_text(change.summary))
+            for j, confirmed in enumerate(item.confirms, start=len(item.patch)):
+                patch.append("\n" if j else "")
+                patch.append("= ", style="blue")
+                patch.append_text(safe_text(confirmed))
+                patch.append(" (confirmed)", style="dim")
             blocks.append(Indented(patch))
     return Group(*blocks)
 

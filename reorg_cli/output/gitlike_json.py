@@ -40,6 +40,7 @@ def log_dict(entries: list[LogEntry], *, patch: bool) -> dict[str, Any]:
         }
         if patch:
             record["changes"] = [diff_change_dict(c) for c in item.patch or ()]
+            record["confirms"] = list(item.confirms)
         events.append(record)
     return {"schema_version": SCHEMA_VERSION, "events": events}
 

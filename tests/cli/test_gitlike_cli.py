@@ -44,7 +44,21 @@ def test_log_options() -> None:
     code, _, err = run("log", "--events", str(MINI), "--since", "2025", "--until", "2024")
     assert code == 2 and err.count("\n") == 1 and "--since" in err
     code, out, _ = run("log", "--events", str(MINI), "-p", "--format", "json")
-    assert all("changes" in e for e in json.loads(out)["events"])
+    assert all("changes" in e and e["confirms"] == [] for e in json.loads(out)["events"])
+
+
+def test_log_patch_json_lists_what_the_bundled_confirmations_confirm() -> None:
+    code, out, _ = run("log", "-p", "--since", "2026-06-14", "--until", "2026-06-14")
+    assert code == 0 and "= Zhou Jingren — Chief Scientist, Alibaba Group (confirmed)" in out
+    code, out, _ = run(
+        "log", "-p", "--since", "2026-06-14", "--until", "2026-06-14", "--format", "json"
+    )
+    events = {e["id"]: e for e in json.loads(out)["events"]}
+    assert events["confirm-2026-06-14-zhou-jingren"]["changes"] == []
+    assert events["confirm-2026-06-14-zhou-jingren"]["confirms"] == [
+        "Zhou Jingren — Chief Scientist, Alibaba Group",
+        "Zhou Jingren — Head, Alibaba AI Future Research Institute",
+    ]
 
 
 def test_blame_acceptance_each_fact_has_an_event_and_sources() -> None:

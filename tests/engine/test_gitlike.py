@@ -154,6 +154,62 @@ def test_log_patch_is_the_events_effect(history: Timeline) -> None:
     assert all("cut" in c.events for c in entry.patch)
 
 
+CONFIRMED = """\
+events:
+  - id: found
+    date: 2024-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: lab, name: Lab, kind: lab}
+      - {type: role_assigned, person: bo, unit: lab, title: Head}
+      - {type: reporting_line_set, person: bo, reports_to: ann}
+  - id: still
+    date: 2024-06-01
+    title: Still there, under a new name
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_renamed, unit: lab, name: Research Lab}
+      - {type: role_confirmed, person: bo, unit: lab, title: Head}
+      - {type: unit_confirmed, unit: lab}
+      - {type: reporting_line_confirmed, person: bo, reports_to: ann}
+  - id: later
+    date: 2025-01-01
+    title: Renamed again
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_renamed, unit: lab, name: Big Lab}
+"""
+
+
+def test_log_patch_says_what_an_event_confirms(write_events: WriteEvents) -> None:
+    """A confirmation changes nothing the diff shows; ``-p`` says what it confirmed, the unit
+    named as it was right after the event."""
+    [entry] = log_entries(
+        load_timeline(write_events({"h.yaml": CONFIRMED})),
+        day_from=day("2024-06-01"),
+        day_to=day("2024-06-01"),
+        person=None,
+        unit=None,
+        grep=None,
+        today=None,
+        min_confidence=Confidence.UNCERTAIN,
+        newest_first=True,
+        limit=None,
+        patch=True,
+    )
+    assert entry.patch is not None
+    assert [c.summary for c in entry.patch] == ["Lab renamed to Research Lab"]
+    assert entry.confirms == (
+        "Bo Chen — Head, Research Lab",
+        "Research Lab exists",
+        "Bo Chen reports to Ann Lee",
+    )
+
+
 def test_units_below_counts_every_unit_ever_under(history: Timeline) -> None:
     assert units_below(history, "lab") == {"lab", "team"}
     assert units_below(history, "team") == {"team"}
