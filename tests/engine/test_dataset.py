@@ -129,7 +129,8 @@ def test_wu_zeming_history_has_its_real_precision(alibaba: Timeline) -> None:
     group_cto = spans[(alibaba.find_unit("Alibaba Group"), "Chief Technology Officer")]
     assert group_cto.start.text() == "2022-12-29" and group_cto.end is None
     eleme = spans[(alibaba.find_unit("Ele.me"), "Chairman")]
-    # The sources give only "the end of March" (the fiscal year's): the handover's two days.
+    # The sources say "the end of the current fiscal year (March 31)" (S29; SCMP: "the end of
+    # March") and name no start day for the new posts: the handover's two days.
     assert eleme.start.text() == "between 2024-03-31 and 2024-04-01"
     flash = [s for s in history.roles if s.unit == alibaba.find_unit("Taobao Flash Sale")]
     assert flash and flash[0].end is not None and flash[0].end.text() == "2026-04-08"
