@@ -163,25 +163,65 @@ def test_csv_has_one_row_per_role(mini: Timeline) -> None:
         roles_csv(mini, today=TODAY)
         == """\
 person_id,person_name,unit_id,unit_name,title,head,start,end,status,confidence,sources,events,\
-last_confirmed,stale
+last_confirmed,stale,presence_at
 ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,https://example.com/memo,\
-founding,2024-01-15,
+founding,2024-01-15,,
 bo,Bo Chen,lab,Research Lab,Head,yes,2024-01-15,2025-06-01,ended,confirmed,\
-https://example.com/memo,founding committee,2024-01-15,
+https://example.com/memo,founding committee,2024-01-15,,
 cy,Cy Wu,lab,AI Business Unit,CTO,,2025-03,,current,reported,https://example.com/news,lab-upgrade,\
-2025-03,
+2025-03,,
 ann,Ann Lee,comm,Tech Committee,Chair,yes,2025-06-01,,current,confirmed,https://example.com/memo,\
-committee,2025-06-01,
+committee,2025-06-01,,
 bo,Bo Chen,comm,Tech Committee,Member,,2025-06-01,,current,confirmed,https://example.com/memo,\
-committee,2025-06-01,
+committee,2025-06-01,,
 """
     )
     assert roles_csv(mini, at=day("2024-12-31"), today=TODAY).splitlines()[1:] == [
         "ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,"
-        "https://example.com/memo,founding,2024-01-15,",
+        "https://example.com/memo,founding,2024-01-15,,present",
         "bo,Bo Chen,lab,Research Lab,Head,yes,2024-01-15,2025-06-01,ended,confirmed,"
-        "https://example.com/memo,founding committee,2024-01-15,",
+        "https://example.com/memo,founding committee,2024-01-15,,present",
     ]
+
+
+def test_csv_at_leaves_out_roles_in_units_that_do_not_exist_then(
+    write_events: WriteEvents,
+) -> None:
+    """A role started 'by 2025-12' may hold on 2025-01-01, but its unit was only created on
+    2025-06-01: on that day `show --at` lists no such role, and neither does the CSV. A role
+    that may or may not hold is marked `uncertain` in presence_at."""
+    events = """\
+        events:
+          - id: corp
+            date: 2024-01-01
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/a"}]
+            changes:
+              - {type: unit_created, unit: corp, name: Corp, kind: company}
+          - id: team
+            date: 2025-06-01
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/b"}]
+            changes:
+              - {type: unit_created, unit: team, name: Team, kind: team, parent: corp}
+          - id: head
+            date: by 2025-12
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/c"}]
+            changes:
+              - {type: role_assigned, person: ann, unit: team, title: Head}
+              - {type: role_assigned, person: bo, unit: corp, title: CEO}
+        """
+    timeline = load_timeline(write_events({"e.yaml": events}))
+    before = roles_csv(timeline, at=day("2025-01-01"), today=TODAY).splitlines()
+    assert [row.split(",")[:3] for row in before[1:]] == [["bo", "Bo Chen", "corp"]]
+    assert before[1].endswith(",uncertain")
+    after = roles_csv(timeline, at=day("2026-01-01"), today=TODAY).splitlines()
+    assert [row.split(",")[0] for row in after[1:]] == ["ann", "bo"]
+    assert all(row.endswith(",present") for row in after[1:])
 
 
 def test_timelinejs_slides(mini: Timeline) -> None:
