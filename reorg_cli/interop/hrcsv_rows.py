@@ -147,6 +147,14 @@ class RowReader:
     def header(self, record: list[str], line: int, starts: list[int]) -> list[str] | None:
         names = [cell.strip().lstrip("\ufeff").casefold() for cell in record]
         columns = starts + [1] * (len(names) - len(starts))
+        if names[:2] == ["person_id", "person_name"] and {"start", "end", "status"} <= set(names):
+            self.fail(
+                line,
+                "this is a table of roles, as 'reorg export --format csv' writes, not an HR "
+                "export of dated actions",
+                "to copy a history, use 'reorg export --format popolo' and 'reorg import popolo'",
+            )
+            return None
         ok = True
         for name, column in zip(names, columns, strict=False):
             if name not in COLUMNS:

@@ -13,7 +13,7 @@ from reorg_cli.cli.app import app
 from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.interop.hrcsv import import_hr_csv
-from tests.conftest import CLI_ENV, FIXTURES, day
+from tests.conftest import CLI_ENV, FIXTURES, MINI, day
 
 HR_50 = FIXTURES / "hr" / "hr-50.csv"
 HEADER = (
@@ -358,3 +358,54 @@ def test_column_numbers_follow_quoted_fields() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "h.csv:2:45: unknown parent unit 'nowhere' (create it first with a unit_create row)"
     ]
+
+
+def test_a_roles_table_from_export_csv_is_named_as_such(tmp_path: Path) -> None:
+    """The export's CSV (one row per role) is not the importer's (one row per action): one
+    line says so, instead of one 'unknown column' per column."""
+    exported = run("export", "--format", "csv", "--events", str(MINI))
+    assert exported.exit_code == 0
+    source = tmp_path / "roles.csv"
+    source.write_text(exported.stdout, encoding="utf-8")
+    result = run("import", "csv", str(source), "--into", str(tmp_path / "out"))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"{source}:1:1: error: this is a table of roles, as 'reorg export --format csv' writes, "
+        "not an HR export of dated actions (to copy a history, use 'reorg export --format "
+        "popolo' and 'reorg import popolo')\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_hr_rows_give_the_roles_the_export_lists(tmp_path: Path) -> None:
+    """Round trip: the roles that `export --format csv` lists for an imported HR file are the
+    ones its rows describe (person, unit, title, start and end), none more, none less."""
+    into = tmp_path / "acme"
+    assert run("import", "csv", str(HR_50), "--into", str(into)).exit_code == 0
+    rows = sorted(
+        enumerate(csv.DictReader(HR_50.read_text(encoding="utf-8").splitlines())),
+        key=lambda item: (item[1]["effective_date"], item[0]),
+    )
+    held: dict[str, list[str]] = {}
+    expected: list[list[str]] = []
+    for _, row in rows:
+        person, date = row["person_id"], row["effective_date"]
+        if row["action"] == "hire":
+            held[person] = [person, row["unit_id"], row["title"], date, ""]
+            expected.append(held[person])
+        elif row["action"] in ("transfer", "promote"):
+            old = held[person]
+            post = [row["unit_id"] or old[1], row["title"] or old[2]]
+            if post != old[1:3]:
+                old[4] = date
+                held[person] = [person, *post, date, ""]
+                expected.append(held[person])
+        elif row["action"] == "leave":
+            held.pop(person)[4] = date
+    exported = run("export", "--format", "csv", "--events", str(into))
+    got = [
+        [r["person_id"], r["unit_id"], r["title"], r["start"], r["end"]]
+        for r in csv.DictReader(exported.stdout.splitlines())
+    ]
+    assert len(expected) == 30
+    assert sorted(got) == sorted(expected)
