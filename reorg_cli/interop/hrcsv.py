@@ -19,7 +19,7 @@ from reorg_cli.events.writer import dump_yaml
 from reorg_cli.interop.common import slug, unique
 from reorg_cli.interop.hrcsv_rows import ACTIONS as ACTIONS
 from reorg_cli.interop.hrcsv_rows import COLUMNS as COLUMNS
-from reorg_cli.interop.hrcsv_rows import Bad, Row, RowReader
+from reorg_cli.interop.hrcsv_rows import CONTROL_RE, Bad, Row, RowReader
 from reorg_cli.interop.importing import Imported, Origins, split_events
 
 SOURCE_ID = "hr-export"
@@ -47,7 +47,11 @@ class _Person:
 class _Importer(RowReader):
     def __init__(self, label: str, source_name: str) -> None:
         super().__init__(label)
-        self.source_name = source_name
+        # The file's name goes into the generated text (notes, the source's title, a comment):
+        # a line break or a control character in it would break the YAML or be refused by the
+        # loader, so they are written as visible \uXXXX. The file: URL percent-encodes them.
+        self.source_name = CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", source_name)
+        self.source_url = "file:" + quote(source_name)
         self.units: dict[str, _Unit] = {}
         self.people: dict[str, _Person] = {}
         self.events: dict[str, list[dict[str, Any]]] = {}
@@ -379,7 +383,7 @@ class _Importer(RowReader):
             files["people.yaml"] = dump_yaml({"people": people}, header)
         source = {
             "id": SOURCE_ID,
-            "url": "file:" + quote(source_name),
+            "url": self.source_url,
             "publisher": "HR export",
             "title": source_name,
             "note": f"{rows} rows imported with reorg import csv",
@@ -417,8 +421,9 @@ class _Importer(RowReader):
 def import_hr_csv(data: bytes, label: str, source_name: str) -> dict[str, str]:
     """Event files (relative path -> YAML text) for the HR export ``data``.
 
-    ``label`` names the file in messages (``label:row: message``); ``source_name`` is the file
-    name recorded as the events' source. Raises :class:`EventFileError` listing every bad row.
+    ``label`` names the file in messages (``label:line:column: message``); ``source_name`` is
+    the file name recorded as the events' source. Raises :class:`EventFileError` listing every
+    bad row.
     """
     return convert_hr_csv(data, label, source_name).files
 

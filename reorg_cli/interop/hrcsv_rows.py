@@ -42,7 +42,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 ID_COLUMNS = ("person_id", "unit_id", "parent_unit_id", "manager_id")
 
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: Longest value shown in a message (a 5,000-character id is cut).
 _SHOWN = 60
 _BOM = b"\xef\xbb\xbf"
@@ -186,7 +186,7 @@ class RowReader:
         cells: dict[str, str] = {}
         for name, raw in zip(header, record, strict=True):
             value = raw.strip()
-            bad = _CONTROL_RE.search(value)
+            bad = CONTROL_RE.search(value)
             if bad is not None:
                 raise self.fail(
                     line,

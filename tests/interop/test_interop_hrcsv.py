@@ -409,3 +409,19 @@ def test_hr_rows_give_the_roles_the_export_lists(tmp_path: Path) -> None:
     ]
     assert len(expected) == 30
     assert sorted(got) == sorted(expected)
+
+
+@pytest.mark.parametrize("name", ["line\nbreak.csv", "e\x1b[31mvil\u202e.csv", "tab\there.csv"])
+def test_a_file_name_with_control_characters_is_imported(tmp_path: Path, name: str) -> None:
+    """The file's name is written into the events (notes, the source's title, a comment): a
+    line break in it broke the YAML and a control character was refused by the loader, so the
+    import failed with errors about files the user has not seen. Now it is written visibly."""
+    source = tmp_path / name
+    source.write_bytes(HR_50.read_bytes())
+    into = tmp_path / "out"
+    result = run("import", "csv", str(source), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    sources = (into / "sources.yaml").read_text(encoding="utf-8")
+    assert "\\u00" in sources or "\\u202e" in sources
+    shown = run("show", "--events", str(into), "--at", "2022-02-14")
+    assert shown.exit_code == 0 and "Acme Corp" in shown.stdout
