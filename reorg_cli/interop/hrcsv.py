@@ -16,10 +16,10 @@ from urllib.parse import quote
 from reorg_cli.events.errors import EventFileError, Location, Problem
 from reorg_cli.events.loader import closest
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.interop.common import slug, unique
+from reorg_cli.interop.common import slug, unique, visible
 from reorg_cli.interop.hrcsv_rows import ACTIONS as ACTIONS
 from reorg_cli.interop.hrcsv_rows import COLUMNS as COLUMNS
-from reorg_cli.interop.hrcsv_rows import CONTROL_RE, Bad, Row, RowReader
+from reorg_cli.interop.hrcsv_rows import Bad, Row, RowReader
 from reorg_cli.interop.importing import Imported, Origins, split_events
 
 SOURCE_ID = "hr-export"
@@ -50,7 +50,7 @@ class _Importer(RowReader):
         # The file's name goes into the generated text (notes, the source's title, a comment):
         # a line break or a control character in it would break the YAML or be refused by the
         # loader, so they are written as visible \uXXXX. The file: URL percent-encodes them.
-        self.source_name = CONTROL_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", source_name)
+        self.source_name = visible(source_name)
         self.source_url = "file:" + quote(source_name)
         self.units: dict[str, _Unit] = {}
         self.people: dict[str, _Person] = {}

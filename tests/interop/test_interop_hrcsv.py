@@ -425,3 +425,16 @@ def test_a_file_name_with_control_characters_is_imported(tmp_path: Path, name: s
     assert "\\u00" in sources or "\\u202e" in sources
     shown = run("show", "--events", str(into), "--at", "2022-02-14")
     assert shown.exit_code == 0 and "Acme Corp" in shown.stdout
+
+
+def test_a_popolo_file_name_with_a_line_break_is_imported(tmp_path: Path) -> None:
+    """The Popolo importer wrote the file's path raw into a YAML comment: a line break in the
+    name broke every generated file."""
+    exported = run("export", "--format", "popolo", "--events", str(MINI))
+    assert exported.exit_code == 0
+    source = tmp_path / "org\nchart.json"
+    source.write_text(exported.stdout, encoding="utf-8")
+    into = tmp_path / "out"
+    result = run("import", "popolo", str(source), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    assert "org\\u000achart.json" in (into / "people.yaml").read_text(encoding="utf-8")
