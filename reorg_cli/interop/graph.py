@@ -104,6 +104,7 @@ def _walk(state: OrgState) -> tuple[list[_Node], list[tuple[str, str]]]:
 
 
 _MERMAID_ID_RE = re.compile(r"[^A-Za-z0-9_]")
+_COLON_RE = re.compile(":(?! )")
 
 
 def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
@@ -122,13 +123,19 @@ def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
 
 def mermaid_text(text: str) -> str:
     """Text for inside a quoted Mermaid label: characters Mermaid or HTML would read as syntax
-    become Mermaid entity codes (``"`` is ``#quot;``). ``%`` becomes ``#37;``, so that no
-    ``%%`` reaches the chart: Mermaid reads ``%%`` as a comment and ``%%{init: ...}%%`` as a
-    directive that changes the chart's configuration, even inside a quoted label."""
+    become Mermaid entity codes (``"`` is ``#quot;``), and so does a ``:`` not followed by a
+    space (``#58;``). ``%`` becomes ``#37;``, so that no ``%%`` reaches the chart: Mermaid
+    reads ``%%`` as a comment and ``%%{init: ...}%%`` as a directive that changes the chart's
+    configuration, even inside a quoted label."""
     text = text.replace("#", "#35;").replace("%", "#37;")
     for char, code in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
         text = text.replace(char, code)
-    return text.replace("`", "#96;").replace("\n", " ")
+    text = text.replace("`", "#96;").replace("\n", " ")
+    # Before its entity codes, Mermaid drops the last ';' of any stretch of a line matching
+    # /style.*:\S*#.*;/ (or classDef...): a name such as 'Lifestyle "A:B"' lost the ';' of an
+    # entity and showed '#quot'. A ':' followed by a space (as in 'CEO: Ann') cannot start
+    # such a match; any other becomes #58;.
+    return _COLON_RE.sub("#58;", text)
 
 
 def mermaid_chart(state: OrgState) -> str:
