@@ -138,6 +138,29 @@ def mermaid_text(text: str) -> str:
     return _COLON_RE.sub("#58;", text)
 
 
+#: Mermaid's defaults (``maxTextSize``, ``maxEdges``): past them it draws an error instead of
+#: the chart (GitHub uses the defaults).
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+
+
+def mermaid_limit_note(chart: str) -> str | None:
+    """A note when ``chart`` (from :func:`mermaid_chart`) is past what Mermaid draws by
+    default, else None."""
+    edges = sum(1 for line in chart.splitlines() if line.startswith("    u_") and "->" in line)
+    over = []
+    if len(chart) > MERMAID_MAX_TEXT:
+        over.append(f"{len(chart):,} characters (Mermaid's maxTextSize is {MERMAID_MAX_TEXT:,})")
+    if edges > MERMAID_MAX_EDGES:
+        over.append(f"{edges:,} edges (Mermaid's maxEdges is {MERMAID_MAX_EDGES})")
+    if not over:
+        return None
+    return (
+        f"the chart has {' and '.join(over)}: Mermaid (and GitHub) will show an error instead "
+        "unless those settings are raised; --format dot has no such limit"
+    )
+
+
 def mermaid_chart(state: OrgState) -> str:
     """A Mermaid ``flowchart TD`` of the organization in ``state`` (renders on GitHub)."""
     nodes, edges = _walk(state)

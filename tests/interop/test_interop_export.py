@@ -318,3 +318,31 @@ def test_help(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert "Usage" in result.stdout
     assert {"export", "import"} <= set(run("--help").stdout.split())
+
+
+def test_a_mermaid_chart_past_mermaids_limits_gets_a_note(write_events: WriteEvents) -> None:
+    """Mermaid (and GitHub) draw an error instead of a chart of more than 500 edges or 50,000
+    characters: the export says so on stderr; stdout keeps the chart, and DOT has no note."""
+    changes = "\n".join(
+        f"      - {{type: unit_created, unit: u{i}, name: Unit {i}, kind: team, parent: corp}}"
+        for i in range(501)
+    )
+    events = write_events(
+        {
+            "e.yaml": "events:\n  - id: e\n    date: 2024-01-01\n    title: T\n"
+            "    confidence: confirmed\n    sources: [s1]\n    changes:\n"
+            "      - {type: unit_created, unit: corp, name: Corp, kind: company}\n" + changes
+        }
+    )
+    result = run("export", "--format", "mermaid", "--at", "2024-01-02", "--events", str(events))
+    assert result.exit_code == 0
+    assert result.stdout.count(" --> ") == 501
+    assert (
+        "reorg: note: the chart has 501 edges (Mermaid's maxEdges is 500): Mermaid (and GitHub) "
+        "will show an error instead unless those settings are raised; --format dot has no such "
+        "limit" in " ".join(result.stderr.split())
+    )
+    dot = run("export", "--format", "dot", "--at", "2024-01-02", "--events", str(events))
+    assert dot.exit_code == 0 and "maxEdges" not in dot.stderr
+    small = run("export", "--format", "mermaid", "--at", "2025-06-30", "--events", str(MINI))
+    assert "maxEdges" not in small.stderr and "maxTextSize" not in small.stderr
