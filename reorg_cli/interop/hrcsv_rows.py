@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from reorg_cli.events.dates import DateSyntaxError, Precision, parse_partial
+from reorg_cli.events.dates import DateSyntaxError, parse_partial
 from reorg_cli.events.errors import Location, Problem
 from reorg_cli.events.loader import ID_RE, closest
 
@@ -45,6 +45,7 @@ ID_COLUMNS = ("person_id", "unit_id", "parent_unit_id", "manager_id")
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: Longest value shown in a message (a 5,000-character id is cut).
 _SHOWN = 60
+_DAY_RE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BOM = b"\xef\xbb\xbf"
 _FIELDS_HINT = "give every row one field per column; an empty field is written ,,"
 _QUOTING_HINT = 'a field holding a comma or a quote must be in "...", with each " in it written ""'
@@ -207,14 +208,19 @@ class RowReader:
         at_date = columns.get("effective_date", 1)
         if not raw_date:
             raise self.fail(line, "effective_date is empty", "write YYYY-MM-DD", at_date)
+        if _DAY_RE.fullmatch(raw_date) is None:
+            # parse_partial's own message offers YYYY and YYYY-MM, which are not days.
+            raise self.fail(
+                line,
+                f"effective_date {_shown(raw_date)} is not a day written YYYY-MM-DD",
+                "write it as 2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is "
+                "not guessed",
+                at_date,
+            )
         try:
             date = parse_partial(raw_date)
         except DateSyntaxError as err:
             raise self.fail(line, f"effective_date: {err}", "", at_date) from None
-        if date.precision is not Precision.DAY:
-            raise self.fail(
-                line, f"effective_date {_shown(raw_date)} is not a day", "write YYYY-MM-DD", at_date
-            )
         action = re.sub(r"[\s-]+", "_", cells.get("action", "").casefold())
         if action not in ACTIONS:
             raise self.fail(

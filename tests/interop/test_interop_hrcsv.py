@@ -186,7 +186,8 @@ def test_every_bad_row_is_reported_as_file_row_message_and_nothing_is_written(
         "bad.csv:4:1: error: effective_date: '2024-13-01' is not a date: month 13 does not exist",
         "bad.csv:5:12: error: unknown action 'hier' (did you mean 'hire'?)",
         "bad.csv:9:18: error: leave needs person_id (fill in person_id)",
-        "bad.csv:14:1: error: effective_date '2024-01' is not a day (write YYYY-MM-DD)",
+        "bad.csv:14:1: error: effective_date '2024-01' is not a day written YYYY-MM-DD (write it "
+        "as 2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is not guessed)",
         "bad.csv:15:1: error: this row has 6 fields but the header has 9 (give every row one "
         "field per column; an empty field is written ,,)",
         "bad.csv:16:17: error: person_id 'bad id' is not a valid id (use letters, digits, '.', "
@@ -438,3 +439,15 @@ def test_a_popolo_file_name_with_a_line_break_is_imported(tmp_path: Path) -> Non
     result = run("import", "popolo", str(source), "--into", str(into))
     assert result.exit_code == 0, result.stderr
     assert "org\\u000achart.json" in (into / "people.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("date", ["01/02/2020", "2020/01/02", "2020-1-2", "20200102", "2020"])
+def test_a_date_in_another_format_is_not_guessed(date: str) -> None:
+    """The date parser's own message offered YYYY and YYYY-MM, which the importer then refused
+    as not a day: the hint now asks for the one format that is read."""
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv((HEADER + f"{date},unit_create,,,,org,Org,,\n").encode(), "h.csv", "h.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        f"h.csv:2:1: effective_date {date!r} is not a day written YYYY-MM-DD (write it as "
+        "2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is not guessed)"
+    ]
