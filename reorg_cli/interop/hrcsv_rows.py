@@ -156,6 +156,14 @@ class RowReader:
                 "to copy a history, use 'reorg export --format popolo' and 'reorg import popolo'",
             )
             return None
+        if len(names) == 1 and (found := [d for d in (";", "\t", "|") if d in names[0]]):
+            shown = {"\t": "tabs"}.get(found[0], f"'{found[0]}'")
+            self.fail(
+                line,
+                f"the columns are separated by {shown}, not commas",
+                "save it as comma-separated CSV: in a spreadsheet, CSV UTF-8 (comma delimited)",
+            )
+            return None
         ok = True
         for name, column in zip(names, columns, strict=False):
             if name not in COLUMNS:

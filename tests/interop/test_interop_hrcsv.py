@@ -451,3 +451,18 @@ def test_a_date_in_another_format_is_not_guessed(date: str) -> None:
         f"h.csv:2:1: effective_date {date!r} is not a day written YYYY-MM-DD (write it as "
         "2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is not guessed)"
     ]
+
+
+@pytest.mark.parametrize(("separator", "shown"), [(";", "';'"), ("\t", "tabs"), ("|", "'|'")])
+def test_a_file_separated_by_something_else_is_named_in_one_line(
+    separator: str, shown: str
+) -> None:
+    """A spreadsheet set to a European locale saves ';'-separated "CSV": one line says so,
+    instead of an unknown column made of the whole header and two missing columns."""
+    data = HEADER.replace(",", separator) + "2024-01-01;unit_create;;;;org;Org;;\n"
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv(data.encode(), "h.csv", "h.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        f"h.csv:1:1: the columns are separated by {shown}, not commas (save it as "
+        "comma-separated CSV: in a spreadsheet, CSV UTF-8 (comma delimited))"
+    ]
