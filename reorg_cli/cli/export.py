@@ -149,8 +149,17 @@ def export(
             stale_after=stale_after,
         )
     else:
-        from reorg_cli.interop.graph import dot_graph, mermaid_chart
+        from reorg_cli.interop.graph import dot_graph, mermaid_chart, mermaid_limit_note
 
         state = timeline.state_at(day, stale_after=stale_after, cite=False)
         text = mermaid_chart(state) if output is ExportFormat.mermaid else dot_graph(state)
+        limit = mermaid_limit_note(text) if output is ExportFormat.mermaid else None
+        if limit is not None:
+            from rich.text import Text
+
+            from reorg_cli.cli.common import console
+
+            console(stderr=True).print(
+                Text("reorg: note: ", style="bold yellow") + Text(limit), soft_wrap=True
+            )
     _emit(text, out, force)

@@ -61,7 +61,7 @@ def import_csv(file: FileArgument, into: IntoOption) -> None:
 
     Columns: effective_date, action, person_id, person_name, title, unit_id, unit_name,
     parent_unit_id, manager_id. Actions: hire, transfer, promote, leave, unit_create,
-    unit_rename, unit_move, unit_dissolve. Bad rows are reported as FILE:ROW: message and
+    unit_rename, unit_move, unit_dissolve. Bad rows are reported as FILE:LINE:COLUMN: message and
     nothing is written.
 
     Example: reorg import csv hr.csv --into events/hr

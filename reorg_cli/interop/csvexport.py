@@ -24,6 +24,7 @@ COLUMNS = (
     # Added after the first release: at the end, so that the positions above hold.
     "last_confirmed",
     "stale",
+    "presence_at",
 )
 
 
@@ -45,7 +46,8 @@ def neutralize(cell: str) -> str:
 def roles_csv(
     timeline: Timeline, *, today: int, at: int | None = None, stale_after: int | None = None
 ) -> str:
-    """Every role held (or, with ``at``, those that hold or may hold at the end of that day).
+    """Every role held (or, with ``at``, those that hold or may hold at the end of that day in
+    a unit that exists or may exist then: the roles ``reorg show --at`` lists).
 
     ``start``, ``end`` and ``last_confirmed`` are written in event-file syntax at their
     recorded precision (``2026-04``, ``by 2025-06-23``); ``unit_name`` is the unit's name when
@@ -55,14 +57,20 @@ def roles_csv(
     ``stale`` (``yes`` or empty) is the engine's judgement, as in ``reorg history``: judged on
     today, or on the coverage end when today is past it, with ``stale_after`` days (else the
     dataset's threshold); a role that would read ``current`` but is stale reads ``stale``.
+    ``presence_at`` is, with ``at``, ``present`` or ``uncertain`` (the role may or may not hold
+    on that day, as ``[~]`` in ``reorg show``), and empty without ``at``.
     """
     reference = timeline.staleness_day(today)
     threshold = timeline.stale_after_days(stale_after)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    # A role "held" in a unit that does not exist on the day (its start or end is imprecise,
+    # the unit's dates are not) is not held then: `show --at` leaves it out, and so does this.
+    units = timeline.state_at(at, cite=False).units if at is not None else {}
     for fact in timeline.role_facts:
-        if at is not None and fact.presence(at) is Presence.ABSENT:
+        presence = fact.presence(at) if at is not None else None
+        if presence is Presence.ABSENT or (at is not None and fact.slot[1] not in units):
             continue
         person, unit, title = fact.slot
         urls: list[str] = []
@@ -92,6 +100,7 @@ def roles_csv(
                 " ".join(fact.events),
                 fact.confirmed_window.text(),
                 "yes" if stale else "",
+                presence.name.lower() if presence is not None else "",
             )
         )
     return out.getvalue()

@@ -104,6 +104,7 @@ def _walk(state: OrgState) -> tuple[list[_Node], list[tuple[str, str]]]:
 
 
 _MERMAID_ID_RE = re.compile(r"[^A-Za-z0-9_]")
+_COLON_RE = re.compile(":(?! )")
 
 
 def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
@@ -122,13 +123,42 @@ def _mermaid_ids(nodes: list[_Node]) -> dict[str, str]:
 
 def mermaid_text(text: str) -> str:
     """Text for inside a quoted Mermaid label: characters Mermaid or HTML would read as syntax
-    become Mermaid entity codes (``"`` is ``#quot;``). ``%`` becomes ``#37;``, so that no
-    ``%%`` reaches the chart: Mermaid reads ``%%`` as a comment and ``%%{init: ...}%%`` as a
-    directive that changes the chart's configuration, even inside a quoted label."""
+    become Mermaid entity codes (``"`` is ``#quot;``), and so does a ``:`` not followed by a
+    space (``#58;``). ``%`` becomes ``#37;``, so that no ``%%`` reaches the chart: Mermaid
+    reads ``%%`` as a comment and ``%%{init: ...}%%`` as a directive that changes the chart's
+    configuration, even inside a quoted label."""
     text = text.replace("#", "#35;").replace("%", "#37;")
     for char, code in (('"', "#quot;"), ("&", "#amp;"), ("<", "#lt;"), (">", "#gt;")):
         text = text.replace(char, code)
-    return text.replace("`", "#96;").replace("\n", " ")
+    text = text.replace("`", "#96;").replace("\n", " ")
+    # Before its entity codes, Mermaid drops the last ';' of any stretch of a line matching
+    # /style.*:\S*#.*;/ (or classDef...): a name such as 'Lifestyle "A:B"' lost the ';' of an
+    # entity and showed '#quot'. A ':' followed by a space (as in 'CEO: Ann') cannot start
+    # such a match; any other becomes #58;.
+    return _COLON_RE.sub("#58;", text)
+
+
+#: Mermaid's defaults (``maxTextSize``, ``maxEdges``): past them it draws an error instead of
+#: the chart (GitHub uses the defaults).
+MERMAID_MAX_TEXT = 50_000
+MERMAID_MAX_EDGES = 500
+
+
+def mermaid_limit_note(chart: str) -> str | None:
+    """A note when ``chart`` (from :func:`mermaid_chart`) is past what Mermaid draws by
+    default, else None."""
+    edges = sum(1 for line in chart.splitlines() if line.startswith("    u_") and "->" in line)
+    over = []
+    if len(chart) > MERMAID_MAX_TEXT:
+        over.append(f"{len(chart):,} characters (Mermaid's maxTextSize is {MERMAID_MAX_TEXT:,})")
+    if edges > MERMAID_MAX_EDGES:
+        over.append(f"{edges:,} edges (Mermaid's maxEdges is {MERMAID_MAX_EDGES})")
+    if not over:
+        return None
+    return (
+        f"the chart has {' and '.join(over)}: Mermaid (and GitHub) will show an error instead "
+        "unless those settings are raised; --format dot has no such limit"
+    )
 
 
 def mermaid_chart(state: OrgState) -> str:

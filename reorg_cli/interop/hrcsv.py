@@ -3,70 +3,26 @@
 Each row is one dated action - a hire, transfer, promotion or leave, or a unit being created,
 renamed, moved or dissolved (docs/interop.md, "Import an HR CSV"). Every row is checked against
 the state the earlier rows built; if any row is bad, every bad row is reported as
-``file:row: message`` and nothing is written.
+``file:line:column: message`` and nothing is written. Reading the rows is
+:mod:`reorg_cli.interop.hrcsv_rows`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from reorg_cli.events.dates import DateSyntaxError, Precision, parse_partial
 from reorg_cli.events.errors import EventFileError, Location, Problem
-from reorg_cli.events.loader import ID_RE, closest
+from reorg_cli.events.loader import closest
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.interop.common import slug, unique
+from reorg_cli.interop.common import slug, unique, visible
+from reorg_cli.interop.hrcsv_rows import ACTIONS as ACTIONS
+from reorg_cli.interop.hrcsv_rows import COLUMNS as COLUMNS
+from reorg_cli.interop.hrcsv_rows import Bad, Row, RowReader
 from reorg_cli.interop.importing import Imported, Origins, split_events
 
-COLUMNS = (
-    "effective_date",
-    "action",
-    "person_id",
-    "person_name",
-    "title",
-    "unit_id",
-    "unit_name",
-    "parent_unit_id",
-    "manager_id",
-)
-REQUIRED_COLUMNS = ("effective_date", "action")
-
-#: action -> columns that must be filled
-ACTIONS: dict[str, tuple[str, ...]] = {
-    "hire": ("person_id", "title", "unit_id"),
-    "transfer": ("person_id", "unit_id"),
-    "promote": ("person_id", "title"),
-    "leave": ("person_id",),
-    "unit_create": ("unit_id", "unit_name"),
-    "unit_rename": ("unit_id", "unit_name"),
-    "unit_move": ("unit_id",),
-    "unit_dissolve": ("unit_id",),
-}
-ID_COLUMNS = ("person_id", "unit_id", "parent_unit_id", "manager_id")
 SOURCE_ID = "hr-export"
-
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class _Bad(Exception):
-    """The row has a problem; it has been reported."""
-
-
-@dataclass(slots=True)
-class _Row:
-    line: int
-    date: str
-    day: int
-    action: str
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "")
 
 
 @dataclass(slots=True)
@@ -88,123 +44,27 @@ class _Person:
     manager: str | None = None
 
 
-class _Importer:
+class _Importer(RowReader):
     def __init__(self, label: str, source_name: str) -> None:
-        self.label = label
-        self.source_name = source_name
-        self.problems: list[Problem] = []
+        super().__init__(label)
+        # The file's name goes into the generated text (notes, the source's title, a comment):
+        # a line break or a control character in it would break the YAML or be refused by the
+        # loader, so they are written as visible \uXXXX. The file: URL percent-encodes them.
+        self.source_name = visible(source_name)
+        self.source_url = "file:" + quote(source_name)
         self.units: dict[str, _Unit] = {}
         self.people: dict[str, _Person] = {}
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.event_lines: dict[str, list[int]] = {}  # the row behind each event
         self.event_ids: set[str] = set()
 
-    def fail(self, line: int, message: str, hint: str = "") -> _Bad:
-        self.problems.append(Problem(Location(f"{self.label}:{line}"), message, hint))
-        return _Bad()
-
-    # -- reading -------------------------------------------------------------------------------
-    def read(self, data: bytes) -> list[_Row]:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            self.fail(line, "the file is not UTF-8 text", "save the CSV as UTF-8")
-            return []
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        header: list[str] | None = None
-        rows: list[_Row] = []
-        previous_end = 0
-        try:
-            for record in reader:
-                line = previous_end + 1
-                previous_end = reader.line_num
-                if not any(cell.strip() for cell in record):
-                    continue
-                if header is None:
-                    header = self.header(record, line)
-                    if header is None:
-                        return []
-                    continue
-                try:
-                    rows.append(self.row(header, record, line))
-                except _Bad:
-                    continue
-        except csv.Error as err:
-            self.fail(previous_end + 1, f"not valid CSV: {err}")
-            return []
-        if header is None:
-            self.fail(1, "the file is empty", "the first line must name the columns")
-        return rows
-
-    def header(self, record: list[str], line: int) -> list[str] | None:
-        names = [cell.strip().lstrip("\ufeff").casefold() for cell in record]
-        ok = True
-        for name in names:
-            if name not in COLUMNS:
-                hint = closest(name, COLUMNS) or "columns: " + ", ".join(COLUMNS)
-                self.fail(line, f"unknown column {name!r}", hint)
-                ok = False
-        for name in dict.fromkeys(n for n in names if names.count(n) > 1):
-            self.fail(line, f"column {name!r} appears twice")
-            ok = False
-        for name in REQUIRED_COLUMNS:
-            if name not in names:
-                self.fail(line, f"the required column {name!r} is missing")
-                ok = False
-        return names if ok else None
-
-    def row(self, header: list[str], record: list[str], line: int) -> _Row:
-        if len(record) != len(header):
-            raise self.fail(
-                line, f"this row has {len(record)} fields but the header has {len(header)}"
-            )
-        cells: dict[str, str] = {}
-        for name, raw in zip(header, record, strict=True):
-            value = raw.strip()
-            bad = _CONTROL_RE.search(value)
-            if bad is not None:
-                raise self.fail(
-                    line,
-                    f"{name} contains the control character U+{ord(bad.group()):04X}",
-                    "remove line breaks and control characters",
-                )
-            value = unicodedata.normalize("NFC", value)
-            if value and name in ID_COLUMNS and not ID_RE.fullmatch(value):
-                raise self.fail(
-                    line,
-                    f"{name} {value!r} is not a valid id",
-                    "use letters, digits, '.', '_' and '-', starting with a letter or digit",
-                )
-            cells[name] = value
-        raw_date = cells.get("effective_date", "")
-        if not raw_date:
-            raise self.fail(line, "effective_date is empty")
-        try:
-            date = parse_partial(raw_date)
-        except DateSyntaxError as err:
-            raise self.fail(line, f"effective_date: {err}") from None
-        if date.precision is not Precision.DAY:
-            raise self.fail(line, f"effective_date {raw_date!r} is not a day", "write YYYY-MM-DD")
-        action = re.sub(r"[\s-]+", "_", cells.get("action", "").casefold())
-        if action not in ACTIONS:
-            raise self.fail(
-                line,
-                f"unknown action {cells.get('action', '')!r}",
-                closest(action, ACTIONS) or "actions: " + ", ".join(ACTIONS),
-            )
-        missing = [c for c in ACTIONS[action] if not cells.get(c)]
-        if missing:
-            raise self.fail(line, f"{action} needs {', '.join(missing)}")
-        return _Row(line, date.iso(), date.first_day(), action, cells)
-
     # -- replaying -------------------------------------------------------------------------------
-    def replay(self, rows: list[_Row]) -> None:
+    def replay(self, rows: list[Row]) -> None:
         for row in sorted(rows, key=lambda r: (r.day, r.line)):
             handler = getattr(self, "do_" + row.action)
             try:
                 title, changes, subject = handler(row)
-            except _Bad:
+            except Bad:
                 continue
             base = f"{row.date}-{row.action.replace('_', '-')}-{slug(subject)}"
             event = {
@@ -219,42 +79,67 @@ class _Importer:
             self.events.setdefault(row.date, []).append(event)
             self.event_lines.setdefault(row.date, []).append(row.line)
 
-    def unit_alive(self, row: _Row, unit_id: str, what: str = "unit") -> _Unit:
+    def unit_alive(self, row: Row, unit_id: str, what: str = "unit") -> _Unit:
+        column = row.col("parent_unit_id" if what == "parent unit" else "unit_id")
         unit = self.units.get(unit_id)
         if unit is None:
             raise self.fail(
                 row.line,
                 f"unknown {what} {unit_id!r}",
                 closest(unit_id, self.units) or "create it first with a unit_create row",
+                column,
             )
         if not unit.alive:
-            raise self.fail(row.line, f"{what} {unit_id!r} was dissolved (line {unit.line})")
+            raise self.fail(
+                row.line,
+                f"{what} {unit_id!r} was dissolved (line {unit.line})",
+                "a dissolved unit cannot be used again; create a new unit with a new id",
+                column,
+            )
         return unit
 
-    def employed(self, row: _Row, person_id: str, what: str = "person") -> _Person:
+    def employed(self, row: Row, person_id: str, what: str = "person") -> _Person:
+        column = row.col("manager_id" if what == "manager" else "person_id")
         person = self.people.get(person_id)
         if person is None:
             raise self.fail(
                 row.line,
                 f"unknown {what} {person_id!r}",
                 closest(person_id, self.people) or "hire them first",
+                column,
             )
         if not person.employed:
-            raise self.fail(row.line, f"{what} {person_id!r} is not employed on {row.date}")
+            raise self.fail(
+                row.line,
+                f"{what} {person_id!r} is not employed on {row.date}",
+                "they have left; a hire row brings them back",
+                column,
+            )
         return person
 
-    def check_manager(self, row: _Row, person_id: str, manager_id: str) -> None:
+    def check_manager(self, row: Row, person_id: str, manager_id: str) -> None:
+        column = row.col("manager_id")
         if manager_id == person_id:
-            raise self.fail(row.line, f"{person_id!r} cannot be their own manager")
+            raise self.fail(
+                row.line,
+                f"{person_id!r} cannot be their own manager",
+                "leave manager_id empty or name someone else",
+                column,
+            )
         self.employed(row, manager_id, "manager")
         chain, cursor = [manager_id], self.people[manager_id].manager
         while cursor is not None:
             chain.append(cursor)
             if cursor == person_id:
-                raise self.fail(row.line, "reporting cycle: " + " → ".join([person_id, *chain]))
+                raise self.fail(
+                    row.line,
+                    "reporting cycle: " + " → ".join([person_id, *chain]),
+                    "someone in the chain must report to another manager first",
+                    column,
+                )
             cursor = self.people[cursor].manager if cursor in self.people else None
 
-    def target_unit(self, row: _Row, changes: list[dict[str, Any]]) -> _Unit:
+    def target_unit(self, row: Row, changes: list[dict[str, Any]]) -> _Unit:
         """The row's unit; an unknown unit with a unit_name is created on the spot."""
         unit_id = row.get("unit_id")
         if unit_id not in self.units and row.get("unit_name"):
@@ -264,7 +149,7 @@ class _Importer:
             changes.append(self.create_unit(row, unit_id, row.get("unit_name"), parent))
         return self.unit_alive(row, unit_id)
 
-    def create_unit(self, row: _Row, unit_id: str, name: str, parent: str | None) -> dict[str, Any]:
+    def create_unit(self, row: Row, unit_id: str, name: str, parent: str | None) -> dict[str, Any]:
         self.units[unit_id] = _Unit(name, parent, row.line)
         change: dict[str, Any] = {
             "type": "unit_created",
@@ -276,13 +161,13 @@ class _Importer:
             change["parent"] = parent
         return change
 
-    def note_name(self, row: _Row, person: _Person) -> None:
+    def note_name(self, row: Row, person: _Person) -> None:
         name = row.get("person_name")
         if name and name != person.name:
             person.names.append(person.name)
             person.name = name
 
-    def manager_change(self, row: _Row, person_id: str, person: _Person) -> list[dict[str, Any]]:
+    def manager_change(self, row: Row, person_id: str, person: _Person) -> list[dict[str, Any]]:
         manager = row.get("manager_id")
         if not manager or manager == person.manager:
             return []
@@ -290,7 +175,7 @@ class _Importer:
         person.manager = manager
         return [{"type": "reporting_line_set", "person": person_id, "reports_to": manager}]
 
-    def do_hire(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_hire(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         person_id, title = row.get("person_id"), row.get("title")
         person = self.people.get(person_id)
         if person is not None and person.employed:
@@ -298,9 +183,15 @@ class _Importer:
                 row.line,
                 f"{person_id!r} is already employed (hired on line {person.line})",
                 "use transfer or promote to change their role",
+                row.col("person_id"),
             )
         if person is None and not row.get("person_name"):
-            raise self.fail(row.line, "hire needs person_name for a new person")
+            raise self.fail(
+                row.line,
+                "hire needs person_name for a new person",
+                "fill in person_name",
+                row.col("person_name"),
+            )
         changes: list[dict[str, Any]] = []
         unit = self.target_unit(row, changes)
         manager = row.get("manager_id")
@@ -329,7 +220,7 @@ class _Importer:
         changes += self.manager_change(row, person_id, person)
         return f"{person.name} hired as {title}, {unit.name}", changes, person_id
 
-    def move_person(self, row: _Row, verb: str) -> tuple[str, list[dict[str, Any]], str]:
+    def move_person(self, row: Row, verb: str) -> tuple[str, list[dict[str, Any]], str]:
         person_id = row.get("person_id")
         person = self.employed(row, person_id)
         unit_id = row.get("unit_id") or person.unit or ""
@@ -340,6 +231,8 @@ class _Importer:
             raise self.fail(
                 row.line,
                 f"{verb} changes nothing: {person_id!r} is already {title} in {unit_id!r}",
+                "give a new unit_id, title or manager_id, or remove the row",
+                row.col("unit_id" if verb == "transfer" else "title"),
             )
         if manager and manager != person.manager:
             self.check_manager(row, person_id, manager)
@@ -376,25 +269,26 @@ class _Importer:
             summary = f"{person.name} transferred to {unit.name} as {title}"
         return summary, changes, person_id
 
-    def do_transfer(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_transfer(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         return self.move_person(row, "transfer")
 
-    def do_promote(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_promote(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         return self.move_person(row, "promote")
 
-    def do_leave(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_leave(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         person_id = row.get("person_id")
         person = self.employed(row, person_id)
         person.employed, person.unit, person.title, person.manager = False, None, None, None
         return f"{person.name} left", [{"type": "person_left", "person": person_id}], person_id
 
-    def do_unit_create(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_unit_create(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         unit_id, name = row.get("unit_id"), row.get("unit_name")
         if unit_id in self.units:
             raise self.fail(
                 row.line,
                 f"unit {unit_id!r} already exists (created on line {self.units[unit_id].line})",
                 "a unit id can be created only once; use a new id",
+                row.col("unit_id"),
             )
         parent = row.get("parent_unit_id") or None
         parent_name = self.unit_alive(row, parent, "parent unit").name if parent else None
@@ -402,11 +296,16 @@ class _Importer:
         title = f"{name} created" + (f" under {parent_name}" if parent_name else "")
         return title, [change], unit_id
 
-    def do_unit_rename(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_unit_rename(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         unit_id, name = row.get("unit_id"), row.get("unit_name")
         unit = self.unit_alive(row, unit_id)
         if name == unit.name:
-            raise self.fail(row.line, f"unit {unit_id!r} is already named {name!r}")
+            raise self.fail(
+                row.line,
+                f"unit {unit_id!r} is already named {name!r}",
+                "give a new unit_name, or remove the row",
+                row.col("unit_name"),
+            )
         old, unit.name = unit.name, name
         return (
             f"{old} renamed {name}",
@@ -414,13 +313,16 @@ class _Importer:
             unit_id,
         )
 
-    def do_unit_move(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_unit_move(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         unit_id = row.get("unit_id")
         unit = self.unit_alive(row, unit_id)
         parent = row.get("parent_unit_id") or None
         if parent == unit.parent:
             raise self.fail(
-                row.line, f"unit {unit_id!r} is already under {parent or 'the top level'!r}"
+                row.line,
+                f"unit {unit_id!r} is already under {parent or 'the top level'!r}",
+                "give a new parent_unit_id, or remove the row",
+                row.col("parent_unit_id"),
             )
         if parent is not None:
             self.unit_alive(row, parent, "parent unit")
@@ -428,7 +330,10 @@ class _Importer:
             while cursor is not None:
                 if cursor == unit_id:
                     raise self.fail(
-                        row.line, f"unit {unit_id!r} cannot move under its own sub-unit {parent!r}"
+                        row.line,
+                        f"unit {unit_id!r} cannot move under its own sub-unit {parent!r}",
+                        "move the sub-unit out first",
+                        row.col("parent_unit_id"),
                     )
                 cursor = self.units[cursor].parent
         unit.parent = parent
@@ -439,7 +344,7 @@ class _Importer:
             unit_id,
         )
 
-    def do_unit_dissolve(self, row: _Row) -> tuple[str, list[dict[str, Any]], str]:
+    def do_unit_dissolve(self, row: Row) -> tuple[str, list[dict[str, Any]], str]:
         unit_id = row.get("unit_id")
         unit = self.unit_alive(row, unit_id)
         staff = sorted(p for p, s in self.people.items() if s.employed and s.unit == unit_id)
@@ -449,6 +354,7 @@ class _Importer:
                 row.line,
                 f"unit {unit_id!r} still has people: {shown}",
                 "transfer them (or record their leaving) before the unit is dissolved",
+                row.col("unit_id"),
             )
         children = sorted(u for u, s in self.units.items() if s.alive and s.parent == unit_id)
         if children:
@@ -456,6 +362,7 @@ class _Importer:
                 row.line,
                 f"unit {unit_id!r} still has sub-units: {', '.join(children)}",
                 "move or dissolve them first",
+                row.col("unit_id"),
             )
         unit.alive = False
         return f"{unit.name} dissolved", [{"type": "unit_dissolved", "unit": unit_id}], unit_id
@@ -476,7 +383,7 @@ class _Importer:
             files["people.yaml"] = dump_yaml({"people": people}, header)
         source = {
             "id": SOURCE_ID,
-            "url": "file:" + quote(source_name),
+            "url": self.source_url,
             "publisher": "HR export",
             "title": source_name,
             "note": f"{rows} rows imported with reorg import csv",
@@ -490,7 +397,13 @@ class _Importer:
             except ValueError as err:
                 line = lines[err.args[0]]
                 raise EventFileError(
-                    [Problem(Location(f"{self.label}:{line}"), "this row makes too large an event")]
+                    [
+                        Problem(
+                            Location(self.label, line, 1),
+                            "this row makes too large an event",
+                            "shorten its names and title",
+                        )
+                    ]
                 ) from None
             for name, text, indexes in parts:
                 files[name] = text
@@ -502,14 +415,15 @@ class _Importer:
 
     def places(self, origins: list[str]) -> dict[str, tuple[Location, str]]:
         """The row of each origin (a row number), for :func:`check_imported`."""
-        return {origin: (Location(f"{self.label}:{origin}"), "") for origin in origins}
+        return {origin: (Location(self.label, int(origin), 1), "") for origin in origins}
 
 
 def import_hr_csv(data: bytes, label: str, source_name: str) -> dict[str, str]:
     """Event files (relative path -> YAML text) for the HR export ``data``.
 
-    ``label`` names the file in messages (``label:row: message``); ``source_name`` is the file
-    name recorded as the events' source. Raises :class:`EventFileError` listing every bad row.
+    ``label`` names the file in messages (``label:line:column: message``); ``source_name`` is
+    the file name recorded as the events' source. Raises :class:`EventFileError` listing every
+    bad row.
     """
     return convert_hr_csv(data, label, source_name).files
 
@@ -524,6 +438,6 @@ def convert_hr_csv(data: bytes, label: str, source_name: str) -> Imported:
             importer.fail(1, "the file has no rows after the header")
         importer.replay(rows)
     if importer.problems:
-        importer.problems.sort(key=lambda p: int(p.location.path.rsplit(":", 1)[1]))
+        importer.problems.sort(key=lambda p: p.location.line)
         raise EventFileError(importer.problems)
     return importer.files(len(rows))

@@ -283,7 +283,14 @@ def load_json(text: str, label: str) -> Any:
         )
     except json.JSONDecodeError as err:
         raise EventFileError(
-            [Problem(Location(label, err.lineno, err.colno), f"not valid JSON: {err.msg}")]
+            [
+                Problem(
+                    Location(label, err.lineno, err.colno),
+                    f"not valid JSON: {err.msg}",
+                    "the file must be one JSON document; a JSON validator or 'python3 -m "
+                    "json.tool FILE' shows the same place",
+                )
+            ]
         ) from None
     except _Refused as err:
         raise _refuse(label, text, str(err)) from None

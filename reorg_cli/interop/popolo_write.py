@@ -13,7 +13,7 @@ from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.events.model import Source
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.interop.common import source_dict
+from reorg_cli.interop.common import source_dict, visible
 from reorg_cli.interop.importing import Imported, Origins, split_events
 from reorg_cli.interop.popolo_order import plan_roles
 from reorg_cli.interop.popolo_records import _Edge, _History, _Reader, _Unit
@@ -288,7 +288,8 @@ class _Writer:
         self.build()
         history = self.history
         registry = _source_registry(history)
-        header = f"# Imported by 'reorg import popolo' from {label}.\n"
+        # A line break in the file's name would end the comment and break the YAML.
+        header = f"# Imported by 'reorg import popolo' from {visible(label)}.\n"
         files: dict[str, str] = {}
         origins: Origins = {}
         people: dict[str, Any] = {"people": []}

@@ -517,5 +517,5 @@ def test_csv_import_problems_in_the_history_name_the_row() -> None:
     with pytest.raises(EventFileError) as caught:
         check_imported(imported, "hr.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "hr.csv:11: unknown person 'nobody' (add them under 'people:')"
+        "hr.csv:11:1: unknown person 'nobody' (add them under 'people:')"
     ]

@@ -163,25 +163,65 @@ def test_csv_has_one_row_per_role(mini: Timeline) -> None:
         roles_csv(mini, today=TODAY)
         == """\
 person_id,person_name,unit_id,unit_name,title,head,start,end,status,confidence,sources,events,\
-last_confirmed,stale
+last_confirmed,stale,presence_at
 ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,https://example.com/memo,\
-founding,2024-01-15,
+founding,2024-01-15,,
 bo,Bo Chen,lab,Research Lab,Head,yes,2024-01-15,2025-06-01,ended,confirmed,\
-https://example.com/memo,founding committee,2024-01-15,
+https://example.com/memo,founding committee,2024-01-15,,
 cy,Cy Wu,lab,AI Business Unit,CTO,,2025-03,,current,reported,https://example.com/news,lab-upgrade,\
-2025-03,
+2025-03,,
 ann,Ann Lee,comm,Tech Committee,Chair,yes,2025-06-01,,current,confirmed,https://example.com/memo,\
-committee,2025-06-01,
+committee,2025-06-01,,
 bo,Bo Chen,comm,Tech Committee,Member,,2025-06-01,,current,confirmed,https://example.com/memo,\
-committee,2025-06-01,
+committee,2025-06-01,,
 """
     )
     assert roles_csv(mini, at=day("2024-12-31"), today=TODAY).splitlines()[1:] == [
         "ann,Ann Lee,corp,Example Corp,CEO,yes,2024-01-15,,current,confirmed,"
-        "https://example.com/memo,founding,2024-01-15,",
+        "https://example.com/memo,founding,2024-01-15,,present",
         "bo,Bo Chen,lab,Research Lab,Head,yes,2024-01-15,2025-06-01,ended,confirmed,"
-        "https://example.com/memo,founding committee,2024-01-15,",
+        "https://example.com/memo,founding committee,2024-01-15,,present",
     ]
+
+
+def test_csv_at_leaves_out_roles_in_units_that_do_not_exist_then(
+    write_events: WriteEvents,
+) -> None:
+    """A role started 'by 2025-12' may hold on 2025-01-01, but its unit was only created on
+    2025-06-01: on that day `show --at` lists no such role, and neither does the CSV. A role
+    that may or may not hold is marked `uncertain` in presence_at."""
+    events = """\
+        events:
+          - id: corp
+            date: 2024-01-01
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/a"}]
+            changes:
+              - {type: unit_created, unit: corp, name: Corp, kind: company}
+          - id: team
+            date: 2025-06-01
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/b"}]
+            changes:
+              - {type: unit_created, unit: team, name: Team, kind: team, parent: corp}
+          - id: head
+            date: by 2025-12
+            title: T
+            confidence: confirmed
+            sources: [{url: "https://example.com/c"}]
+            changes:
+              - {type: role_assigned, person: ann, unit: team, title: Head}
+              - {type: role_assigned, person: bo, unit: corp, title: CEO}
+        """
+    timeline = load_timeline(write_events({"e.yaml": events}))
+    before = roles_csv(timeline, at=day("2025-01-01"), today=TODAY).splitlines()
+    assert [row.split(",")[:3] for row in before[1:]] == [["bo", "Bo Chen", "corp"]]
+    assert before[1].endswith(",uncertain")
+    after = roles_csv(timeline, at=day("2026-01-01"), today=TODAY).splitlines()
+    assert [row.split(",")[0] for row in after[1:]] == ["ann", "bo"]
+    assert all(row.endswith(",present") for row in after[1:])
 
 
 def test_timelinejs_slides(mini: Timeline) -> None:
@@ -278,3 +318,31 @@ def test_help(command: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert "Usage" in result.stdout
     assert {"export", "import"} <= set(run("--help").stdout.split())
+
+
+def test_a_mermaid_chart_past_mermaids_limits_gets_a_note(write_events: WriteEvents) -> None:
+    """Mermaid (and GitHub) draw an error instead of a chart of more than 500 edges or 50,000
+    characters: the export says so on stderr; stdout keeps the chart, and DOT has no note."""
+    changes = "\n".join(
+        f"      - {{type: unit_created, unit: u{i}, name: Unit {i}, kind: team, parent: corp}}"
+        for i in range(501)
+    )
+    events = write_events(
+        {
+            "e.yaml": "events:\n  - id: e\n    date: 2024-01-01\n    title: T\n"
+            "    confidence: confirmed\n    sources: [s1]\n    changes:\n"
+            "      - {type: unit_created, unit: corp, name: Corp, kind: company}\n" + changes
+        }
+    )
+    result = run("export", "--format", "mermaid", "--at", "2024-01-02", "--events", str(events))
+    assert result.exit_code == 0
+    assert result.stdout.count(" --> ") == 501
+    assert (
+        "reorg: note: the chart has 501 edges (Mermaid's maxEdges is 500): Mermaid (and GitHub) "
+        "will show an error instead unless those settings are raised; --format dot has no such "
+        "limit" in " ".join(result.stderr.split())
+    )
+    dot = run("export", "--format", "dot", "--at", "2024-01-02", "--events", str(events))
+    assert dot.exit_code == 0 and "maxEdges" not in dot.stderr
+    small = run("export", "--format", "mermaid", "--at", "2025-06-30", "--events", str(MINI))
+    assert "maxEdges" not in small.stderr and "maxTextSize" not in small.stderr

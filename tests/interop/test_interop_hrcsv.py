@@ -13,7 +13,7 @@ from reorg_cli.cli.app import app
 from reorg_cli.engine.timeline import Timeline, load_timeline
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.interop.hrcsv import import_hr_csv
-from tests.conftest import CLI_ENV, FIXTURES, day
+from tests.conftest import CLI_ENV, FIXTURES, MINI, day
 
 HR_50 = FIXTURES / "hr" / "hr-50.csv"
 HEADER = (
@@ -183,13 +183,15 @@ def test_every_bad_row_is_reported_as_file_row_message_and_nothing_is_written(
     assert result.exit_code == 1 and result.stdout == ""
     lines = [line.replace(str(tmp_path) + "/", "") for line in result.stderr.splitlines()]
     assert lines == [
-        "bad.csv:4: error: effective_date: '2024-13-01' is not a date: month 13 does not exist",
-        "bad.csv:5: error: unknown action 'hier' (did you mean 'hire'?)",
-        "bad.csv:9: error: leave needs person_id",
-        "bad.csv:14: error: effective_date '2024-01' is not a day (write YYYY-MM-DD)",
-        "bad.csv:15: error: this row has 6 fields but the header has 9",
-        "bad.csv:16: error: person_id 'bad id' is not a valid id (use letters, digits, '.', '_' "
-        "and '-', starting with a letter or digit)",
+        "bad.csv:4:1: error: effective_date: '2024-13-01' is not a date: month 13 does not exist",
+        "bad.csv:5:12: error: unknown action 'hier' (did you mean 'hire'?)",
+        "bad.csv:9:18: error: leave needs person_id (fill in person_id)",
+        "bad.csv:14:1: error: effective_date '2024-01' is not a day written YYYY-MM-DD (write it "
+        "as 2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is not guessed)",
+        "bad.csv:15:1: error: this row has 6 fields but the header has 9 (give every row one "
+        "field per column; an empty field is written ,,)",
+        "bad.csv:16:17: error: person_id 'bad id' is not a valid id (use letters, digits, '.', "
+        "'_' and '-', starting with a letter or digit)",
     ]
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bad.csv"]
@@ -203,15 +205,16 @@ def test_rows_that_contradict_earlier_rows_are_all_reported() -> None:
     with pytest.raises(EventFileError) as caught:
         import_hr_csv(good_format.encode(), "bad.csv", "bad.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "bad.csv:6: hire needs person_name for a new person",
-        "bad.csv:7: 'a' is already employed (hired on line 3) (use transfer or promote to "
+        "bad.csv:6:19: hire needs person_name for a new person (fill in person_name)",
+        "bad.csv:7:17: 'a' is already employed (hired on line 3) (use transfer or promote to "
         "change their role)",
-        "bad.csv:8: unknown person 'zz' (hire them first)",
-        "bad.csv:10: unknown unit 'nowhere' (create it first with a unit_create row)",
-        "bad.csv:11: 'f' cannot be their own manager",
-        "bad.csv:12: unit 'org' still has people: a (transfer them (or record their leaving) "
+        "bad.csv:8:21: unknown person 'zz' (hire them first)",
+        "bad.csv:10:32: unknown unit 'nowhere' (create it first with a unit_create row)",
+        "bad.csv:11:38: 'f' cannot be their own manager (leave manager_id empty or name someone "
+        "else)",
+        "bad.csv:12:29: unit 'org' still has people: a (transfer them (or record their leaving) "
         "before the unit is dissolved)",
-        "bad.csv:13: unit 'org' already exists (created on line 2) (a unit id can be created "
+        "bad.csv:13:27: unit 'org' already exists (created on line 2) (a unit id can be created "
         "only once; use a new id)",
     ]
 
@@ -220,21 +223,32 @@ def test_header_problems(tmp_path: Path) -> None:
     with pytest.raises(EventFileError) as caught:
         import_hr_csv(b"effective_date,acton,person_id,person_id\n", "h.csv", "h.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "h.csv:1: unknown column 'acton' (did you mean 'action'?)",
-        "h.csv:1: column 'person_id' appears twice",
-        "h.csv:1: the required column 'action' is missing",
+        "h.csv:1:16: unknown column 'acton' (did you mean 'action'?)",
+        "h.csv:1:32: column 'person_id' appears twice (keep one of them)",
+        "h.csv:1:1: the required column 'action' is missing (the first line names the columns: "
+        "effective_date, action, person_id, person_name, title, unit_id, unit_name, "
+        "parent_unit_id, manager_id)",
     ]
     with pytest.raises(EventFileError) as caught:
         import_hr_csv(
             b"\xef\xbb\xbf" + HEADER.encode() + b"2024-01-01,leave,\xff\n", "h.csv", "h.csv"
         )
     assert [str(p) for p in caught.value.problems] == [
-        "h.csv:2: the file is not UTF-8 text (save the CSV as UTF-8)"
+        "h.csv:2:18: the file is not UTF-8 text (save the CSV as UTF-8)"
+    ]
+    # After a BOM, a bad byte at the start of a line is on that line (it was put three bytes
+    # early, on the line before).
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv(
+            b"\xef\xbb\xbf" + HEADER.encode() + b"\xff2024-01-01,leave,\n", "h.csv", "h.csv"
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "h.csv:2:1: the file is not UTF-8 text (save the CSV as UTF-8)"
     ]
     with pytest.raises(EventFileError) as caught:
         import_hr_csv(HEADER.encode(), "h.csv", "h.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "h.csv:1: the file has no rows after the header"
+        "h.csv:1:1: the file has no rows after the header"
     ]
 
 
@@ -269,10 +283,14 @@ def test_name_changes_manager_changes_and_more_contradictions(tmp_path: Path) ->
     with pytest.raises(EventFileError) as caught:
         import_hr_csv(data.encode(), "t.csv", "t.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "t.csv:6: transfer changes nothing: 'b' is already Engineer in 'team'",
-        "t.csv:8: reporting cycle: a → c → b → a",
-        "t.csv:9: unit 'org' cannot move under its own sub-unit 'team'",
-        "t.csv:10: unit 'team' is already named 'Team'",
+        "t.csv:6:40: transfer changes nothing: 'b' is already Engineer in 'team' (give a new "
+        "unit_id, title or manager_id, or remove the row)",
+        "t.csv:8:43: reporting cycle: a → c → b → a (someone in the chain must report to another "
+        "manager first)",
+        "t.csv:9:30: unit 'org' cannot move under its own sub-unit 'team' (move the sub-unit out "
+        "first)",
+        "t.csv:10:32: unit 'team' is already named 'Team' (give a new unit_name, or remove the "
+        "row)",
     ]
     fixed = HEADER + (
         "2024-01-01,unit_create,,,,org,Org,,\n"
@@ -291,3 +309,160 @@ def test_name_changes_manager_changes_and_more_contradictions(tmp_path: Path) ->
     assert timeline.dataset.people["b"].name == "Bo Chen"
     state = timeline.state_at(day("2024-02-01"))
     assert [(r.person, r.reports_to) for r in state.reporting_lines] == [("b", "a")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "2024-01-01,unit_create,,,,org," + "A" * 200_000 + ",,\n",
+            "h.csv:2:1: a field is longer than 131,072 characters (no name, title or id is that "
+            'long: check for a " that is never closed)',
+        ),
+        (
+            '2024-01-01,unit_create,,,,org,"Org,,\n',
+            "h.csv:2:1: not valid CSV: unexpected end of data (a field holding a comma or a quote "
+            'must be in "...", with each " in it written "")',
+        ),
+        (
+            "2024-01-01,unit_create,,,," + "a" * 5000 + ",Org,,\n",
+            "h.csv:2:27: unit_id '" + "a" * 60 + "…' is not a valid id (use letters, digits, "
+            "'.', '_' and '-', starting with a letter or digit)",
+        ),
+        (
+            "2024-01-01,unit_create,,,,org,Org,,,extra\n",
+            "h.csv:2:37: this row has 10 fields but the header has 9 (a field holding a comma or "
+            'a quote must be in "...", with each " in it written "")',
+        ),
+        (
+            "2024-01-01,unit_create,,,,org,Or\x00g,,\n",
+            "h.csv:2:31: unit_name contains the control character U+0000 (remove line breaks and "
+            "control characters)",
+        ),
+    ],
+)
+def test_hostile_rows_get_one_placed_line_with_a_hint(body: str, expected: str) -> None:
+    """Each bad input is one problem at FILE:LINE:COLUMN, with a hint, and a long value is
+    cut in the message."""
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv((HEADER + body).encode(), "h.csv", "h.csv")
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
+def test_column_numbers_follow_quoted_fields() -> None:
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv(
+            (HEADER + '2024-01-01,unit_create,,"a, ""b""",,org,Org,nowhere,\n').encode(),
+            "h.csv",
+            "h.csv",
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "h.csv:2:45: unknown parent unit 'nowhere' (create it first with a unit_create row)"
+    ]
+
+
+def test_a_roles_table_from_export_csv_is_named_as_such(tmp_path: Path) -> None:
+    """The export's CSV (one row per role) is not the importer's (one row per action): one
+    line says so, instead of one 'unknown column' per column."""
+    exported = run("export", "--format", "csv", "--events", str(MINI))
+    assert exported.exit_code == 0
+    source = tmp_path / "roles.csv"
+    source.write_text(exported.stdout, encoding="utf-8")
+    result = run("import", "csv", str(source), "--into", str(tmp_path / "out"))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"{source}:1:1: error: this is a table of roles, as 'reorg export --format csv' writes, "
+        "not an HR export of dated actions (to copy a history, use 'reorg export --format "
+        "popolo' and 'reorg import popolo')\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_hr_rows_give_the_roles_the_export_lists(tmp_path: Path) -> None:
+    """Round trip: the roles that `export --format csv` lists for an imported HR file are the
+    ones its rows describe (person, unit, title, start and end), none more, none less."""
+    into = tmp_path / "acme"
+    assert run("import", "csv", str(HR_50), "--into", str(into)).exit_code == 0
+    rows = sorted(
+        enumerate(csv.DictReader(HR_50.read_text(encoding="utf-8").splitlines())),
+        key=lambda item: (item[1]["effective_date"], item[0]),
+    )
+    held: dict[str, list[str]] = {}
+    expected: list[list[str]] = []
+    for _, row in rows:
+        person, date = row["person_id"], row["effective_date"]
+        if row["action"] == "hire":
+            held[person] = [person, row["unit_id"], row["title"], date, ""]
+            expected.append(held[person])
+        elif row["action"] in ("transfer", "promote"):
+            old = held[person]
+            post = [row["unit_id"] or old[1], row["title"] or old[2]]
+            if post != old[1:3]:
+                old[4] = date
+                held[person] = [person, *post, date, ""]
+                expected.append(held[person])
+        elif row["action"] == "leave":
+            held.pop(person)[4] = date
+    exported = run("export", "--format", "csv", "--events", str(into))
+    got = [
+        [r["person_id"], r["unit_id"], r["title"], r["start"], r["end"]]
+        for r in csv.DictReader(exported.stdout.splitlines())
+    ]
+    assert len(expected) == 30
+    assert sorted(got) == sorted(expected)
+
+
+@pytest.mark.parametrize("name", ["line\nbreak.csv", "e\x1b[31mvil\u202e.csv", "tab\there.csv"])
+def test_a_file_name_with_control_characters_is_imported(tmp_path: Path, name: str) -> None:
+    """The file's name is written into the events (notes, the source's title, a comment): a
+    line break in it broke the YAML and a control character was refused by the loader, so the
+    import failed with errors about files the user has not seen. Now it is written visibly."""
+    source = tmp_path / name
+    source.write_bytes(HR_50.read_bytes())
+    into = tmp_path / "out"
+    result = run("import", "csv", str(source), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    sources = (into / "sources.yaml").read_text(encoding="utf-8")
+    assert "\\u00" in sources or "\\u202e" in sources
+    shown = run("show", "--events", str(into), "--at", "2022-02-14")
+    assert shown.exit_code == 0 and "Acme Corp" in shown.stdout
+
+
+def test_a_popolo_file_name_with_a_line_break_is_imported(tmp_path: Path) -> None:
+    """The Popolo importer wrote the file's path raw into a YAML comment: a line break in the
+    name broke every generated file."""
+    exported = run("export", "--format", "popolo", "--events", str(MINI))
+    assert exported.exit_code == 0
+    source = tmp_path / "org\nchart.json"
+    source.write_text(exported.stdout, encoding="utf-8")
+    into = tmp_path / "out"
+    result = run("import", "popolo", str(source), "--into", str(into))
+    assert result.exit_code == 0, result.stderr
+    assert "org\\u000achart.json" in (into / "people.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("date", ["01/02/2020", "2020/01/02", "2020-1-2", "20200102", "2020"])
+def test_a_date_in_another_format_is_not_guessed(date: str) -> None:
+    """The date parser's own message offered YYYY and YYYY-MM, which the importer then refused
+    as not a day: the hint now asks for the one format that is read."""
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv((HEADER + f"{date},unit_create,,,,org,Org,,\n").encode(), "h.csv", "h.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        f"h.csv:2:1: effective_date {date!r} is not a day written YYYY-MM-DD (write it as "
+        "2024-01-31; 01/02/2024 could be 1 February or 2 January, so it is not guessed)"
+    ]
+
+
+@pytest.mark.parametrize(("separator", "shown"), [(";", "';'"), ("\t", "tabs"), ("|", "'|'")])
+def test_a_file_separated_by_something_else_is_named_in_one_line(
+    separator: str, shown: str
+) -> None:
+    """A spreadsheet set to a European locale saves ';'-separated "CSV": one line says so,
+    instead of an unknown column made of the whole header and two missing columns."""
+    data = HEADER.replace(",", separator) + "2024-01-01;unit_create;;;;org;Org;;\n"
+    with pytest.raises(EventFileError) as caught:
+        import_hr_csv(data.encode(), "h.csv", "h.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        f"h.csv:1:1: the columns are separated by {shown}, not commas (save it as "
+        "comma-separated CSV: in a spreadsheet, CSV UTF-8 (comma delimited))"
+    ]

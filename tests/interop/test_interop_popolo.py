@@ -258,8 +258,13 @@ def test_bad_documents_are_reported_with_where_the_problem_is(mini: Timeline) ->
     with pytest.raises(EventFileError) as caught:
         import_popolo("{not json", "bad.json")
     assert str(caught.value.problems[0]) == (
-        "bad.json:1:2: not valid JSON: Expecting property name enclosed in double quotes"
+        "bad.json:1:2: not valid JSON: Expecting property name enclosed in double quotes (the "
+        "file must be one JSON document; a JSON validator or 'python3 -m json.tool FILE' shows "
+        "the same place)"
     )
+    with pytest.raises(EventFileError) as caught:
+        import_popolo("{} x", "trail.json")
+    assert str(caught.value.problems[0]).startswith("trail.json:1:4: not valid JSON: Extra data (")
     document = popolo_document(mini, day("2025-06-30"), today=TODAY)
     document["memberships"][0]["reorg"]["start"]["event"] = "no-such-event"
     document["persons"][1]["id"] = "bad id"

@@ -94,7 +94,7 @@ def test_csv_stale_role_is_not_current(root: Path) -> None:
         "sources",
         "events",
     ]
-    assert header[12:] == ["last_confirmed", "stale"] and tuple(header) == COLUMNS
+    assert header[12:] == ["last_confirmed", "stale", "presence_at"] and tuple(header) == COLUMNS
     by_role = rows(result.stdout)
     assert {k: (r["status"], r["last_confirmed"], r["stale"]) for k, r in by_role.items()} == {
         "ann/CEO": ("current", "2026-05-01", ""),
