@@ -34,10 +34,10 @@ def error_line(message: str) -> None:
     """One line on stderr: ``reorg: error: message`` (user text sanitized)."""
     from rich.text import Text
 
-    from reorg_cli.output.render import sanitize
+    from reorg_cli.output.render import one_line
 
     console(stderr=True).print(
-        Text("reorg: error: ", style="bold red") + Text(sanitize(message)), soft_wrap=True
+        Text("reorg: error: ", style="bold red") + Text(one_line(message)), soft_wrap=True
     )
 
 

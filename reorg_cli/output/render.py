@@ -27,6 +27,7 @@ from reorg_cli.output.render_text import MARK_UNCERTAIN_DATE as MARK_UNCERTAIN_D
 from reorg_cli.output.render_text import Footnotes as Footnotes
 from reorg_cli.output.render_text import _confirming, _date, _finish, _marks, _stale, _unit_label
 from reorg_cli.output.render_text import legend as legend
+from reorg_cli.output.render_text import one_line as one_line
 from reorg_cli.output.render_text import role_label as role_label
 from reorg_cli.output.render_text import safe_text as safe_text
 from reorg_cli.output.render_text import sanitize as sanitize

@@ -22,6 +22,7 @@ from reorg_cli.output.render_text import (
     _finish,
     _marks,
     _stale,
+    one_line,
     safe_text,
     sanitize,
 )
@@ -214,12 +215,12 @@ def render_problems(problems: list[Problem]) -> Text:
         if text:
             text.append("\n")
         style = "yellow" if problem.severity is Severity.WARNING else "red"
-        text.append(sanitize(str(problem.location)), style="bold")
+        text.append(one_line(str(problem.location)), style="bold")
         text.append(": ")
         text.append("warning: " if problem.severity is Severity.WARNING else "error: ", style=style)
-        text.append(sanitize(problem.message))
+        text.append(one_line(problem.message))
         if problem.hint:
-            text.append(f" ({sanitize(problem.hint)})", style="dim")
+            text.append(f" ({one_line(problem.hint)})", style="dim")
     return text
 
 

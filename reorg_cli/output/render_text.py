@@ -43,6 +43,15 @@ def sanitize(value: str) -> str:
     return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
+_LINE_BREAK_RE = re.compile("[\t\n\u2028\u2029]")
+
+
+def one_line(value: str) -> str:
+    """:func:`sanitize`, and tabs and line breaks as visible ``\\uXXXX`` too: for text that
+    must stay on one line (an error message naming a path with a line break in it)."""
+    return _LINE_BREAK_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", sanitize(value))
+
+
 def safe_text(value: str, style: str = "") -> Text:
     """User data as Rich text: never parsed as markup, control characters made visible."""
     return Text(sanitize(value), style=style)

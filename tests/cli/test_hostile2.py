@@ -691,3 +691,20 @@ def test_an_event_file_name_that_is_not_utf8_is_one_clear_error(
             f"reorg: error: {folder}/ev\\xff.yaml: the file name is not valid UTF-8 "
             "(rename it: reorg reads the names of event files as UTF-8)"
         )
+
+
+def test_a_path_with_a_line_break_stays_on_the_error_line(tmp_path: Path) -> None:
+    """An error naming a path with a line break (or a tab) is still one line: the break is
+    written as visible ``\\u000a`` (it split the message over two lines)."""
+    folder = tmp_path / "a\nb\tc"
+    folder.mkdir()
+    empty = invoke("validate", "--events", str(folder))
+    missing = invoke("show", "--events", str(folder / "none"))
+    (folder / "e\n1.yaml").write_text("events:\n  - id: x\n    bad: 1\n", encoding="utf-8")
+    located = invoke("validate", "--events", str(folder))
+    for result in (empty, missing):
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert "a\\u000ab\\u0009c" in result.stderr
+    assert located.exit_code == 1
+    [problem] = [line for line in located.stdout.splitlines() if "unknown key" in line]
+    assert "e\\u000a1.yaml:3:5: error: unknown key 'bad'" in problem
