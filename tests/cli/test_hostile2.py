@@ -476,7 +476,7 @@ def test_a_stale_role_with_an_end_still_to_come_reads_stale(write_events: WriteE
     root = write_events(
         {"a.yaml": "events:\n" + event("e1", "2024-01-01", CORP, ROLE, line) + later}
     )
-    today = {"COLUMNS": "200", "REORG_TODAY": "2026-06-01"}
+    today: dict[str, str | None] = {"COLUMNS": "200", "REORG_TODAY": "2026-06-01"}
     data = json.loads(
         invoke("history", "ann", "--events", str(root), "-f", "json", env=today).stdout
     )
