@@ -15,6 +15,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from reorg_cli.engine.facts import confirmation_day
 from reorg_cli.engine.results_person import PersonHistory, RoleSpan
 from reorg_cli.events.dates import NEG_INF, POS_INF
 from reorg_cli.events.model import Confidence
@@ -43,9 +44,10 @@ def _label(span: RoleSpan) -> tuple[str, str]:
 
 
 def _unconfirmed(span: RoleSpan) -> bool:
-    """Whether the role is stale: not ended, and not confirmed lately enough to be drawn as
-    held up to today."""
-    return span.stale and span.end is None and span.status != "planned"
+    """Whether the role is stale: held today as far as the data goes (with no end, or an end
+    still to come that no source states), but not confirmed lately enough to be drawn as held
+    up to today."""
+    return span.stale and span.status != "planned"
 
 
 def _fit(label: str, marks: str, width: int) -> str:
@@ -104,18 +106,26 @@ def _bar(
     unconfirmed = _unconfirmed(span)
     # A stale role is held up to its last confirmation (imprecise over that confirmation's
     # own window), then unknown up to today.
+    # The confirmation is read on the day the engine reads it (``by X``: X; ``after X``: the
+    # day after X), and is imprecise only over a window with a last day.
     confirmed = span.last_confirmed
-    confirmed_lo = start_hi if confirmed is None else max(confirmed.lo, start_hi)
-    confirmed_hi = confirmed_lo if confirmed is None else max(confirmed.hi, confirmed_lo)
-    if span.end is not None:
-        certain_end = span.end.lo
-    elif unconfirmed:
+    confirmed_lo = start_hi if confirmed is None else max(confirmation_day(confirmed), start_hi)
+    confirmed_hi = (
+        confirmed_lo
+        if confirmed is None or confirmed.hi == POS_INF
+        else max(confirmed.hi, confirmed_lo)
+    )
+    if unconfirmed:
         certain_end = confirmed_lo + 1
+    elif span.end is not None:
+        certain_end = span.end.lo
     else:
         certain_end = (start_hi if planned else max(today, start_hi)) + 1
     style = "green" if span.end is None else "blue"
     if unconfirmed:  # first: a column it shares with held or imprecise days shows those
-        paint(confirmed_hi + 1, max(today, confirmed_hi) + 1, UNCONFIRMED, "dim")
+        # Unknown up to today, or up to a recorded end still to come.
+        unknown_until = today if span.end is None else span.end.lo - 1
+        paint(confirmed_hi + 1, max(unknown_until, confirmed_hi) + 1, UNCONFIRMED, "dim")
         paint(certain_end, confirmed_hi + 1, FUZZY, "yellow")
     if span.start.hi == POS_INF:
         # A start dated 'after X' never becomes certain: the whole bar is imprecise.

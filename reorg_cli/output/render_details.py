@@ -217,11 +217,18 @@ def render_person_roles(
                 lines.append_text(_stale(last, used, ""))
             else:
                 until = "planned" if planned else "current"
+                coming = (
+                    end_window is not None
+                    and history.today is not None
+                    and end_window.lo > history.today
+                )
                 if end_window is not None:
                     until = end_window.display()
-                    if history.today is not None and end_window.lo > history.today:
+                    if coming:
                         until += " (planned)"  # an end that has not come yet
                 lines.append(until, style="dim")
+                if coming and stale:  # an end no source states
+                    lines.append_text(_stale(last, used))
         parts.append(lines)
     return _finish_wrapped(parts, used, why)
 

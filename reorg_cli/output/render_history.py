@@ -54,7 +54,7 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         end = Text(span.status if span.status != "current" else "current", "green")
     elif span.status == "ended (date unknown)":
         end = Text(f"ended (date unknown; {span.end.short()})", "yellow")
-    elif span.status == "current":  # held today, with an end that has not come yet
+    elif span.status in ("current", "stale"):  # held today, with an end that has not come yet
         end = Text(f"{span.end.short()} (planned)", "yellow")
     else:
         end = Text(span.end.short().replace(" ", KEEP))
@@ -62,6 +62,8 @@ def _span_row(span: RoleSpan, used: set[str], why: Footnotes | None = None) -> l
         end.append(f" — {sanitize(span.end_reason)}", style="dim")
     if span.end is not None and span.end_confidence is not None:
         end.append_text(_marks(Presence.PRESENT, span.end_confidence, used))
+    if span.end is not None and span.status == "stale":  # an end no source states
+        end.append_text(_stale(span.last_confirmed, used))
     title = safe_text(span.title)
     title.append_text(_marks(Presence.PRESENT, span.confidence, used))
     if why is not None:
@@ -116,6 +118,8 @@ def render_person_history(history: PersonHistory, why: Footnotes | None = None) 
             until: Text | str = _date(end) if end else ("planned" if planned else "current")
             if end is not None and history.today is not None and end.lo > history.today:
                 until = _date(end).append(" (planned)")  # an end that has not come yet
+                if stale:  # an end no source states
+                    until.append_text(_stale(last, used))
             if end is None and stale and not planned:
                 until = _stale(last, used, "")
             lines.add_row(cell, start.short(), until)

@@ -462,6 +462,38 @@ def test_an_end_that_has_not_come_reads_planned(write_events: WriteEvents) -> No
     assert "(planned)" not in pane.file.getvalue()  # type: ignore[attr-defined]
 
 
+def test_a_stale_role_with_an_end_still_to_come_reads_stale(write_events: WriteEvents) -> None:
+    """A role and a reporting line never confirmed since 2024, whose ends in 2027 no source
+    states (uncertain): JSON calls them stale, and so do the table and the explorer's pane
+    (the role's end read as a plain date, and neither carried ``[?]``)."""
+    from reorg_cli.output.render_details import render_person_roles
+    from reorg_cli.output.render_text import Footnotes
+
+    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
+    clear = "{type: reporting_line_cleared, person: ann}"
+    later = event("e2", "2027-03", end_role, clear).replace("confirmed", "uncertain")
+    root = write_events(
+        {"a.yaml": "events:\n" + event("e1", "2024-01-01", CORP, ROLE, line) + later}
+    )
+    today: dict[str, str | None] = {"COLUMNS": "200", "REORG_TODAY": "2026-06-01"}
+    data = json.loads(
+        invoke("history", "ann", "--events", str(root), "-f", "json", env=today).stdout
+    )
+    assert [role["status"] for role in data["roles"]] == ["stale"]
+    table = invoke("history", "ann", "--events", str(root), env=today)
+    assert table.exit_code == 0, table.output
+    rows = table.stdout.splitlines()
+    ceo_row = next(row for row in rows if "CEO" in row)
+    bo_row = next(row for row in rows if "Bo Chen" in row)
+    assert ceo_row.rstrip().endswith("Mar 2027 (planned) [U], last confirmed 2024-01-01 [?]")
+    assert bo_row.rstrip().endswith("Mar 2027 (planned), last confirmed 2024-01-01 [?]")
+    history = load_timeline(root).person_history("ann", today=day("2026-06-01"))
+    pane = Console(file=io.StringIO(), width=80, color_system=None)
+    pane.print(render_person_roles(history, Footnotes(history.cited)))
+    assert pane.file.getvalue().count("last confirmed 2024-01-01 [?]") == 2  # type: ignore[attr-defined]
+
+
 def test_status_follows_the_reference_day(write_events: WriteEvents) -> None:
     timeline = load_timeline(future_roles(write_events))
     (ceo, chair) = sorted(timeline.role_facts, key=lambda f: f.slot[2])

@@ -157,3 +157,59 @@ def test_no_roles() -> None:
     history = PersonHistory("x", "Xi", (), (), None, (), ())
     lines = gantt_lines(history, width=60, today=day("2025-12-31"))
     assert [line.plain for line in lines] == ["Xi", "no roles recorded"]
+
+
+FUZZY_CONFIRMATIONS = """\
+events:
+  - id: founding
+    date: 2020-01-01
+    title: Founded
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: unit_created, unit: corp, name: Corp, kind: company}
+      - {type: role_assigned, person: ann, unit: corp, title: CEO, head: true}
+      - {type: role_assigned, person: ann, unit: corp, title: Adviser}
+      - {type: role_assigned, person: ann, unit: corp, title: Chair}
+  - id: ceo-by
+    date: by 2021-01-01
+    title: CEO by the new year
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_confirmed, person: ann, unit: corp, title: CEO}
+  - id: adviser-after
+    date: after 2021-01
+    title: Adviser some time after January
+    confidence: confirmed
+    sources: [s1]
+    changes:
+      - {type: role_confirmed, person: ann, unit: corp, title: Adviser}
+  - id: chair-end
+    date: 2023-12
+    title: Chair to end, some say
+    confidence: uncertain
+    sources: [s1]
+    changes:
+      - {type: role_ended, person: ann, unit: corp, title: Chair}
+"""
+
+
+def test_a_stale_role_is_read_from_its_confirmation_as_the_engine_reads_it(
+    write_events: WriteEvents,
+) -> None:
+    """``by 2021-01-01`` shows the CEO role held up to that day (``█``, not ``░`` from the
+    start); ``after 2021-01`` shows the adviser role held from February 1 (``┄`` after it, not
+    ``░`` up to the chart's edge); the chair role, stale, with an end in December 2023 that no
+    source states, is not drawn as held past its start either: ``┄`` up to the end's month,
+    and ``[?]``."""
+    timeline = load_timeline(write_events({"e.yaml": FUZZY_CONFIRMATIONS}))
+    today = day("2023-06-30")
+    history = timeline.person_history("ann", today=today)
+    lines = gantt_lines(history, width=64, today=today)
+    assert [line.plain for line in lines[1:5]] == [
+        "                  2020       2021        2022       2023        ",
+        "CEO, Corp [?]     ████████████┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄     ",
+        "Adviser, Corp [?] █████████████┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄     ",
+        "Chair, Corp [?]   █┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄░",
+    ]
