@@ -120,7 +120,13 @@ def person_history(
         reporting_lines=lines,
         today=today,
         reporting_line_confirmations=tuple(
-            (f.confirmed_window, f.stale_on(reference, threshold), f.confirmed_by)
+            # As for roles: only a line that would read current can be stale (one whose end
+            # came on a date nobody knows has ended, as the table says).
+            (
+                f.confirmed_window,
+                f.status(today) == "current" and f.stale_on(reference, threshold),
+                f.confirmed_by,
+            )
             for f in line_facts
         ),
     )

@@ -494,6 +494,26 @@ def test_a_stale_role_with_an_end_still_to_come_reads_stale(write_events: WriteE
     assert pane.file.getvalue().count("last confirmed 2024-01-01 [?]") == 2  # type: ignore[attr-defined]
 
 
+def test_a_line_that_ended_on_an_unknown_date_is_not_stale(write_events: WriteEvents) -> None:
+    """A role and a reporting line both ended ``after 2025-01`` (no source says when): the
+    role is "ended (date unknown)", not stale; the line said ``stale: true`` in JSON."""
+    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
+    clear = "{type: reporting_line_cleared, person: ann}"
+    root = write_events(
+        {
+            "a.yaml": "events:\n"
+            + event("e1", "2024-01-01", CORP, ROLE, line)
+            + event("e2", "after 2025-01", end_role, clear).replace("confirmed", "uncertain")
+        }
+    )
+    env: dict[str, str | None] = {"REORG_TODAY": "2026-06-01"}
+    result = invoke("history", "ann", "--events", str(root), "-f", "json", env=env)
+    data = json.loads(result.stdout)
+    assert [(r["status"], r["stale"]) for r in data["roles"]] == [("ended (date unknown)", False)]
+    assert [line["stale"] for line in data["reporting_lines"]] == [False]
+
+
 def test_status_follows_the_reference_day(write_events: WriteEvents) -> None:
     timeline = load_timeline(future_roles(write_events))
     (ceo, chair) = sorted(timeline.role_facts, key=lambda f: f.slot[2])
