@@ -97,11 +97,14 @@ class ValidateFormat(StrEnum):
     json = "json"
 
 
+#: ``--events`` as given (a string: ``Path("")`` would be the current directory, so an empty
+#: value is refused by :func:`events_path`, not read as ".").
 EventsOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--events",
         envvar="REORG_EVENTS",
+        metavar="<path>",
         help="Event file or directory of event files (default: the bundled dataset).",
         show_default=False,
     ),
@@ -294,14 +297,23 @@ def name_too_long(option: str, path: Path) -> Iterator[None]:
         ) from None
 
 
-def events_path(events: Path | None) -> Path:
-    """The --events path, or the bundled dataset."""
+def events_path(events: str | Path | None) -> Path:
+    """The --events path, or the bundled dataset. An empty --events is a usage error
+    (``Path("")`` would quietly read the current directory)."""
     from reorg_cli.events.paths import default_events_path
 
-    return events if events is not None else default_events_path()
+    if events is None:
+        return default_events_path()
+    if isinstance(events, str):
+        if not events:
+            from reorg_cli.events.errors import UsageError
+
+            raise UsageError("--events is empty", "give a path, or leave --events out")
+        return Path(events)
+    return events
 
 
-def load(events: Path | None, *, quiet: bool = False) -> Timeline:
+def load(events: str | Path | None, *, quiet: bool = False) -> Timeline:
     """The compiled history of ``events``; a progress bar on stderr when a person is watching
     a long compile (never with ``quiet``, which commands pass for JSON output)."""
     from reorg_cli.engine.cache import load_timeline_cached
@@ -470,7 +482,7 @@ KnownAsOfOption = Annotated[
 
 
 def load_known(
-    events: Path | None, known_as_of: str | None, *, quiet: bool = False
+    events: str | Path | None, known_as_of: str | None, *, quiet: bool = False
 ) -> tuple[Timeline, KnowledgeReport | None]:
     """The compiled history, or with ``known_as_of`` the history as known on that date
     (compiled in memory) and what was left out."""

@@ -760,3 +760,14 @@ def test_a_path_with_a_line_break_stays_on_the_error_line(tmp_path: Path) -> Non
     assert located.exit_code == 1
     [problem] = [line for line in located.stdout.splitlines() if "unknown key" in line]
     assert "e\\u000a1.yaml:3:5: error: unknown key 'bad'" in problem
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("show",), ("history", "ann"), ("validate",), ("log", "--oneline"), ("export", "-f", "csv")],
+)
+def test_an_empty_events_path_is_a_usage_error(args: tuple[str, ...]) -> None:
+    """``--events ""`` read the current directory (``Path("")`` is "."): a usage error now."""
+    result = invoke(*args, "--events", "")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "reorg: error: --events is empty (give a path, or leave --events out)\n"
