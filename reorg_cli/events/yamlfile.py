@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from reorg_cli.events.chars import CONTROL_RE
 from reorg_cli.events.errors import Location, Problem
 
 #: Largest event file reorg reads.
@@ -46,9 +47,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 # C0 and C1 controls except tab and line feed, DEL, and the bidirectional formatting marks.
-_FORBIDDEN_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_FORBIDDEN_RE = CONTROL_RE
 _INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 

@@ -10,17 +10,6 @@ from reorg_cli.events.dates import DateWindow, WindowKind
 from reorg_cli.events.model import Source
 
 _SLUG_RE = re.compile(r"[^\w]+")
-#: Control, bidi-override and line-separator characters: not for a generated file's text.
-_INVISIBLE_RE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def visible(text: str) -> str:
-    """``text`` with control, bidi-override and line-separator characters written as
-    ``\\uXXXX``: for a file name put into generated YAML (a comment, notes, a title), where a
-    line break would break the file and the loader refuses the others."""
-    return _INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def slug(text: str) -> str:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from reorg_cli.events.chars import visible
 from reorg_cli.events.errors import EventFileError, Location, Problem
 from reorg_cli.events.loader import closest
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.interop.common import slug, unique, visible
+from reorg_cli.interop.common import slug, unique
 from reorg_cli.interop.hrcsv_rows import ACTIONS as ACTIONS
 from reorg_cli.interop.hrcsv_rows import COLUMNS as COLUMNS
 from reorg_cli.interop.hrcsv_rows import Bad, Row, RowReader

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reorg_cli.events.chars import CONTROL
 from reorg_cli.events.dates import DateSyntaxError, parse_partial
 from reorg_cli.events.errors import Location, Problem
 from reorg_cli.events.loader import ID_RE, closest
@@ -42,7 +43,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 ID_COLUMNS = ("person_id", "unit_id", "parent_unit_id", "manager_id")
 
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: A cell may hold no control character, tab or line feed.
+CONTROL_RE = re.compile(f"[\t\n{CONTROL}]")
 #: Longest value shown in a message (a 5,000-character id is cut).
 _SHOWN = 60
 _SEPARATOR_RE = re.compile('[",]')

@@ -9,11 +9,12 @@ import heapq
 from typing import Any
 
 from reorg_cli.events import yamlfile
+from reorg_cli.events.chars import visible
 from reorg_cli.events.dates import NEG_INF, POS_INF, parse_window
 from reorg_cli.events.errors import EventFileError
 from reorg_cli.events.model import Source
 from reorg_cli.events.writer import dump_yaml
-from reorg_cli.interop.common import source_dict, visible
+from reorg_cli.interop.common import source_dict
 from reorg_cli.interop.importing import Imported, Origins, split_events
 from reorg_cli.interop.popolo_order import plan_roles
 from reorg_cli.interop.popolo_records import _Edge, _History, _Reader, _Unit

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from reorg_cli.engine.facts import Presence
 from reorg_cli.engine.results import RoleState, UnitState, VacancyState
+from reorg_cli.events.chars import CONTROL, escaped, visible
 from reorg_cli.events.dates import DateWindow
 from reorg_cli.events.model import Confidence, kind_label
 from reorg_cli.output.layout import KEEP, Wrapped
@@ -21,9 +22,8 @@ from reorg_cli.output.layout import KEEP, Wrapped
 if TYPE_CHECKING:
     from reorg_cli.engine.evidence import Evidence
 
-_UNSAFE_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000]"
-)
+# And the private-use character layout.KEEP stands for, so that user text never contains it.
+_UNSAFE_RE = re.compile(f"[{CONTROL}\ue000]")
 
 MARK_UNCERTAIN_DATE = "[~]"
 MARK_REPORTED = "[R]"
@@ -40,16 +40,13 @@ LEGEND = {
 
 def sanitize(value: str) -> str:
     """Replace control and bidi-override characters with visible ``\\uXXXX`` text."""
-    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-
-
-_LINE_BREAK_RE = re.compile("[\t\n\u2028\u2029]")
+    return _UNSAFE_RE.sub(escaped, value)
 
 
 def one_line(value: str) -> str:
     """:func:`sanitize`, and tabs and line breaks as visible ``\\uXXXX`` too: for text that
     must stay on one line (an error message naming a path with a line break in it)."""
-    return _LINE_BREAK_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", sanitize(value))
+    return visible(sanitize(value))
 
 
 def safe_text(value: str, style: str = "") -> Text:
