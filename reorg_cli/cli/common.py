@@ -374,17 +374,25 @@ class _LoadProgress:
             self.progress.stop()
 
 
+def print_note(note: str) -> None:
+    """``reorg: note: …`` on stderr, once per run (a command run again after a damaged cache
+    does not repeat it); stdout keeps its form."""
+    if note in settings.notes:
+        return
+    settings.notes.add(note)
+    from rich.text import Text
+
+    console(stderr=True).print(
+        Text("reorg: note: ", style="bold yellow") + Text(note), soft_wrap=True
+    )
+
+
 def coverage_warning(timeline: Timeline, day_from: int, day_to: int | None = None) -> None:
     """One line on stderr when a query reaches past the data's coverage end or before its
     first event (stdout keeps its form)."""
     note = timeline.coverage_note(day_from, day_to)
-    if note is not None and note not in settings.notes:
-        settings.notes.add(note)
-        from rich.text import Text
-
-        console(stderr=True).print(
-            Text("reorg: note: ", style="bold yellow") + Text(note), soft_wrap=True
-        )
+    if note is not None:
+        print_note(note)
 
 
 def coverage_warning_today(timeline: Timeline, shows_open_facts: bool) -> None:

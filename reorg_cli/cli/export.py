@@ -15,6 +15,7 @@ from reorg_cli.cli.common import (
     coverage_warning,
     load,
     parse_date,
+    print_note,
     run_today,
 )
 
@@ -155,11 +156,5 @@ def export(
         text = mermaid_chart(state) if output is ExportFormat.mermaid else dot_graph(state)
         limit = mermaid_limit_note(text) if output is ExportFormat.mermaid else None
         if limit is not None:
-            from rich.text import Text
-
-            from reorg_cli.cli.common import console
-
-            console(stderr=True).print(
-                Text("reorg: note: ", style="bold yellow") + Text(limit), soft_wrap=True
-            )
+            print_note(limit)
     _emit(text, out, force)
