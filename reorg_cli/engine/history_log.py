@@ -88,8 +88,15 @@ def event_confirmations(timeline: Timeline, event: Event) -> tuple[str, ...]:
     """What the event's confirmations say still held, one summary each ("Zhou Jingren —
     Chief Scientist, Alibaba Group"; "DingTalk exists"; "A reports to B"), units named as
     they were right after the event."""
-    from reorg_cli.events.changes import ReportingLineConfirmed, RoleConfirmed, UnitConfirmed
+    from reorg_cli.events.changes import (
+        CONFIRMATIONS,
+        ReportingLineConfirmed,
+        RoleConfirmed,
+        UnitConfirmed,
+    )
 
+    if not any(isinstance(change, CONFIRMATIONS) for change in event.changes):
+        return ()  # most events: no query needed
     row = timeline.store.one("SELECT replay FROM event_records WHERE id = ?", event.id)
     step = row[0] if row is not None and row[0] is not None else None
     if step is None:  # corrected or retracted: it confirms nothing
