@@ -104,10 +104,9 @@ def _bar(
     start_hi = span.start.hi if span.start.hi != POS_INF else start_lo
     planned = span.status == "planned"  # not started by today: no "held today" marker
     unconfirmed = _unconfirmed(span)
-    # A stale role is held up to its last confirmation (imprecise over that confirmation's
-    # own window), then unknown up to today.
-    # The confirmation is read on the day the engine reads it (``by X``: X; ``after X``: the
-    # day after X), and is imprecise only over a window with a last day.
+    # A stale role is held up to its last confirmation, then unknown up to today. The
+    # confirmation is read on the day the engine reads it (``by X``: X; ``after X``: the day
+    # after X), and is imprecise only over a window with a last day.
     confirmed = span.last_confirmed
     confirmed_lo = start_hi if confirmed is None else max(confirmation_day(confirmed), start_hi)
     confirmed_hi = (
