@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reorg_cli.events.chars import CONTROL
 from reorg_cli.events.dates import DateSyntaxError, parse_partial
-from reorg_cli.events.errors import Location, Problem
+from reorg_cli.events.errors import Location, Problem, shortened
 from reorg_cli.events.loader import ID_RE, closest
 
 COLUMNS = (
@@ -56,7 +56,7 @@ _QUOTING_HINT = 'a field holding a comma or a quote must be in "...", with each 
 
 def _shown(value: str) -> str:
     """``repr`` of ``value``, cut to :data:`_SHOWN` characters."""
-    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
+    return repr(shortened(value, _SHOWN))
 
 
 def _field_starts(line: str) -> list[int]:
