@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reorg_cli.engine.history_log import blame, log_entries, units_below
+from reorg_cli.engine.history_log import LogEntry, blame, log_entries, units_below
 from reorg_cli.engine.knowledge import (
     DEPENDS,
     NOT_YET,
@@ -135,11 +135,12 @@ def test_log_filters_and_order(history: Timeline) -> None:
     assert ids(person="bo") == ["again", "cut", "line", "found"]
 
 
-def test_log_patch_is_the_events_effect(history: Timeline) -> None:
-    [entry] = log_entries(
-        history,
-        day_from=day("2024-09-01"),
-        day_to=day("2024-09-01"),
+def log_patch_on(timeline: Timeline, date: str) -> list[LogEntry]:
+    """``reorg log -p --since DATE --until DATE``, as entries."""
+    return log_entries(
+        timeline,
+        day_from=day(date),
+        day_to=day(date),
         person=None,
         unit=None,
         grep=None,
@@ -149,6 +150,10 @@ def test_log_patch_is_the_events_effect(history: Timeline) -> None:
         limit=None,
         patch=True,
     )
+
+
+def test_log_patch_is_the_events_effect(history: Timeline) -> None:
+    [entry] = log_patch_on(history, "2024-09-01")
     assert entry.patch is not None
     assert [c.summary for c in entry.patch] == ["Bo Chen reports to Ann Lee"]
     assert all("cut" in c.events for c in entry.patch)
@@ -188,19 +193,7 @@ events:
 def test_log_patch_says_what_an_event_confirms(write_events: WriteEvents) -> None:
     """A confirmation changes nothing the diff shows; ``-p`` says what it confirmed, the unit
     named as it was right after the event."""
-    [entry] = log_entries(
-        load_timeline(write_events({"h.yaml": CONFIRMED})),
-        day_from=day("2024-06-01"),
-        day_to=day("2024-06-01"),
-        person=None,
-        unit=None,
-        grep=None,
-        today=None,
-        min_confidence=Confidence.UNCERTAIN,
-        newest_first=True,
-        limit=None,
-        patch=True,
-    )
+    [entry] = log_patch_on(load_timeline(write_events({"h.yaml": CONFIRMED})), "2024-06-01")
     assert entry.patch is not None
     assert [c.summary for c in entry.patch] == ["Lab renamed to Research Lab"]
     assert entry.confirms == (

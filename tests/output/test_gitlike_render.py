@@ -13,7 +13,7 @@ from reorg_cli.engine.timeline import Timeline
 from reorg_cli.engine.when import parse_condition, when
 from reorg_cli.events.model import Confidence
 from reorg_cli.output.gitlike import render_blame, render_knowledge, render_log, render_when
-from tests.conftest import WriteEvents, day
+from tests.conftest import WriteEvents
 
 
 def draw(renderable: RenderableType, width: int) -> str:
@@ -152,21 +152,9 @@ def test_what_known_as_of_left_out_wraps_under_its_own_entry() -> None:
 def test_log_patch_lists_what_an_event_confirms(write_events: WriteEvents) -> None:
     """``=`` lines for the confirmations, after the event's changes."""
     from reorg_cli.engine.timeline import load_timeline
-    from tests.engine.test_gitlike import CONFIRMED
+    from tests.engine.test_gitlike import CONFIRMED, log_patch_on
 
-    entries = log_entries(
-        load_timeline(write_events({"h.yaml": CONFIRMED})),
-        day_from=day("2024-06-01"),
-        day_to=day("2024-06-01"),
-        person=None,
-        unit=None,
-        grep=None,
-        today=None,
-        min_confidence=Confidence.UNCERTAIN,
-        newest_first=True,
-        limit=None,
-        patch=True,
-    )
+    entries = log_patch_on(load_timeline(write_events({"h.yaml": CONFIRMED})), "2024-06-01")
     assert draw(render_log(entries, oneline=False), 50).split("\n\n")[-1] == (
         "    ~ Lab renamed to Research Lab\n"
         "    = Bo Chen — Head, Research Lab (confirmed)\n"
