@@ -384,16 +384,19 @@ def test_an_end_window_containing_the_start_gets_a_true_message(write_events: Wr
 FUTURE = "2999-01-01"
 
 
+END_CEO = "{type: role_ended, person: ann, unit: corp, title: CEO}"
+LINE_TO_BO = "{type: reporting_line_set, person: ann, reports_to: bo}"
+CLEAR_LINE = "{type: reporting_line_cleared, person: ann}"
+
+
 def future_roles(write_events: WriteEvents) -> Path:
     chair = "{type: role_assigned, person: ann, unit: corp, title: Chair}"
-    end_ceo = "{type: role_ended, person: ann, unit: corp, title: CEO}"
-    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
     return write_events(
         {
             "a.yaml": "events:\n"
             + event("e1", "2024-01-01", CORP, ROLE)
-            + event("e2", FUTURE, chair, line)
-            + event("e3", "9999-12-31", end_ceo)
+            + event("e2", FUTURE, chair, LINE_TO_BO)
+            + event("e3", "9999-12-31", END_CEO)
         }
     )
 
@@ -437,14 +440,11 @@ def test_an_end_that_has_not_come_reads_planned(write_events: WriteEvents) -> No
     from reorg_cli.output.render_details import render_person_roles
     from reorg_cli.output.render_text import Footnotes
 
-    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
-    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
-    clear = "{type: reporting_line_cleared, person: ann}"
     root = write_events(
         {
             "a.yaml": "events:\n"
-            + event("e1", "2024-01-01", CORP, ROLE, line)
-            + event("e2", FUTURE, end_role, clear)
+            + event("e1", "2024-01-01", CORP, ROLE, LINE_TO_BO)
+            + event("e2", FUTURE, END_CEO, CLEAR_LINE)
         }
     )
     table = invoke("history", "ann", "--events", str(root), env={"COLUMNS": "120"})
@@ -469,12 +469,9 @@ def test_a_stale_role_with_an_end_still_to_come_reads_stale(write_events: WriteE
     from reorg_cli.output.render_details import render_person_roles
     from reorg_cli.output.render_text import Footnotes
 
-    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
-    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
-    clear = "{type: reporting_line_cleared, person: ann}"
-    later = event("e2", "2027-03", end_role, clear).replace("confirmed", "uncertain")
+    later = event("e2", "2027-03", END_CEO, CLEAR_LINE).replace("confirmed", "uncertain")
     root = write_events(
-        {"a.yaml": "events:\n" + event("e1", "2024-01-01", CORP, ROLE, line) + later}
+        {"a.yaml": "events:\n" + event("e1", "2024-01-01", CORP, ROLE, LINE_TO_BO) + later}
     )
     today: dict[str, str | None] = {"COLUMNS": "200", "REORG_TODAY": "2026-06-01"}
     data = json.loads(
@@ -497,14 +494,11 @@ def test_a_stale_role_with_an_end_still_to_come_reads_stale(write_events: WriteE
 def test_a_line_that_ended_on_an_unknown_date_is_not_stale(write_events: WriteEvents) -> None:
     """A role and a reporting line both ended ``after 2025-01`` (no source says when): the
     role is "ended (date unknown)", not stale; the line said ``stale: true`` in JSON."""
-    end_role = "{type: role_ended, person: ann, unit: corp, title: CEO}"
-    line = "{type: reporting_line_set, person: ann, reports_to: bo}"
-    clear = "{type: reporting_line_cleared, person: ann}"
     root = write_events(
         {
             "a.yaml": "events:\n"
-            + event("e1", "2024-01-01", CORP, ROLE, line)
-            + event("e2", "after 2025-01", end_role, clear).replace("confirmed", "uncertain")
+            + event("e1", "2024-01-01", CORP, ROLE, LINE_TO_BO)
+            + event("e2", "after 2025-01", END_CEO, CLEAR_LINE).replace("confirmed", "uncertain")
         }
     )
     env: dict[str, str | None] = {"REORG_TODAY": "2026-06-01"}
